@@ -1,0 +1,3 @@
+from tui_mlp.cli import main_exit
+
+main_exit()

@@ -1,0 +1,319 @@
+"""Settings: one dataclass per group, and the ONE place that knows every
+field's default, limits and error message. The CLI and the app both parse
+user text through ``parse_field`` and check the whole through ``validate``.
+
+Imports nothing heavy: ``tui-mlp --help`` reads the field table from here.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass, field, fields, replace
+from typing import Any, Callable
+
+DATASETS = ("moons", "circles", "xor", "blobs", "spiral", "csv")
+ACTIVATIONS = ("logistic", "tanh", "relu", "leaky_relu", "hard_logistic", "hard_tanh",
+               "elu", "softplus", "swish", "gelu")
+WEIGHT_INITS = ("normal", "zeros", "uniform", "xavier", "he")
+OPTIMIZERS = ("gd", "momentum", "adam")
+SCHEDULES = ("none", "step", "linear")
+
+MAX_SAMPLES = 1_000_000
+MAX_EPOCHS = 10_000_000
+MAX_HIDDEN_UNITS = 1024
+MAX_HIDDEN_LAYERS = 8
+MAX_SEED = 2**32 - 1
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    dataset: str = "moons"
+    csv: str = ""
+    n_samples: int = 1000
+    noise: float = 0.2
+    train: int | float = 640
+    dev: int | float = 160
+    seed: int = 0
+    shuffle: bool = True
+
+    def counts(self, n: int | None = None) -> tuple[int, int]:
+        """Train and dev counts for ``n`` samples (a fraction is of n)."""
+        n = self.n_samples if n is None else n
+        as_count = lambda v: round(v * n) if isinstance(v, float) else int(v)  # noqa: E731
+        return as_count(self.train), as_count(self.dev)
+
+
+@dataclass(frozen=True)
+class ModelConfig:
+    hidden: tuple[int, ...] = (5,)
+    activation: str = "logistic"
+    weight_init: str = "normal"
+    bias_init: float = 0.0
+    init_seed: int | None = None  # None: the data seed
+
+    def layer_sizes(self) -> list[int]:
+        return [2, *self.hidden, 1]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    optimizer: str = "gd"
+    lr: float = 0.2
+    epochs: int = 1000
+    log_epochs: int = 50
+    batch_size: int = 0  # 0: the whole training set (the book's BatchGD)
+    momentum: float = 0.9
+    l2: float = 0.0
+    l1: float = 0.0
+    schedule: str = "none"
+    step_size: int = 100
+    gamma: float = 0.5
+    patience: int = 0  # 0: no early stopping
+
+
+@dataclass(frozen=True)
+class Config:
+    data: DataConfig = field(default_factory=DataConfig)
+    model: ModelConfig = field(default_factory=ModelConfig)
+    train: TrainConfig = field(default_factory=TrainConfig)
+
+    @property
+    def init_seed(self) -> int:
+        return self.data.seed if self.model.init_seed is None else self.model.init_seed
+
+    def get(self, name: str) -> Any:
+        return getattr(getattr(self, FIELDS[name].group), name)
+
+    def with_values(self, **values: Any) -> "Config":
+        """A copy with fields replaced by name (values already parsed)."""
+        groups: dict[str, dict[str, Any]] = {}
+        for name, value in values.items():
+            groups.setdefault(FIELDS[name].group, {})[name] = value
+        return replace(self, **{g: replace(getattr(self, g), **v) for g, v in groups.items()})
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        """Plain data (lists, no None) for JSON and TOML."""
+        out = {}
+        for group in ("data", "model", "train"):
+            values = asdict(getattr(self, group))
+            out[group] = {k: (list(v) if isinstance(v, tuple) else v)
+                          for k, v in values.items() if v is not None}
+        return out
+
+    def summary(self) -> str:
+        hidden = ",".join(map(str, self.model.hidden)) or "none"
+        return (f"{self.data.dataset} n={self.data.n_samples} noise={self.data.noise:g} "
+                f"hidden={hidden} {self.model.activation} {self.train.optimizer} "
+                f"lr={self.train.lr:g} epochs={self.train.epochs}")
+
+
+class ConfigError(ValueError):
+    """A value a field does not accept. ``str()`` names the field, the value
+    and what is accepted, e.g. ``--lr: 'abc' is not accepted; expected ...``."""
+
+    def __init__(self, name: str, value: Any, accepted: str, label: str | None = None) -> None:
+        self.name, self.value, self.accepted = name, value, accepted
+        self.label = label or option_name(name)
+        super().__init__(f"{self.label}: {value!r} is not accepted; {accepted}")
+
+    def relabel(self, label: str) -> "ConfigError":
+        return ConfigError(self.name, self.value, self.accepted, label)
+
+
+def option_name(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+# ---------------------------------------------------------------- parsers
+_INT = re.compile(r"[+-]?\d+")
+
+
+def _int(lo: int, hi: int, blank: Any = ...) -> tuple[Callable[[str], Any], str]:
+    accepted = f"expected a whole number from {lo:,} to {hi:,}"
+    if blank is not ...:
+        accepted += " (blank: same as the data seed)"
+
+    def parse(text: str) -> Any:
+        if not text and blank is not ...:
+            return blank
+        if not _INT.fullmatch(text) or len(text) > 20 or not lo <= int(text) <= hi:
+            raise ValueError
+        return int(text)
+    return parse, accepted
+
+
+def _float(lo: float, hi: float, lo_open: bool = False, hi_open: bool = False
+           ) -> tuple[Callable[[str], float], str]:
+    accepted = (f"expected a number {'>' if lo_open else '>='} {lo:g} "
+                f"and {'<' if hi_open else '<='} {hi:g}")
+
+    def parse(text: str) -> float:
+        value = float(text)  # ValueError for letters; 'nan', 'inf', '1e309' parse...
+        if not math.isfinite(value):  # ...and are refused here
+            raise ValueError
+        if value < lo or value > hi or (lo_open and value == lo) or (hi_open and value == hi):
+            raise ValueError
+        return value + 0.0  # -0.0 -> 0.0
+    return parse, accepted
+
+
+def _choice(choices: tuple[str, ...]) -> tuple[Callable[[str], str], str]:
+    def parse(text: str) -> str:
+        value = text.lower().replace("-", "_")
+        if value not in choices:
+            raise ValueError
+        return value
+    return parse, "expected one of " + ", ".join(choices)
+
+
+def _bool() -> tuple[Callable[[str], bool], str]:
+    truth = {"true": True, "yes": True, "on": True, "1": True,
+             "false": False, "no": False, "off": False, "0": False}
+
+    def parse(text: str) -> bool:
+        return truth[text.lower()]
+    return parse, "expected true or false"
+
+
+def _split_size() -> tuple[Callable[[str], int | float], str]:
+    count, _ = _int(1, MAX_SAMPLES)
+    fraction, _ = _float(0.0, 1.0, lo_open=True, hi_open=True)
+
+    def parse(text: str) -> int | float:
+        return count(text) if _INT.fullmatch(text) else fraction(text)
+    return parse, f"expected a count from 1 to {MAX_SAMPLES:,} or a fraction between 0 and 1"
+
+
+def _hidden() -> tuple[Callable[[str], tuple[int, ...]], str]:
+    unit, _ = _int(1, MAX_HIDDEN_UNITS)
+
+    def parse(text: str) -> tuple[int, ...]:
+        if text.lower() in ("", "none"):
+            return ()
+        sizes = tuple(unit(part.strip()) for part in text.split(","))
+        if len(sizes) > MAX_HIDDEN_LAYERS:
+            raise ValueError
+        return sizes
+    return parse, (f"expected up to {MAX_HIDDEN_LAYERS} comma-separated layer sizes, each from 1 "
+                   f"to {MAX_HIDDEN_UNITS} (e.g. 5 or 16,16; blank or none: no hidden layer)")
+
+
+def _path() -> tuple[Callable[[str], str], str]:
+    def parse(text: str) -> str:
+        if "\0" in text or len(text) > 4096:
+            raise ValueError
+        return text
+    return parse, "expected a file path"
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    group: str
+    label: str
+    parser: tuple[Callable[[str], Any], str]
+    help: str
+
+    @property
+    def accepted(self) -> str:
+        return self.parser[1]
+
+    @property
+    def choices(self) -> tuple[str, ...] | None:
+        return {"dataset": DATASETS, "activation": ACTIVATIONS, "weight_init": WEIGHT_INITS,
+                "optimizer": OPTIMIZERS, "schedule": SCHEDULES}.get(self.name)
+
+
+_FIELD_LIST = [
+    Field("dataset", "data", "data set", _choice(DATASETS), "data set"),
+    Field("csv", "data", "CSV file", _path(), "CSV file of x1,x2,label rows (data set csv)"),
+    Field("n_samples", "data", "samples", _int(10, MAX_SAMPLES), "number of samples"),
+    Field("noise", "data", "noise", _float(0.0, 10.0), "std of the Gaussian noise on the features"),
+    Field("train", "data", "train", _split_size(), "training samples (count or fraction)"),
+    Field("dev", "data", "dev", _split_size(), "dev samples (count or fraction); the rest is test"),
+    Field("seed", "data", "seed", _int(0, MAX_SEED), "seed of the data"),
+    Field("shuffle", "data", "shuffle", _bool(), "shuffle before splitting"),
+    Field("hidden", "model", "hidden", _hidden(), "hidden layer sizes, comma-separated"),
+    Field("activation", "model", "activation", _choice(ACTIVATIONS), "hidden activation"),
+    Field("weight_init", "model", "weight init", _choice(WEIGHT_INITS), "weight initialisation"),
+    Field("bias_init", "model", "bias init", _float(-100.0, 100.0), "initial value of every bias"),
+    Field("init_seed", "model", "init seed", _int(0, MAX_SEED, blank=None),
+          "seed of the initial weights (default: the data seed)"),
+    Field("optimizer", "train", "optimizer", _choice(OPTIMIZERS), "optimiser"),
+    Field("lr", "train", "learning rate", _float(0.0, 1e6, lo_open=True), "learning rate"),
+    Field("epochs", "train", "epochs", _int(1, MAX_EPOCHS), "epochs to train"),
+    Field("log_epochs", "train", "log every", _int(1, MAX_EPOCHS), "log a [Train] line every N epochs"),
+    Field("batch_size", "train", "batch size", _int(0, MAX_SAMPLES),
+          "mini-batch size, reshuffled each epoch (0: the whole training set)"),
+    Field("momentum", "train", "momentum", _float(0.0, 1.0, hi_open=True), "momentum coefficient"),
+    Field("l2", "train", "L2", _float(0.0, 100.0), "L2 penalty rate on the weights"),
+    Field("l1", "train", "L1", _float(0.0, 100.0), "L1 penalty rate on the weights"),
+    Field("schedule", "train", "schedule", _choice(SCHEDULES), "learning-rate schedule"),
+    Field("step_size", "train", "step size", _int(1, MAX_EPOCHS), "epochs between step decays"),
+    Field("gamma", "train", "gamma", _float(0.0, 1.0, lo_open=True), "step-decay factor"),
+    Field("patience", "train", "patience", _int(0, MAX_EPOCHS),
+          "stop after N epochs without a better dev score (0: never)"),
+]
+FIELDS: dict[str, Field] = {f.name: f for f in _FIELD_LIST}
+
+for _f in _FIELD_LIST:  # the table and the dataclasses must name the same fields
+    assert _f.name in {x.name for x in fields(globals()[_f.group.capitalize() + "Config"])}
+
+
+def text_of(value: Any) -> str:
+    """The text a field shows for a parsed value (inverse of ``parse_field``)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (tuple, list)):
+        return ",".join(str(v) for v in value)
+    if isinstance(value, float):
+        return repr(value) if value != int(value) or abs(value) >= 1e16 else f"{value:g}"
+    return str(value)
+
+
+def parse_field(name: str, value: Any) -> Any:
+    """Parse user text (or a TOML value) for one field; ConfigError if refused."""
+    spec = FIELDS.get(name)
+    if spec is None:
+        raise ConfigError(name, value, "unknown setting; known: " + ", ".join(FIELDS))
+    text = value.strip() if isinstance(value, str) else text_of(value)
+    try:
+        return spec.parser[0](text)
+    except (ValueError, KeyError, OverflowError):
+        raise ConfigError(name, value, spec.accepted) from None
+
+
+def validate(config: Config) -> Config:
+    """Cross-field rules; returns the config or raises ConfigError naming a field."""
+    d = config.data
+    n_train, n_dev = d.counts()
+    if d.dataset == "csv" and not d.csv:
+        raise ConfigError("csv", d.csv, "expected a file path: data set csv needs one")
+    if d.dataset != "csv" and n_train + n_dev > d.n_samples - 1:
+        raise ConfigError("dev", d.dev, f"train + dev must leave at least one test sample: "
+                                        f"train {n_train} + dev {n_dev} >= {d.n_samples} samples")
+    if n_train < 1 or n_dev < 1:
+        raise ConfigError("train" if n_train < 1 else "dev", d.train if n_train < 1 else d.dev,
+                          "expected at least one sample after rounding")
+    return config
+
+
+def build_config(values: dict[str, Any], base: Config | None = None) -> Config:
+    """Parse several fields at once over ``base`` (default: the book's), then validate."""
+    parsed = {name: parse_field(name, value) for name, value in values.items()}
+    if "csv" in parsed and parsed["csv"] and "dataset" not in parsed:
+        parsed["dataset"] = "csv"
+    return validate((base or Config()).with_values(**parsed))
+
+
+def config_from_dict(data: dict[str, Any], base: Config | None = None) -> Config:
+    """A config from nested ``{"data": {...}, ...}`` or flat mappings (TOML, JSON)."""
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            flat.update(value)
+        else:
+            flat[key] = value
+    return build_config(flat, base)

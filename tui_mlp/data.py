@@ -1,0 +1,164 @@
+"""Two-class 2-D data sets: the book's Moon1000 (3.1.1) and the lab's others.
+
+Every generator draws from its own ``torch.Generator`` seeded by ``seed``, so
+the same seed gives the same data and torch's global RNG is never touched.
+Features are float32 [N, 2]; labels float32 [N] with values 0 and 1.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import torch
+
+Dataset = tuple[torch.Tensor, torch.Tensor]
+
+
+class DataError(ValueError):
+    """A data set that cannot be built or read; the message is for the user."""
+
+
+def _generator(seed: int | None) -> torch.Generator:
+    gen = torch.Generator()
+    if seed is None:
+        gen.seed()
+    else:
+        gen.manual_seed(seed)
+    return gen
+
+
+def _finish(X: torch.Tensor, y: torch.Tensor, shuffle: bool, noise: float | None,
+            gen: torch.Generator) -> Dataset:
+    """Shuffle, then add N(0, noise^2) to the features: the book's order."""
+    if shuffle:
+        idx = torch.randperm(X.shape[0], generator=gen)
+        X, y = X[idx], y[idx]
+    if noise:
+        X = X + torch.randn(X.shape, generator=gen) * noise
+    return X.to(torch.float32).contiguous(), y.to(torch.float32).contiguous()
+
+
+def make_moons(n_samples: int = 1000, shuffle: bool = True, noise: float | None = None,
+               seed: int | None = None) -> Dataset:
+    """The book's two moons: the outer arc (cos t, sin t) with label 0 first
+    (n_samples // 2 points), then the inner arc (1 - cos t, 0.5 - sin t) with
+    label 1, t evenly spaced on [0, pi]."""
+    gen = _generator(seed)
+    n_out = n_samples // 2
+    n_in = n_samples - n_out
+    t_out = torch.linspace(0, math.pi, n_out)
+    t_in = torch.linspace(0, math.pi, n_in)
+    X = torch.stack([torch.cat([torch.cos(t_out), 1 - torch.cos(t_in)]),
+                     torch.cat([torch.sin(t_out), 0.5 - torch.sin(t_in)])], dim=1)
+    y = torch.cat([torch.zeros(n_out), torch.ones(n_in)])
+    return _finish(X, y, shuffle, noise, gen)
+
+
+def make_circles(n_samples: int = 1000, shuffle: bool = True, noise: float | None = None,
+                 seed: int | None = None, factor: float = 0.5) -> Dataset:
+    """An outer circle of radius 1 (label 0) around an inner one of radius ``factor`` (label 1)."""
+    gen = _generator(seed)
+    n_out = n_samples // 2
+    n_in = n_samples - n_out
+    t_out = torch.linspace(0, 2 * math.pi, n_out + 1)[:-1]
+    t_in = torch.linspace(0, 2 * math.pi, n_in + 1)[:-1]
+    X = torch.stack([torch.cat([torch.cos(t_out), factor * torch.cos(t_in)]),
+                     torch.cat([torch.sin(t_out), factor * torch.sin(t_in)])], dim=1)
+    y = torch.cat([torch.zeros(n_out), torch.ones(n_in)])
+    return _finish(X, y, shuffle, noise, gen)
+
+
+def make_xor(n_samples: int = 1000, shuffle: bool = True, noise: float | None = None,
+             seed: int | None = None) -> Dataset:
+    """Points uniform on [-1, 1]^2; label 1 where x1 and x2 have opposite signs."""
+    gen = _generator(seed)
+    X = torch.rand(n_samples, 2, generator=gen) * 2 - 1
+    y = ((X[:, 0] * X[:, 1]) < 0).to(torch.float32)
+    return _finish(X, y, shuffle, noise, gen)
+
+
+def make_blobs(n_samples: int = 1000, shuffle: bool = True, noise: float | None = None,
+               seed: int | None = None) -> Dataset:
+    """Two Gaussian blobs (std 0.5) centred at (-1, -1) (label 0) and (1, 1) (label 1)."""
+    gen = _generator(seed)
+    n0 = n_samples // 2
+    centres = torch.cat([torch.full((n0, 2), -1.0), torch.full((n_samples - n0, 2), 1.0)])
+    X = centres + torch.randn(n_samples, 2, generator=gen) * 0.5
+    y = torch.cat([torch.zeros(n0), torch.ones(n_samples - n0)])
+    return _finish(X, y, shuffle, noise, gen)
+
+
+def make_spiral(n_samples: int = 1000, shuffle: bool = True, noise: float | None = None,
+                seed: int | None = None) -> Dataset:
+    """Two interleaved spirals of 1.75 turns, radius growing to 3; label = arm."""
+    gen = _generator(seed)
+    n0 = n_samples // 2
+    parts = []
+    for arm, n in ((0, n0), (1, n_samples - n0)):
+        t = torch.linspace(0.05, 1.0, n)
+        angle = t * 3.5 * math.pi + arm * math.pi
+        parts.append(torch.stack([3 * t * torch.cos(angle), 3 * t * torch.sin(angle)], dim=1))
+    X = torch.cat(parts)
+    y = torch.cat([torch.zeros(n0), torch.ones(n_samples - n0)])
+    return _finish(X, y, shuffle, noise, gen)
+
+
+def load_csv(path: str | Path, shuffle: bool = True, noise: float | None = None,
+             seed: int | None = None) -> Dataset:
+    """Rows ``x1,x2,label`` (label 0 or 1); a first row that is not numbers is a
+    header. Blank lines and lines starting with ``#`` are skipped."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"CSV file {path}: not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"CSV file {path}: cannot be read ({exc})") from None
+    rows: list[tuple[float, float, float]] = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        cells = [c.strip() for c in line.split(",")]
+        if len(cells) != 3:
+            if not rows and lineno == 1:
+                continue
+            raise DataError(f"{path}, line {lineno}: expected 3 values x1,x2,label, got {len(cells)}")
+        try:
+            x1, x2, label = (float(c) for c in cells)
+        except ValueError:
+            if not rows and lineno == 1:
+                continue  # a header
+            raise DataError(f"{path}, line {lineno}: {line!r} is not three numbers x1,x2,label") from None
+        if not (math.isfinite(x1) and math.isfinite(x2)):
+            raise DataError(f"{path}, line {lineno}: features must be finite numbers, got {line!r}")
+        if label not in (0.0, 1.0):
+            raise DataError(f"{path}, line {lineno}: label must be 0 or 1, got {cells[2]!r}")
+        rows.append((x1, x2, label))
+    if len(rows) < 3:
+        raise DataError(f"CSV file {path}: needs at least 3 rows of x1,x2,label, found {len(rows)}")
+    data = torch.tensor(rows, dtype=torch.float32)
+    return _finish(data[:, :2], data[:, 2], shuffle, noise, _generator(seed))
+
+
+DATASETS = {
+    "moons": make_moons, "circles": make_circles, "xor": make_xor,
+    "blobs": make_blobs, "spiral": make_spiral,
+}
+
+
+def split_dataset(X: torch.Tensor, y: torch.Tensor, num_train: int | float = 640,
+                  num_dev: int | float = 160) -> tuple[Dataset, Dataset, Dataset]:
+    """The book's split: the first ``num_train`` rows train, the next ``num_dev``
+    dev, the rest test; labels reshaped to [N, 1]. A float below 1 is a
+    fraction of N."""
+    n = X.shape[0]
+    n_train = round(num_train * n) if isinstance(num_train, float) and num_train < 1 else int(num_train)
+    n_dev = round(num_dev * n) if isinstance(num_dev, float) and num_dev < 1 else int(num_dev)
+    if n_train < 1 or n_dev < 1 or n_train + n_dev >= n:
+        raise DataError(f"split {n_train}/{n_dev} of {n} samples leaves no test set; "
+                        f"train + dev must be below {n}")
+    y = y.reshape(-1, 1)
+    return ((X[:n_train], y[:n_train]),
+            (X[n_train:n_train + n_dev], y[n_train:n_train + n_dev]),
+            (X[n_train + n_dev:], y[n_train + n_dev:]))

@@ -1,0 +1,86 @@
+"""From a Config to ready-to-train objects: data, model, optimiser, Runner.
+
+The CLI, the app and the benchmarks all build through here, so the same
+settings always mean the same experiment.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+
+import torch
+
+from tui_mlp.config import Config, TrainConfig
+from tui_mlp.data import DATASETS, Dataset, load_csv, split_dataset
+from tui_mlp.nn import MLP, OPTIMIZERS, WEIGHT_INITS, BinaryCrossEntropyLoss, Optimizer, accuracy, scheduled_lr
+from tui_mlp.runner import Runner
+
+
+def load_data(config: Config) -> tuple[Dataset, Dataset, Dataset]:
+    """Train, dev and test sets; DataError (a ValueError) for a bad CSV or split."""
+    d = config.data
+    if d.dataset == "csv":
+        X, y = load_csv(d.csv, shuffle=d.shuffle, noise=d.noise or None, seed=d.seed)
+    else:
+        X, y = DATASETS[d.dataset](d.n_samples, shuffle=d.shuffle, noise=d.noise or None, seed=d.seed)
+    n_train, n_dev = d.counts(X.shape[0])
+    return split_dataset(X, y, n_train, n_dev)
+
+
+def build_model(config: Config, dtype: torch.dtype = torch.float32) -> MLP:
+    """The network with its initial weights drawn from the init seed alone."""
+    m = config.model
+    gen = torch.Generator().manual_seed(config.init_seed)
+    return MLP(2, list(m.hidden), 1, activation=m.activation, weight_init=WEIGHT_INITS[m.weight_init],
+               bias_init=m.bias_init, generator=gen, dtype=dtype)
+
+
+def build_optimizer(train: TrainConfig, model: MLP) -> Optimizer:
+    extra = {"momentum": train.momentum} if train.optimizer == "momentum" else {}
+    return OPTIMIZERS[train.optimizer](train.lr, model, l2=train.l2, l1=train.l1, **extra)
+
+
+def schedule_for(train: TrainConfig):
+    if train.schedule == "none":
+        return None
+    return partial(scheduled_lr, train.lr, schedule=train.schedule, total_epochs=train.epochs,
+                   step_size=train.step_size, gamma=train.gamma)
+
+
+@dataclass
+class Experiment:
+    config: Config
+    train_set: Dataset
+    dev_set: Dataset
+    test_set: Dataset
+    model: MLP
+    runner: Runner
+
+    def step(self):
+        return self.runner.step(self.train_set, self.dev_set)
+
+    def retune(self, train: TrainConfig) -> None:
+        """Apply new training settings (learning rate, penalties, schedule, ...)
+        to a run in progress: the weights and the history stay."""
+        old = self.config.train
+        runner = self.runner
+        if (train.optimizer, train.momentum) != (old.optimizer, old.momentum):
+            runner.optimizer = build_optimizer(train, self.model)
+        runner.optimizer.init_lr = runner.optimizer.lr = train.lr
+        runner.optimizer.l2, runner.optimizer.l1 = train.l2, train.l1
+        runner.lr_at = schedule_for(train)
+        runner.batch_size, runner.patience = train.batch_size, train.patience
+        self.config = self.config.with_values(**{k: getattr(train, k) for k in train.__dataclass_fields__})
+
+
+def build(config: Config, data: tuple[Dataset, Dataset, Dataset] | None = None,
+          diagnostics: bool = False) -> Experiment:
+    """A fresh experiment; pass ``data`` to reuse already built data sets."""
+    train_set, dev_set, test_set = data or load_data(config)
+    model = build_model(config)
+    t = config.train
+    runner = Runner(model, build_optimizer(t, model), accuracy, BinaryCrossEntropyLoss(model),
+                    batch_size=t.batch_size, lr_at=schedule_for(t), patience=t.patience,
+                    generator=torch.Generator().manual_seed(config.init_seed + 1),
+                    diagnostics=diagnostics)
+    return Experiment(config, train_set, dev_set, test_set, model, runner)

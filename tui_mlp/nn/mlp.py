@@ -1,0 +1,56 @@
+"""Feed-forward networks built from the operators (book 4.2.2.3 and 4.2.4.5)."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import torch
+
+from tui_mlp.nn.activation import ACTIVATIONS, Activation, Logistic
+from tui_mlp.nn.init import Init, normal
+from tui_mlp.nn.linear import Linear
+from tui_mlp.nn.op import Op
+
+
+class MLP(Op):
+    """``Linear -> activation`` for each hidden size, then ``Linear -> Logistic``.
+
+    ``layers`` lists the operators in order, as the book's model does; the
+    linear layers are named ``fc1``, ``fc2``, ... which name the checkpoint
+    files. ``hidden_sizes=[]`` is chapter 3's logistic regression.
+    """
+
+    def __init__(self, input_size: int, hidden_sizes: Sequence[int], output_size: int = 1,
+                 activation: str | type[Activation] = "logistic", weight_init: Init = normal,
+                 bias_init: float = 0.0, generator: torch.Generator | None = None,
+                 dtype: torch.dtype = torch.float32) -> None:
+        super().__init__()
+        act_cls = ACTIVATIONS[activation] if isinstance(activation, str) else activation
+        sizes = [input_size, *hidden_sizes, output_size]
+        self.layers: list[Op] = []
+        for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
+            self.layers.append(Linear(fan_in, fan_out, name=f"fc{i}", weight_init=weight_init,
+                                      bias_init=bias_init, generator=generator, dtype=dtype))
+            self.layers.append(act_cls() if i < len(sizes) - 1 else Logistic())
+
+    @property
+    def linears(self) -> list[Linear]:
+        return [layer for layer in self.layers if isinstance(layer, Linear)]
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:
+        for layer in self.layers:
+            X = layer(X)
+        return X
+
+    def backward(self, loss_grad_outputs: torch.Tensor) -> torch.Tensor:
+        grads = loss_grad_outputs
+        for layer in reversed(self.layers):
+            grads = layer.backward(grads)
+        return grads
+
+
+class Model_MLP_L2(MLP):
+    """The book's two-layer network: fc1 -> Logistic -> fc2 -> Logistic."""
+
+    def __init__(self, input_size: int, hidden_size: int, output_size: int) -> None:
+        super().__init__(input_size, [hidden_size], output_size, activation="logistic")
+        self.fc1, self.act_fn1, self.fc2, self.act_fn2 = self.layers
