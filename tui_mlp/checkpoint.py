@@ -23,6 +23,18 @@ class CheckpointError(OSError):
     """A checkpoint that cannot be written or read; the message is for the user."""
 
 
+def _why_unreadable(path: Path, exc: Exception) -> str:
+    """torch's load errors, said in a line a user can act on."""
+    if path.stat().st_size == 0:
+        return "empty file"
+    if isinstance(exc, pickle.UnpicklingError) and "weights_only" in str(exc):
+        return ("holds objects other than tensors; refused, because loading them "
+                "could run code from the file")
+    if "zip archive" in str(exc) or isinstance(exc, EOFError):
+        return "truncated or damaged (not a complete torch file)"
+    return "not a parameter file saved by tui-mlp"
+
+
 def save_params(save_dir: str | os.PathLike, layers: dict[str, Params]) -> None:
     """Write ``{layer name: params}`` into ``save_dir`` (created if missing)."""
     directory = Path(save_dir)
@@ -67,8 +79,7 @@ def load_params(model_dir: str | os.PathLike, expected: dict[str, dict[str, tupl
             params = torch.load(path, map_location="cpu", weights_only=True)
         except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError,
                 AttributeError, ImportError, IndexError, KeyError, TypeError) as exc:
-            first = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
-            raise CheckpointError(f"{path}: not a readable parameter file ({first})") from None
+            raise CheckpointError(f"{path}: {_why_unreadable(path, exc)}") from None
         except OSError as exc:
             raise CheckpointError(f"{path}: cannot be read ({exc.strerror or exc})") from None
         if not isinstance(params, dict) or set(params) != set(shapes):

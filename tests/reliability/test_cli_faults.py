@@ -1,0 +1,112 @@
+"""Issue 4, cases 2, 9 and 10 on the command line: divergence, Ctrl-C,
+an unwritable --save-dir, and where `tui-mlp serve` binds."""
+from __future__ import annotations
+
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tui_mlp import cli
+from tui_mlp.config import build_config
+from tui_mlp.experiment import build
+from tui_mlp.runner import TrainingDiverged
+
+SMALL = ["--n-samples", "200", "--train", "120", "--dev", "40"]
+
+
+@pytest.mark.parametrize("lr", ["100", "1e6"])
+def test_divergence_exits_1_with_the_message(lr: str, capsys) -> None:
+    assert cli.main(["train", *SMALL, "--lr", lr, "--epochs", "500"]) == 1
+    out, err = capsys.readouterr()
+    last = err.strip().splitlines()
+    assert len(last) == 1
+    assert "training diverged at epoch" in last[0] and "lower the learning rate" in last[0]
+    assert "[Test] score/loss:" in out  # the best model before the blow-up is still evaluated
+
+
+@pytest.mark.parametrize("lr", [100.0, 1e6])
+def test_divergence_keeps_the_best_checkpoint_finite(lr: float) -> None:
+    exp = build(build_config({"lr": str(lr), "n_samples": "200", "train": "120", "dev": "40"}))
+    with pytest.raises(TrainingDiverged) as info:
+        for _ in range(500):
+            exp.step()
+    assert info.value.epoch >= 1
+    assert exp.runner.best_params is not None
+    exp.runner.restore_best()
+    score, loss = exp.runner.evaluate(exp.dev_set)
+    assert math.isfinite(loss) and score == exp.runner.best_score
+
+
+def test_ordinary_runs_do_not_count_as_diverged() -> None:
+    for lr in ("0.2", "2", "5"):
+        exp = build(build_config({"lr": lr, "epochs": "300"}))
+        for _ in range(300):
+            exp.step()
+
+
+def test_unwritable_save_dir_exits_1_with_one_line(tmp_path: Path, capsys) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    assert cli.main(["train", *SMALL, "--epochs", "5", "--save-dir", str(blocker / "out")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and str(blocker / "out") in err[0]
+
+
+def test_ctrl_c_stops_after_the_current_epoch_and_exits_130(tmp_path: Path) -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui_mlp", "train", *SMALL, "--epochs", "10000000", "--log-epochs", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    try:
+        seen = 0
+        while seen < 20:  # wait until training is really under way
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read()
+            seen += line.startswith("[Train]")
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+    finally:
+        proc.kill()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    assert "[Interrupted] stopped after" in out
+    assert "[Test] score/loss:" in out
+
+
+class FakeServer:
+    instances: list["FakeServer"] = []
+
+    def __init__(self, command: str, host: str, port: int, **kwargs) -> None:
+        self.command, self.host, self.port = command, host, port
+        FakeServer.instances.append(self)
+
+    def serve(self) -> None:
+        pass
+
+
+@pytest.fixture
+def fake_server(monkeypatch):
+    import textual_serve.server
+    FakeServer.instances.clear()
+    monkeypatch.setattr(textual_serve.server, "Server", FakeServer)
+    return FakeServer.instances
+
+
+def test_serve_binds_localhost_by_default_without_warning(fake_server, capsys) -> None:
+    assert cli.main(["serve"]) == 0
+    assert fake_server[0].host == "127.0.0.1" and fake_server[0].port == 8000
+    assert "tui_mlp" in fake_server[0].command
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_serve_on_another_host_warns(fake_server, capsys) -> None:
+    assert cli.main(["serve", "--host", "0.0.0.0", "--port", "8123"]) == 0
+    assert (fake_server[0].host, fake_server[0].port) == ("0.0.0.0", 8123)
+    err = capsys.readouterr().err
+    assert "warning" in err and "anyone who can reach" in err
