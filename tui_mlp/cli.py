@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import time
 from typing import Any, Sequence
 
-from tui_mlp.config import FIELDS, Config, ConfigError, build_config, option_name, text_of
+from tui_mlp.config import FIELDS, Config, ConfigError, build_layered, option_name, text_of
+from tui_mlp.presets import DEFAULT_PRESET, PRESETS, preset
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
@@ -38,6 +40,35 @@ def _add_setting_options(parser: argparse.ArgumentParser) -> None:
             help=f"{spec.help}{choices}; default {default}")
 
 
+def _add_source_options(parser: argparse.ArgumentParser) -> None:
+    """Where settings come from, lowest precedence first: a preset, a settings
+    file, then the setting options themselves."""
+    group = parser.add_argument_group(
+        "settings sources", "A preset, then a settings file, then the options below: "
+        "each overrides the one before.")
+    names = "; ".join(f"{p.name}: {p.title}" for p in PRESETS.values())
+    group.add_argument("--preset", metavar="NAME",
+                       help=f"start from a named preset ({names}); default {DEFAULT_PRESET}")
+    group.add_argument("--config", dest="config_file", metavar="FILE",
+                       help="load settings from a TOML file with [data], [model] and [train] "
+                            "tables (as --save-config writes)")
+
+
+def _add_result_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("results")
+    group.add_argument("--save-config", metavar="FILE",
+                       help="write the effective settings to this TOML file before training")
+    group.add_argument("--history-csv", metavar="FILE",
+                       help="write the per-epoch history (epoch,train_loss,train_score,dev_loss,"
+                            "dev_score) to this CSV file")
+    group.add_argument("--export-json", metavar="FILE",
+                       help="write the run (settings, seeds, metrics, confusion matrices) "
+                            "to this JSON file")
+    group.add_argument("--diagnostics", action="store_true",
+                       help="also report per-layer gradient norms, dead units, weight histograms "
+                            "and a gradient check of the backward against finite differences")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tui-mlp", description=(
         "Train the hand-written feed-forward network of NNDL chapter 4 on two moons "
@@ -45,11 +76,28 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     train = sub.add_parser("train", help="run the experiment headless and print the book's log",
                            description="Run the chapter's experiment with no UI.")
+    _add_source_options(train)
     _add_setting_options(train)
+    _add_result_options(train)
     train.add_argument("--save-dir", help="save the best-dev model here (one file per layer)")
     train.add_argument("--load-dir", help="start from a model saved by --save-dir")
     train.add_argument("--json", action="store_true",
                        help="print one JSON object with the results instead of the log")
+    compare = sub.add_parser(
+        "compare", help="train two configurations on the same data and seeds and compare them",
+        description="Train two configurations on the same data with the same seeds and print "
+                    "their test accuracy and loss. By default A is chapter 3's logistic "
+                    "regression (no hidden layer) and B the MLP the settings describe; "
+                    "--a and --b change one side.")
+    _add_source_options(compare)
+    _add_setting_options(compare)
+    for side in ("a", "b"):
+        compare.add_argument(f"--{side}", action="append", default=[], metavar="SETTING=VALUE",
+                             help=f"a model or training setting for side {side.upper()} only, "
+                                  f"e.g. --{side} hidden=16,16 --{side} activation=relu "
+                                  f"(repeatable; data settings are shared)")
+    compare.add_argument("--json", action="store_true",
+                         help="print one JSON object with both results instead of the table")
     serve = sub.add_parser("serve", help="serve the app to a web browser (textual-serve)")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to bind (default 127.0.0.1: this machine only)")
@@ -58,9 +106,24 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def config_from_args(args: argparse.Namespace) -> Config:
-    """The config the options describe; ConfigError names the option."""
+    """The config a preset, a settings file and the options describe, in that
+    order of precedence; ConfigError (or SettingsFileError) names the option,
+    or the file and key, that is refused."""
+    layers = []
+    name = getattr(args, "preset", None)
+    if name is not None:
+        try:
+            chosen = preset(name)
+        except ConfigError as exc:
+            raise exc.relabel("--preset") from None
+        layers.append((chosen.values, lambda n: f"preset {chosen.name}: {n}"))
+    if getattr(args, "config_file", None) is not None:
+        from tui_mlp.settings_file import read_settings
+
+        layers.append(read_settings(args.config_file))
     values = {name: getattr(args, name) for name in FIELDS if getattr(args, name, None) is not None}
-    return build_config(values)
+    layers.append((values, option_name))
+    return build_layered(layers)
 
 
 def _fail(message: str, code: int) -> int:
@@ -68,22 +131,53 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def run_train(args: argparse.Namespace) -> int:
+def _settings(args: argparse.Namespace) -> Config | int:
+    """The config, or an exit code after a one-line message."""
+    from tui_mlp.settings_file import SettingsFileError
+
     try:
-        config = config_from_args(args)
-    except ConfigError as exc:
+        return config_from_args(args)
+    except (ConfigError, SettingsFileError) as exc:
         return _fail(str(exc), EXIT_USAGE)
+
+
+def run_train(args: argparse.Namespace) -> int:
+    config = _settings(args)
+    if isinstance(config, int):
+        return config
+
+    from tui_mlp.files import WriteError, check_writable
+
+    outputs = {"--save-config": args.save_config, "--history-csv": args.history_csv,
+               "--export-json": args.export_json}
+    try:
+        for option, path in outputs.items():
+            if path is not None:
+                check_writable(path)
+    except WriteError as exc:
+        return _fail(f"{option}: {exc}", EXIT_FAILED)
+    if args.save_config is not None:
+        from tui_mlp.settings_file import save_config
+
+        try:
+            save_config(config, args.save_config)
+        except WriteError as exc:
+            return _fail(f"--save-config: {exc}", EXIT_FAILED)
 
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from tui_mlp.checkpoint import CheckpointError
     from tui_mlp.data import DataError
-    from tui_mlp.experiment import build
+    import torch
+
+    from tui_mlp.experiment import build, threads_for
+    from tui_mlp.results import confusion_matrix, seeds_of, write_history_csv, write_run_json
     from tui_mlp.runner import TrainingDiverged, improved_line, test_line, train_line
 
+    torch.set_num_threads(threads_for(config))
     try:
-        exp = build(config)
+        exp = build(config, diagnostics=args.diagnostics)
     except DataError as exc:
         return _fail(f"{option_name('csv')}: {exc}", EXIT_USAGE)
     runner = exp.runner
@@ -107,15 +201,18 @@ def run_train(args: argparse.Namespace) -> int:
                         TextColumn("loss {task.fields[loss]:.4f}"), TimeRemainingColumn(),
                         console=console, transient=True,
                         disable=quiet or not console.is_terminal)
-    log = (lambda line: None) if quiet else progress.console.print
+    def log(line: str) -> None:  # plain text: no markup, no wrapping
+        if not quiet:
+            progress.console.print(line, markup=False, highlight=False, soft_wrap=True)
     error: str | None = None
+    last_record = None
     start = time.perf_counter()
     try:
         with progress:
             task = progress.add_task("train", total=epochs, loss=float("nan"))
             for _ in range(epochs):
                 old_best = runner.best_score
-                record = exp.step()
+                record = last_record = exp.step()
                 if record.improved:
                     log(improved_line(old_best, record.dev_score))
                     if args.save_dir:
@@ -138,21 +235,147 @@ def run_train(args: argparse.Namespace) -> int:
     if record_stop_reason := ("interrupted" if interrupted else None):
         log(f"[Interrupted] stopped after {runner.epoch} of {epochs} epochs")
     elif runner.epoch < epochs and error is None:
+        record_stop_reason = "early stopping"
         log(f"[Early stop] no better dev score for {config.train.patience} epochs; "
             f"stopped after {runner.epoch} epochs")
     runner.restore_best()
     test_score, test_loss = runner.evaluate(exp.test_set)
     log(test_line(test_score, test_loss))
+    confusions = {"dev": confusion_matrix(exp.model, exp.dev_set),
+                  "test": confusion_matrix(exp.model, exp.test_set)}
+    for name, matrix in confusions.items():
+        for line in matrix.lines(name):
+            log(line)
+    diagnostics = None
+    if args.diagnostics:
+        diagnostics = _diagnostics(exp, last_record, log)
+
+    result: dict[str, Any] = {
+        "config": config.to_dict(), "test_accuracy": test_score, "test_loss": test_loss,
+        "best_dev_accuracy": runner.best_score, "best_epoch": runner.best_epoch,
+        "epochs": runner.epoch, "seconds": round(seconds, 4), "seeds": seeds_of(config),
+        "confusion": {name: m.to_dict() for name, m in confusions.items()},
+        **({"preset": preset(args.preset).name} if args.preset else {}),
+        **({"diagnostics": diagnostics} if diagnostics is not None else {}),
+        **({"error": error} if error else {}),
+        **({"stopped": record_stop_reason} if record_stop_reason else {}),
+    }
     if quiet:
-        print(json.dumps({
-            "config": config.to_dict(), "test_accuracy": test_score, "test_loss": test_loss,
-            "best_dev_accuracy": runner.best_score, "epochs": runner.epoch,
-            "seconds": round(seconds, 4), **({"error": error} if error else {}),
-            **({"stopped": record_stop_reason} if record_stop_reason else {}),
-        }))
+        print(json.dumps(result))
+    for option, path, write, what in (
+            ("--history-csv", args.history_csv, write_history_csv, runner.history),
+            ("--export-json", args.export_json, write_run_json, result)):
+        if path is not None:
+            try:
+                write(path, what)
+            except WriteError as exc:
+                return _fail(f"{option}: {exc}", EXIT_FAILED)
     if error:
         return _fail(error, EXIT_FAILED)
     return EXIT_INTERRUPTED if interrupted else 0
+
+
+def _sparkline(counts: Sequence[int]) -> str:
+    bars = " ▁▂▃▄▅▆▇█"
+    top = max(counts) or 1
+    return "".join(bars[0 if c == 0 else max(1, round(8 * c / top))] for c in counts)
+
+
+def _diagnostics(exp: Any, record: Any, log: Any) -> dict[str, Any]:
+    """Print and return the diagnostics of the final (best-dev) model on the training set."""
+    from tui_mlp.diagnostics import check_budget, diagnose, gradient_check
+
+    X, y = exp.train_set
+    d = diagnose(exp.model, X, y)
+    last = record.grad_norms if record is not None and record.grad_norms else None
+    log("[Diagnostics] gradient norms ||dL/dW|| of the best model: "
+        + "  ".join(f"{n} {g:.3g}" for n, g in zip(d.layers, d.grad_norms)))
+    if last:
+        log("[Diagnostics] gradient norms in the last epoch: "
+            + "  ".join(f"{n} {g:.3g}" for n, g in zip(d.layers, last)))
+    if d.dead:
+        log("[Diagnostics] dead units on the training set: "
+            + "  ".join(f"layer {i} {dead}/{w}" for i, (dead, w) in enumerate(zip(d.dead, d.widths), 1))
+            + ("  (every unit identical in: " + ", ".join(
+                f"layer {i}" for i, same in enumerate(d.identical, 1) if same) + ")"
+               if any(d.identical) else ""))
+    for h in d.histograms:
+        log(f"[Diagnostics] weights {h.layer} [{h.edges[0]:.3g}, {h.edges[-1]:.3g}] "
+            f"{_sparkline(h.counts)}")
+    rows, per_tensor = check_budget(exp.model, X.shape[0])
+    check = gradient_check(exp.model, X[:rows], y[:rows], max_per_tensor=per_tensor)
+    log(check.line())
+    return {"layers": list(d.layers), "grad_norms": list(d.grad_norms),
+            "last_epoch_grad_norms": list(last) if last else None,
+            "dead_units": list(d.dead), "hidden_widths": list(d.widths),
+            "identical_units": list(d.identical),
+            "weight_histograms": {h.layer: {"edges": list(h.edges), "counts": list(h.counts)}
+                                  for h in d.histograms},
+            "gradient_check": {"worst_relative_error": check.worst, "layer": check.layer,
+                               "key": check.key, "index": list(check.index),
+                               "checked": check.checked}}
+
+
+def _side_values(items: list[str], side: str) -> dict[str, str] | int:
+    """``--a hidden=16,16`` items as field values; data settings are refused."""
+    values: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        name = key.strip().lstrip("-").replace("-", "_")
+        if not sep or not name:
+            return _fail(f"--{side}: {item!r} is not accepted; expected SETTING=VALUE, "
+                         f"e.g. hidden=16,16", EXIT_USAGE)
+        spec = FIELDS.get(name)
+        if spec is None:
+            known = ", ".join(n for n, f in FIELDS.items() if f.group != "data")
+            return _fail(f"--{side}: {key.strip()!r} is not a setting; expected one of {known}",
+                         EXIT_USAGE)
+        if spec.group == "data":
+            return _fail(f"--{side} {name}: data settings are shared by both sides of a "
+                         f"comparison; set it with {option_name(name)}", EXIT_USAGE)
+        values[name] = value
+    return values
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    config = _settings(args)
+    if isinstance(config, int):
+        return config
+    sides = {}
+    for side in ("a", "b"):
+        values = _side_values(getattr(args, side), side)
+        if isinstance(values, int):
+            return values
+        sides[side] = values
+
+    import torch
+
+    from tui_mlp.compare import compare, default_pair
+    from tui_mlp.data import DataError
+    from tui_mlp.experiment import threads_for
+
+    a, b = default_pair(config)
+    try:
+        a = build_layered([(sides["a"], lambda n: f"--a {n}")], a)
+        b = build_layered([(sides["b"], lambda n: f"--b {n}")], b)
+    except ConfigError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    torch.set_num_threads(max(threads_for(a), threads_for(b)))
+    try:
+        result = compare(a, b)
+    except DataError as exc:
+        return _fail(f"{option_name('csv')}: {exc}", EXIT_USAGE)
+    except KeyboardInterrupt:
+        return _fail("interrupted", EXIT_INTERRUPTED)
+    if args.json:
+        print(json.dumps(result.to_dict()))
+    else:
+        print(f"Same data ({config.summary().split(' hidden=')[0]}, data seed "
+              f"{config.data.seed}) and seeds for both sides:")
+        for line in result.table_lines():
+            print(line)
+    failed = [run.error for run in result.runs if run.error]
+    return EXIT_FAILED if failed else 0
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -179,9 +402,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_train(args)
     if args.command == "serve":
         return run_serve(args)
+    if args.command == "compare":
+        return run_compare(args)
     return run_app()
 
 
 def main_exit() -> None:
     """The console script: exit with ``main``'s code."""
-    sys.exit(main())
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:  # `tui-mlp train --json | head`: the reader left; not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 0
+    sys.exit(code)

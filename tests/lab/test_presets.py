@@ -1,0 +1,100 @@
+"""Presets (issue 5, item 7): what each one sets, their precedence, and the
+accuracy claims of ``micrograd`` and ``tuned`` over several seeds."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tui_mlp.config import Config, ConfigError
+from tui_mlp.presets import PRESETS, preset, preset_config
+
+from .helpers import train
+
+SEEDS = range(8)
+
+
+def test_every_preset_builds_a_valid_config_and_book_is_the_default():
+    assert list(PRESETS) == ["book", "micrograd", "tuned", "vanishing", "dead-relu",
+                             "logistic-regression"]
+    for p in PRESETS.values():
+        assert isinstance(p.config(), Config) and p.title and p.description
+    assert preset_config("book") == Config()
+
+
+def test_preset_contents_follow_the_book():
+    m = preset_config("micrograd")
+    assert (m.data.n_samples, m.data.noise, m.model.hidden, m.model.activation) == \
+        (100, 0.1, (16, 16), "relu")
+    assert m.train.epochs <= 300
+    assert preset_config("tuned").data.noise == 0.2
+    v = preset_config("vanishing")
+    assert v.model.layer_sizes() == [2, 3, 3, 3, 3, 1]
+    assert (v.model.activation, v.model.weight_init, v.model.weight_scale, v.model.bias_init) == \
+        ("logistic", "normal", 0.01, 1.0)
+    d = preset_config("dead-relu")
+    assert (d.model.activation, d.model.bias_init) == ("relu", -8.0)
+    assert preset_config("logistic-regression").model.hidden == ()
+
+
+def test_preset_names_are_forgiving_about_dashes_and_refuse_unknown_names():
+    assert preset("Dead_ReLU").name == "dead-relu"
+    with pytest.raises(ConfigError, match="expected one of book, micrograd"):
+        preset("nope")
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_micrograd_reaches_full_training_accuracy_within_300_epochs(seed):
+    config = preset_config("micrograd").with_values(seed=seed)
+    exp, records = train(config)
+    assert len(records) <= 300
+    first = next(r.epoch for r in records if r.train_score == 1.0)
+    assert first < 300
+    # and it stays there: the final weights classify every training point
+    assert exp.runner.evaluate(exp.train_set)[0] == 1.0
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_tuned_reaches_096_test_accuracy(seed):
+    config = preset_config("tuned").with_values(seed=seed)
+    exp, _ = train(config)
+    exp.runner.restore_best()
+    score, _ = exp.runner.evaluate(exp.test_set)
+    assert score >= 0.96, (seed, score)
+
+
+def test_precedence_preset_then_file_then_options(cli, tmp_path):
+    settings = tmp_path / "run.toml"
+    settings.write_text("[train]\nlr = 0.05\nepochs = 3\n[model]\nactivation = 'tanh'\n")
+    code, out, err = cli("train", "--preset", "micrograd", "--config", str(settings),
+                         "--activation", "elu", "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["preset"] == "micrograd"
+    c = result["config"]
+    assert c["data"]["n_samples"] == 100 and c["model"]["hidden"] == [16, 16]  # preset
+    assert c["train"]["lr"] == 0.05 and c["train"]["epochs"] == 3  # file over preset
+    assert c["model"]["activation"] == "elu"  # option over file
+    assert result["epochs"] == 3
+
+
+def test_an_option_may_make_a_preset_valid_that_it_alone_is_not(cli):
+    # train 200 alone would overflow micrograd's 100 samples; with --n-samples it is fine
+    code, out, err = cli("train", "--preset", "micrograd", "--n-samples", "400", "--train", "200",
+                         "--epochs", "2", "--json")
+    assert code == 0, err
+    assert json.loads(out)["config"]["data"]["train"] == 200
+
+
+def test_bad_preset_exits_2_naming_the_option(cli):
+    code, out, err = cli("train", "--preset", "fastest")
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == [
+        "tui-mlp: --preset: 'fastest' is not accepted; expected one of book, micrograd, tuned, "
+        "vanishing, dead-relu, logistic-regression"]
+
+
+def test_an_option_breaking_a_preset_is_blamed_on_the_option(cli):
+    code, _, err = cli("train", "--preset", "micrograd", "--train", "200")
+    assert code == 2
+    assert err.startswith("tui-mlp: --train: 200 is not accepted; train + dev must leave")

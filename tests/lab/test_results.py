@@ -1,0 +1,138 @@
+"""Results (issue 5, item 6): confusion matrices on dev and test, the history
+as CSV and the run as JSON, written atomically, with one-line errors."""
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+import torch
+
+from tui_mlp.config import Config, build_config, config_from_dict
+from tui_mlp.history import History
+from tui_mlp.results import Confusion, confusion, confusion_matrix, history_csv, run_json, seeds_of
+
+from .helpers import SMALL, train
+
+
+def test_confusion_counts_by_hand():
+    probs = torch.tensor([[0.9], [0.2], [0.5], [0.49], [0.7]])
+    labels = torch.tensor([[1.0], [0.0], [0.0], [1.0], [0.0]])
+    c = confusion(probs, labels)
+    assert c == Confusion(tn=1, fp=2, fn=1, tp=1)
+    assert c.rows == [[1, 2], [1, 1]] and c.total == 5 and c.accuracy == pytest.approx(0.4)
+
+
+def test_confusion_matrix_agrees_with_the_runner_accuracy():
+    exp, _ = train(Config().with_values(n_samples=300, train=180, dev=60, epochs=30))
+    for data_set in (exp.dev_set, exp.test_set):
+        c = confusion_matrix(exp.model, data_set)
+        score, _ = exp.runner.evaluate(data_set)
+        assert c.total == data_set[0].shape[0]
+        assert c.accuracy == pytest.approx(score)
+        assert c.tp + c.fn == int(data_set[1].sum())
+
+
+def test_confusion_lines_are_a_small_table():
+    lines = Confusion(71, 9, 8, 72).lines("dev")
+    assert lines == ["[Confusion] dev  pred 0  pred 1",
+                     "         true 0      71       9",
+                     "         true 1       8      72"]
+
+
+def test_history_csv_has_the_book_columns_and_every_epoch():
+    exp, records = train(Config().with_values(n_samples=200, train=120, dev=40, epochs=12))
+    rows = list(csv.reader(history_csv(exp.runner.history).splitlines()))
+    assert rows[0] == ["epoch", "train_loss", "train_score", "dev_loss", "dev_score"]
+    assert len(rows) == 13
+    for row, record in zip(rows[1:], records):
+        assert int(row[0]) == record.epoch
+        assert [float(v) for v in row[1:]] == [record.train_loss, record.train_score,
+                                               record.dev_loss, record.dev_score]
+
+
+def test_history_csv_of_a_decimated_history_names_the_kept_epochs():
+    h = History(capacity=4)
+    for epoch in range(9):
+        h.append(epoch, 1.0, 0.5, 1.0, 0.5)
+    epochs = [int(line.split(",")[0]) for line in history_csv(h).splitlines()[1:]]
+    assert epochs == h.epochs and epochs[0] == 0 and epochs[1] > 1
+
+
+def test_run_json_replaces_non_finite_numbers():
+    text = run_json({"a": float("nan"), "b": [1.0, float("inf")]})
+    assert json.loads(text) == {"a": None, "b": [1.0, None]}
+
+
+def test_seeds_of():
+    assert seeds_of(Config().with_values(seed=3)) == {"data": 3, "init": 3, "batches": 4}
+    assert seeds_of(Config().with_values(seed=3, init_seed=9)) == {"data": 3, "init": 9, "batches": 10}
+
+
+# ---------------------------------------------------------------- the CLI
+def test_train_prints_confusion_after_the_test_line(cli):
+    code, out, err = cli("train", *SMALL)
+    assert code == 0, err
+    lines = out.splitlines()
+    test_at = next(i for i, line in enumerate(lines) if line.startswith("[Test] score/loss:"))
+    assert lines[test_at + 1].startswith("[Confusion] dev")
+    assert lines[test_at + 4].startswith("[Confusion] test")
+    counts = [int(v) for line in lines[test_at + 5:test_at + 7] for v in line.split()[2:]]
+    assert sum(counts) == 40  # 200 - 120 - 40 test samples
+
+
+def test_train_json_has_confusion_and_seeds(cli):
+    code, out, err = cli("train", *SMALL, "--init-seed", "5", "--json")
+    assert code == 0, err
+    result = json.loads(out)
+    assert result["seeds"] == {"data": 0, "init": 5, "batches": 6}
+    dev, test = result["confusion"]["dev"], result["confusion"]["test"]
+    assert sum(map(sum, dev["matrix"])) == 40 and sum(map(sum, test["matrix"])) == 40
+    assert test["accuracy"] == pytest.approx(result["test_accuracy"])
+    assert 0 <= result["best_epoch"] < result["epochs"] == 20
+
+
+def test_history_csv_and_export_json_files(cli, tmp_path):
+    history, run = tmp_path / "h.csv", tmp_path / "run.json"
+    code, out, err = cli("train", *SMALL, "--history-csv", str(history), "--export-json", str(run),
+                         "--json")
+    assert code == 0, err
+    printed = json.loads(out)
+    exported = json.loads(run.read_text())
+    assert exported == printed
+    assert {"config", "seeds", "test_accuracy", "test_loss", "best_dev_accuracy",
+            "confusion"} <= exported.keys()
+    rows = list(csv.DictReader(history.read_text().splitlines()))
+    assert [int(r["epoch"]) for r in rows] == list(range(20))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["h.csv", "run.json"]  # no temp files
+    # the exported settings are the run's settings
+    assert config_from_dict(exported["config"]) == build_config(
+        dict(zip((k[2:].replace("-", "_") for k in SMALL[::2]), SMALL[1::2])))
+
+
+@pytest.mark.parametrize("option", ["--history-csv", "--export-json"])
+def test_unwritable_paths_exit_1_with_one_line_before_training(cli, tmp_path, option):
+    missing = tmp_path / "missing" / "out"
+    code, out, err = cli("train", *SMALL, option, str(missing))
+    assert code == 1 and out == ""
+    assert err.strip().splitlines() == [
+        f"tui-mlp: {option}: cannot write {missing}: no such directory {missing.parent}"]
+    code, _, err = cli("train", *SMALL, option, str(tmp_path))
+    assert code == 1 and err.strip() == f"tui-mlp: {option}: cannot write {tmp_path}: it is a directory"
+
+
+def test_a_directory_removed_during_training_is_a_one_line_error(cli, tmp_path, monkeypatch):
+    import tui_mlp.results as results
+
+    out_dir = tmp_path / "gone"
+    out_dir.mkdir()
+    target = out_dir / "h.csv"
+    real = results.write_text_atomic
+
+    def vanish_then_write(path, text):
+        out_dir.rmdir()
+        return real(path, text)
+    monkeypatch.setattr(results, "write_text_atomic", vanish_then_write)
+    code, _, err = cli("train", *SMALL, "--history-csv", str(target))
+    assert code == 1
+    assert err.strip() == f"tui-mlp: --history-csv: cannot write {target}: no such directory {out_dir}"

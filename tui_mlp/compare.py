@@ -1,0 +1,122 @@
+"""Two configurations trained on the same data with the same seeds, side by
+side: by default chapter 3's logistic regression (no hidden layer) against the
+chapter 4 MLP, the seed's closing question. Engine code: the CLI prints the
+table, the app can overlay the ``history`` curves and draw both boundaries
+from the ``experiments``.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from tui_mlp.config import Config, ConfigError
+from tui_mlp.experiment import Experiment, build, load_data
+from tui_mlp.runner import EpochRecord, TrainingDiverged
+
+#: The hidden layer the MLP side gets when the shared settings have none.
+BOOK_HIDDEN = (5,)
+
+
+def describe(config: Config) -> str:
+    """A short name for a configuration: "logistic regression" or "MLP 2-5-1 logistic"."""
+    if not config.model.hidden:
+        return "logistic regression"
+    sizes = "-".join(map(str, config.model.layer_sizes()))
+    return f"MLP {sizes} {config.model.activation}"
+
+
+def default_pair(config: Config) -> tuple[Config, Config]:
+    """(logistic regression, MLP) from one set of settings: the same data,
+    seeds and training; A has no hidden layer, B the configured one (the
+    book's 5 units if the settings have none)."""
+    lr_side = config.with_values(hidden=())
+    mlp_side = config if config.model.hidden else config.with_values(hidden=BOOK_HIDDEN)
+    return lr_side, mlp_side
+
+
+@dataclass
+class RunResult:
+    label: str
+    config: Config
+    test_accuracy: float
+    test_loss: float
+    best_dev_accuracy: float
+    best_epoch: int
+    epochs: int
+    seconds: float
+    history: dict[str, list[float]] = field(repr=False, default_factory=dict)
+    error: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"label": self.label, "config": self.config.to_dict(),
+                "test_accuracy": self.test_accuracy, "test_loss": self.test_loss,
+                "best_dev_accuracy": self.best_dev_accuracy, "best_epoch": self.best_epoch,
+                "epochs": self.epochs, "seconds": round(self.seconds, 4),
+                **({"error": self.error} if self.error else {})}
+
+
+@dataclass
+class Comparison:
+    runs: tuple[RunResult, RunResult]
+    experiments: tuple[Experiment, Experiment] = field(repr=False, default=None)  # type: ignore[assignment]
+
+    def to_dict(self) -> dict:
+        a, b = self.runs
+        return {"a": a.to_dict(), "b": b.to_dict(),
+                "seeds": {"data": a.config.data.seed, "init": [a.config.init_seed, b.config.init_seed]}}
+
+    def table_lines(self) -> list[str]:
+        rows = [("", "test acc", "test loss", "best dev", "epochs")]
+        for tag, run in zip("AB", self.runs):
+            rows.append((f"{tag} {run.label}", f"{run.test_accuracy:.4f}", f"{run.test_loss:.4f}",
+                         f"{run.best_dev_accuracy:.4f}", str(run.epochs)))
+        widths = [max(len(r[i]) for r in rows) for i in range(5)]
+        lines = ["  ".join([r[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(r[1:], widths[1:]))])
+                 for r in rows]
+        for tag, run in zip("AB", self.runs):
+            if run.error:
+                lines.append(f"{tag}: {run.error}")
+        return lines
+
+
+def train_to_end(exp: Experiment, label: str,
+                 on_record: Callable[[EpochRecord], bool | None] | None = None) -> RunResult:
+    """Train for the configured epochs (or until early stopping, or until
+    ``on_record`` returns True), then score the best-dev model on the test set."""
+    runner = exp.runner
+    error = None
+    start = time.perf_counter()
+    try:
+        for _ in range(exp.config.train.epochs):
+            record = exp.step()
+            if (on_record and on_record(record)) or record.stop:
+                break
+    except TrainingDiverged as exc:
+        error = str(exc)
+    seconds = time.perf_counter() - start
+    runner.restore_best()
+    test_score, test_loss = runner.evaluate(exp.test_set)
+    history = {"epoch": list(runner.history.epochs),
+               **{k: list(v) for k, v in runner.history.columns.items()}}
+    return RunResult(label, exp.config, test_score, test_loss, runner.best_score,
+                     runner.best_epoch, runner.epoch, seconds, history, error)
+
+
+def compare(a: Config, b: Config, labels: tuple[str, str] | None = None,
+            on_record: Callable[[str, EpochRecord], bool | None] | None = None) -> Comparison:
+    """Train ``a`` then ``b`` on one data set (built once from the shared data
+    settings, which must be equal) and return both results."""
+    if a.data != b.data:
+        differing = [k for k in a.data.__dataclass_fields__ if getattr(a.data, k) != getattr(b.data, k)]
+        raise ConfigError(differing[0], getattr(b.data, differing[0]),
+                          "both sides of a comparison train on the same data; "
+                          "data settings cannot differ")
+    labels = labels or (describe(a), describe(b))
+    data = load_data(a)
+    exps = (build(a, data=data), build(b, data=data))
+    runs = []
+    for tag, label, exp in zip("AB", labels, exps):
+        callback = (lambda r, tag=tag: on_record(tag, r)) if on_record else None
+        runs.append(train_to_end(exp, label, callback))
+    return Comparison((runs[0], runs[1]), exps)

@@ -1,0 +1,127 @@
+"""Results of a run: confusion matrices, the per-epoch history as CSV, and the
+run (settings, seeds, metrics) as one JSON object. Engine code, no UI; the CLI
+prints and writes these, the app shows them.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from tui_mlp.config import Config
+from tui_mlp.data import Dataset
+from tui_mlp.files import write_text_atomic
+from tui_mlp.history import COLUMNS, History
+from tui_mlp.nn import MLP
+
+HISTORY_HEADER = ("epoch", *COLUMNS)  # epoch,train_loss,train_score,dev_loss,dev_score
+
+
+@dataclass(frozen=True)
+class Confusion:
+    """A two-class confusion matrix at threshold 0.5; rows are the true label,
+    columns the predicted one: [[tn, fp], [fn, tp]]."""
+
+    tn: int
+    fp: int
+    fn: int
+    tp: int
+
+    @property
+    def total(self) -> int:
+        return self.tn + self.fp + self.fn + self.tp
+
+    @property
+    def accuracy(self) -> float:
+        return (self.tn + self.tp) / self.total if self.total else 0.0
+
+    @property
+    def rows(self) -> list[list[int]]:
+        return [[self.tn, self.fp], [self.fn, self.tp]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "matrix": self.rows, "accuracy": self.accuracy}
+
+    def lines(self, title: str) -> list[str]:
+        """A small text table, e.g. for ``title`` "dev"::
+
+            [Confusion] dev   pred 0  pred 1
+                      true 0     71      9
+                      true 1      8     72
+        """
+        w = max(6, len(str(max(self.rows[0] + self.rows[1]))))
+        head = f"[Confusion] {title}"
+        pad = len(head)
+        return [f"{head}  {'pred 0':>{w}}  {'pred 1':>{w}}",
+                f"{'true 0':>{pad}}  {self.tn:>{w}}  {self.fp:>{w}}",
+                f"{'true 1':>{pad}}  {self.fn:>{w}}  {self.tp:>{w}}"]
+
+
+def confusion(probabilities: torch.Tensor, labels: torch.Tensor, threshold: float = 0.5) -> Confusion:
+    """Counts from predicted probabilities [N, 1] (or [N]) and 0/1 labels;
+    predicted 1 when the probability is >= ``threshold`` (the metric's rule)."""
+    pred = probabilities.reshape(-1) >= threshold
+    true = labels.reshape(-1) >= 0.5
+    tp = int((pred & true).sum())
+    fp = int((pred & ~true).sum())
+    fn = int((~pred & true).sum())
+    tn = int((~pred & ~true).sum())
+    return Confusion(tn, fp, fn, tp)
+
+
+def confusion_matrix(model: MLP, data_set: Dataset) -> Confusion:
+    """The model's confusion matrix on ``(X, y)``."""
+    X, y = data_set
+    with torch.inference_mode():
+        return confusion(model(X), y)
+
+
+# ------------------------------------------------------------------ history CSV
+def _number(value: float) -> str:
+    return repr(float(value)) if math.isfinite(value) else str(value)
+
+
+def history_csv(history: History) -> str:
+    """``epoch,train_loss,train_score,dev_loss,dev_score``, one row per recorded
+    epoch (0-based, as the log counts). A long run's History keeps every k-th
+    epoch only; the rows say which."""
+    lines = [",".join(HISTORY_HEADER)]
+    cols = [history.columns[name] for name in COLUMNS]
+    for i, epoch in enumerate(history.epochs):
+        lines.append(",".join([str(epoch), *(_number(col[i]) for col in cols)]))
+    return "\n".join(lines) + "\n"
+
+
+def write_history_csv(path: str | os.PathLike, history: History) -> Path:
+    return write_text_atomic(path, history_csv(history))
+
+
+# ------------------------------------------------------------------ the run as JSON
+def seeds_of(config: Config) -> dict[str, int]:
+    """Every seed a run uses: data (sampling, shuffle, noise), init (weights) and
+    batches (mini-batch order; the init seed + 1, see ``experiment.build``)."""
+    return {"data": config.data.seed, "init": config.init_seed, "batches": config.init_seed + 1}
+
+
+def _clean(value: Any) -> Any:
+    """JSON has no NaN or infinity: such floats become null."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def run_json(record: dict[str, Any]) -> str:
+    return json.dumps(_clean(record), indent=2) + "\n"
+
+
+def write_run_json(path: str | os.PathLike, record: dict[str, Any]) -> Path:
+    return write_text_atomic(path, run_json(record))

@@ -1,0 +1,109 @@
+"""Settings saved to and loaded from a TOML file (``--config run.toml``,
+``--save-config``; the app's save/load keys use the same two functions).
+
+The file has the tables ``Config.to_dict`` makes::
+
+    [data]
+    noise = 0.5
+    [model]
+    hidden = [16, 16]
+    activation = "relu"
+    [train]
+    lr = 0.05
+
+Any subset of keys may be given; the rest come from the layer below (the
+defaults, or a preset). Every value goes through ``config.parse_field``, so a
+file is held to exactly the limits of the command line, and an error names the
+file, the table and the key. A relative CSV path is taken relative to the
+current directory, as on the command line.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from tui_mlp.config import FIELDS, Config, ConfigError, build_layered
+from tui_mlp.files import write_text_atomic
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+GROUPS = ("data", "model", "train")
+HEADER = "# tui-mlp settings: load with `tui-mlp train --config FILE`\n"
+
+
+class SettingsFileError(ValueError):
+    """A settings file that cannot be read or holds a refused value; one line for the user."""
+
+
+def read_settings(path: str | os.PathLike) -> tuple[dict[str, Any], Any]:
+    """The raw ``{field: value}`` of a settings file and the labeller that names a
+    field as the file does (for ``config.build_layered``). The values are checked
+    for structure here (known tables, known keys, each in its own table) and
+    parsed by the caller."""
+    path = Path(path)
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except FileNotFoundError:
+        raise SettingsFileError(f"settings file {path}: not found") from None
+    except IsADirectoryError:
+        raise SettingsFileError(f"settings file {path}: is a directory") from None
+    except UnicodeDecodeError:
+        raise SettingsFileError(f"settings file {path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise SettingsFileError(f"settings file {path}: cannot be read ({exc.strerror or exc})") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsFileError(f"{path}: not valid TOML: {exc}") from None
+    values: dict[str, Any] = {}
+    origin: dict[str, str] = {}
+    for key, table in data.items():
+        if key not in GROUPS:
+            where = FIELDS[key].group if key in FIELDS else None
+            hint = (f"put it under [{where}]" if where else
+                    "expected only the tables [data], [model] and [train]")
+            raise SettingsFileError(f"{path}: {key}: not a table of settings; {hint}")
+        if not isinstance(table, dict):
+            raise SettingsFileError(f"{path}: {key}: expected a table [{key}], got a value")
+        for name, value in table.items():
+            spec = FIELDS.get(name)
+            if spec is None:
+                known = ", ".join(n for n, f in FIELDS.items() if f.group == key)
+                raise SettingsFileError(f"{path}: [{key}] {name}: unknown setting; "
+                                        f"[{key}] accepts {known}")
+            if spec.group != key:
+                raise SettingsFileError(f"{path}: [{key}] {name}: belongs in [{spec.group}]")
+            values[name] = value
+            origin[name] = key
+
+    def label(name: str) -> str:
+        return f"{path}: [{origin.get(name, FIELDS[name].group if name in FIELDS else '?')}] {name}"
+    return values, label
+
+
+def load_config(path: str | os.PathLike, base: Config | None = None) -> Config:
+    """The settings of a file over ``base`` (default: the book's), validated.
+    SettingsFileError or ConfigError (naming the file and key) if refused."""
+    values, label = read_settings(path)
+    return build_layered([(values, label)], base)
+
+
+def config_toml(config: Config) -> str:
+    """The TOML text of a config (every field; an unset init seed is left out)."""
+    import tomli_w
+
+    return HEADER + tomli_w.dumps(config.to_dict())
+
+
+def save_config(config: Config, path: str | os.PathLike) -> Path:
+    """Write the settings atomically; WriteError (one line) if the path is unwritable."""
+    return write_text_atomic(path, config_toml(config))
+
+
+__all__ = ["SettingsFileError", "ConfigError", "read_settings", "load_config",
+           "config_toml", "save_config"]
