@@ -1,0 +1,33 @@
+"""Oracles for the engine's unit tests: torch.nn.functional and autograd are
+used here, and only here and in the tests, as the reference the hand-written
+operators are checked against."""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+#: The autograd twin of each activation, by the engine's name. HardLogistic has
+#: no torch built-in: ``F.hardsigmoid`` is relu6(x + 3) / 6 = x/6 + 1/2, a
+#: different function from the book's max(min(x/4 + 1/2, 1), 0), so its oracle
+#: is the formula itself.
+TORCH_ACTIVATIONS = {
+    "logistic": torch.sigmoid,
+    "tanh": torch.tanh,
+    "relu": F.relu,
+    "leaky_relu": lambda z: F.leaky_relu(z, negative_slope=0.1),
+    "hard_logistic": lambda z: torch.clamp(0.25 * z + 0.5, min=0.0, max=1.0),
+    "hard_tanh": F.hardtanh,
+    "elu": F.elu,
+    "softplus": F.softplus,
+    "swish": F.silu,
+    "gelu": F.gelu,
+}
+
+
+def assert_rel_close(actual: torch.Tensor, expected: torch.Tensor, rtol: float = 1e-8) -> None:
+    """Element-wise |a - e| <= rtol |e| + rtol * 1e-6 max|e|: relative to each
+    element, with a floor far below the tensor's scale for exact zeros."""
+    assert actual.shape == expected.shape, (actual.shape, expected.shape)
+    assert actual.dtype == expected.dtype, (actual.dtype, expected.dtype)
+    scale = float(expected.abs().max()) if expected.numel() else 0.0
+    torch.testing.assert_close(actual, expected, rtol=rtol, atol=rtol * 1e-6 * scale)

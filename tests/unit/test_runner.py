@@ -1,0 +1,242 @@
+"""Runner: the book's RunnerV2_1 contract on a one-epoch ``step``."""
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import pytest
+import torch
+
+from tui_mlp.nn import MLP, BatchGD, BinaryCrossEntropyLoss, accuracy
+from tui_mlp.runner import EpochRecord, Runner, TrainingDiverged
+
+
+def make_runner(lr=0.2, hidden=(5,), seed=0, metric=accuracy, **kwargs) -> Runner:
+    model = MLP(2, list(hidden), 1, generator=torch.Generator().manual_seed(seed))
+    return Runner(model, BatchGD(lr, model), metric, BinaryCrossEntropyLoss(model), **kwargs)
+
+
+def params_of(runner: Runner):
+    return {(layer.name, k): v.clone() for layer in runner.model.linears for k, v in layer.params.items()}
+
+
+def quiet(line: str) -> None:
+    pass
+
+
+def test_book_lists_fill_once_per_epoch(moons_splits):
+    runner = make_runner()
+    records = runner.train(*moons_splits[:2], num_epochs=12, log=quiet)
+    assert len(records) == 12
+    for name in ("train_loss", "train_scores", "dev_loss", "dev_scores"):
+        values = getattr(runner, name)
+        assert len(values) == 12 and all(isinstance(v, float) for v in values), name
+    assert runner.train_loss == [r.train_loss for r in records]
+    assert runner.train_scores == [r.train_score for r in records]
+    assert runner.dev_loss == [r.dev_loss for r in records]
+    assert runner.dev_scores == [r.dev_score for r in records]
+
+
+def test_evaluate_does_not_touch_the_history(moons_splits):
+    train_set, dev_set, test_set = moons_splits
+    runner = make_runner()
+    runner.train(train_set, dev_set, num_epochs=5, log=quiet)
+    lists = {n: list(getattr(runner, n)) for n in ("train_loss", "train_scores", "dev_loss", "dev_scores")}
+    best = (runner.best_score, runner.best_epoch, runner.epoch)
+    before = params_of(runner)
+    score, loss = runner.evaluate(test_set)
+    runner.evaluate(dev_set)
+    assert isinstance(score, float) and isinstance(loss, float) and 0 <= score <= 1
+    assert {n: list(getattr(runner, n)) for n in lists} == lists
+    assert (runner.best_score, runner.best_epoch, runner.epoch) == best
+    assert all(torch.equal(v, params_of(runner)[k]) for k, v in before.items())
+
+
+def test_evaluate_is_score_then_loss_of_the_current_model(moons_splits):
+    runner = make_runner()
+    X, y = moons_splits[1]
+    p = runner.model(X)
+    score, loss = runner.evaluate((X, y))
+    assert score == pytest.approx(accuracy(p, y).item())
+    assert loss == pytest.approx(torch.nn.functional.binary_cross_entropy(p, y).item(), rel=1e-6)
+    assert torch.equal(runner.predict(X), p)
+
+
+def test_step_records_are_consistent_and_immutable(moons_splits):
+    train_set, dev_set, _ = moons_splits
+    runner = make_runner()
+    best = 0.0
+    for epoch in range(15):
+        X, y = train_set
+        pre_score, pre_loss = runner.evaluate(train_set)  # the model the epoch trains from
+        record = runner.step(train_set, dev_set)
+        assert isinstance(record, EpochRecord)
+        assert record.epoch == epoch and runner.epoch == epoch + 1
+        assert record.train_loss == pytest.approx(pre_loss, rel=1e-6)
+        assert record.train_score == pytest.approx(pre_score)
+        assert (record.dev_score, record.dev_loss) == runner.evaluate(dev_set)  # after the update
+        assert record.improved == (record.dev_score > best)
+        best = max(best, record.dev_score)
+        assert record.best_score == best == runner.best_score
+        assert record.lr == runner.optimizer.lr
+        assert not record.stop
+        for value in (record.train_loss, record.train_score, record.dev_loss, record.dev_score):
+            assert type(value) is float and math.isfinite(value)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        record.dev_score = 1.0  # type: ignore[misc]
+    hash(record)  # a value, safe to hand to another thread
+
+
+def test_best_params_are_a_copy_taken_at_the_best_epoch(moons_splits):
+    train_set, dev_set, _ = moons_splits
+    runner = make_runner(seed=3)
+    snapshots = {}
+    for _ in range(40):
+        record = runner.step(train_set, dev_set)
+        snapshots[record.epoch] = params_of(runner)
+    best = snapshots[runner.best_epoch]
+    for layer in runner.model.linears:
+        for key in ("W", "b"):
+            assert torch.equal(runner.best_params[layer.name][key], best[(layer.name, key)])
+            assert runner.best_params[layer.name][key] is not layer.params[key]
+    assert runner.restore_best()
+    assert all(torch.equal(v, params_of(runner)[k]) for k, v in best.items())
+    # training on from the restored weights must not write into the kept copy
+    runner.best_score = 1.0  # so no later epoch replaces it
+    for _ in range(3):
+        runner.step(train_set, dev_set)
+    for layer in runner.model.linears:
+        for key in ("W", "b"):
+            assert torch.equal(runner.best_params[layer.name][key], best[(layer.name, key)])
+
+
+def test_best_dev_checkpoint_only_on_strict_improvement(moons_splits, monkeypatch, tmp_path):
+    """A metric stuck at 0.5: the first epoch improves on 0, no later one does."""
+    runner = make_runner(metric=lambda p, y: torch.tensor(0.5))
+    saves = []
+    monkeypatch.setattr(runner, "save_model", lambda d, best=False: saves.append((runner.epoch, d)))
+    lines = []
+    records = runner.train(*moons_splits[:2], num_epochs=6, log=lines.append, save_dir=tmp_path)
+    assert [r.improved for r in records] == [True] + [False] * 5
+    assert saves == [(1, tmp_path)]  # saved once, right after epoch 0
+    assert runner.best_epoch == 0 and runner.best_score == 0.5
+    assert sum("best accuracy performance has been updated" in line for line in lines) == 1
+
+
+def test_checkpoint_on_disk_is_the_best_dev_model(moons_splits, tmp_path):
+    train_set, dev_set, test_set = moons_splits
+    runner = make_runner(seed=2)
+    records = runner.train(train_set, dev_set, num_epochs=60, log=quiet, save_dir=tmp_path / "best")
+    assert any(r.improved for r in records[1:])  # the file was rewritten at least once
+    other = make_runner(seed=9)
+    other.load_model(tmp_path / "best")
+    runner.restore_best()
+    assert torch.equal(other.predict(test_set[0]), runner.predict(test_set[0]))
+
+
+def test_book_log_lines(moons_splits):
+    lines = []
+    make_runner().train(*moons_splits[:2], num_epochs=25, log_epochs=10, log=lines.append)
+    train_lines = [line for line in lines if line.startswith("[Train]")]
+    assert [line.split(",")[0] for line in train_lines] == \
+        ["[Train] epoch: 0/25", "[Train] epoch: 10/25", "[Train] epoch: 20/25"]
+    assert lines[0].startswith("[Evaluate] best accuracy performance has been updated: 0.00000 --> ")
+
+
+def test_lr_change_takes_effect_on_the_next_step(moons_splits):
+    train_set, dev_set, _ = moons_splits
+    a, b, frozen = make_runner(seed=4), make_runner(seed=4), make_runner(seed=4)
+    start = params_of(a)
+    b.optimizer.lr = 0.6
+    frozen.optimizer.lr = 0.0
+    ra, rb, rf = (r.step(train_set, dev_set) for r in (a, b, frozen))
+    assert (ra.lr, rb.lr, rf.lr) == (0.2, 0.6, 0.0)
+    assert all(torch.equal(v, params_of(frozen)[k]) for k, v in start.items())  # lr 0: no move
+    for key, v0 in start.items():  # same gradient, three times the step
+        torch.testing.assert_close(params_of(b)[key] - v0, 3 * (params_of(a)[key] - v0),
+                                   rtol=1e-4, atol=1e-6)
+
+
+def test_lr_schedule_hook_sets_the_rate_per_epoch(moons_splits):
+    runner = make_runner(lr_at=lambda epoch: 0.1 * (epoch + 1))
+    records = [runner.step(*moons_splits[:2]) for _ in range(3)]
+    assert [r.lr for r in records] == pytest.approx([0.1, 0.2, 0.3])
+
+
+@pytest.mark.parametrize("patience", [1, 3, 7])
+def test_early_stopping_after_patience_epochs_without_improvement(patience, moons_splits):
+    runner = make_runner(metric=lambda p, y: torch.tensor(0.5), patience=patience)
+    records = runner.train(*moons_splits[:2], num_epochs=50, log=quiet)
+    assert len(records) == patience + 1  # epoch 0 improves, then `patience` without
+    assert [r.stop for r in records] == [False] * patience + [True]
+    assert runner.epoch == patience + 1
+
+
+def test_no_early_stopping_by_default(moons_splits):
+    runner = make_runner(metric=lambda p, y: torch.tensor(0.5))
+    assert len(runner.train(*moons_splits[:2], num_epochs=20, log=quiet)) == 20
+
+
+def test_on_epoch_callback_can_stop(moons_splits):
+    runner = make_runner()
+    records = runner.train(*moons_splits[:2], num_epochs=50, log=quiet,
+                           on_epoch=lambda record: record.epoch == 4)
+    assert len(records) == 5
+
+
+def test_huge_learning_rate_raises_training_diverged(moons_splits):
+    runner = make_runner(lr=100.0)
+    with pytest.raises(TrainingDiverged) as info:
+        runner.train(*moons_splits[:2], num_epochs=200, log=quiet)
+    assert "diverged" in str(info.value) and "learning rate" in str(info.value)
+    assert info.value.epoch < 200
+    assert isinstance(info.value, ArithmeticError)
+    # the best model so far is still there, and finite
+    if runner.best_params is not None:
+        assert runner.restore_best()
+    assert all(torch.isfinite(v).all() for v in params_of(runner).values())
+
+
+def test_non_finite_loss_raises_training_diverged(moons_splits):
+    runner = make_runner()
+    runner.model.linears[0].params["W"][0, 0] = float("nan")
+    with pytest.raises(TrainingDiverged):
+        runner.step(*moons_splits[:2])
+
+
+def test_reset_history_starts_over(moons_splits):
+    runner = make_runner()
+    runner.train(*moons_splits[:2], num_epochs=5, log=quiet)
+    runner.reset_history()
+    assert runner.epoch == 0 and runner.best_params is None and runner.best_score == 0.0
+    assert runner.train_loss == [] and runner.dev_scores == []
+    assert runner.step(*moons_splits[:2]).improved
+
+
+def test_minibatches_cover_the_training_set(moons_splits, monkeypatch):
+    runner = make_runner(batch_size=32, generator=torch.Generator().manual_seed(0))
+    seen = []
+    original = runner._train_batch
+    monkeypatch.setattr(runner, "_train_batch", lambda X, y, e: (seen.append(X), original(X, y, e))[1])
+    record = runner.step(*moons_splits[:2])
+    X = moons_splits[0][0]
+    assert [len(b) for b in seen] == [32, 32, 32, 24]  # 120 rows
+    rows = sorted(map(tuple, torch.cat(seen).tolist()))
+    assert rows == sorted(map(tuple, X.tolist()))  # each row once per epoch
+    assert 0 <= record.train_score <= 1 and math.isfinite(record.train_loss)
+
+
+def test_diagnostics_report_one_gradient_norm_per_layer(moons_splits):
+    runner = make_runner(hidden=(4, 3), diagnostics=True)
+    record = runner.step(*moons_splits[:2])
+    assert len(record.grad_norms) == 3 and all(n >= 0 for n in record.grad_norms)
+    expected = float(torch.linalg.vector_norm(runner.model.linears[0].grads["W"]))
+    assert record.grad_norms[0] == pytest.approx(expected)
+
+
+def test_no_tensor_requires_grad_during_training(moons_splits):
+    runner = make_runner()
+    runner.step(*moons_splits[:2])
+    for layer in runner.model.linears:
+        assert not any(v.requires_grad for v in layer.params.values())
+        assert not any(g.requires_grad for g in layer.grads.values())
