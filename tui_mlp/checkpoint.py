@@ -27,7 +27,7 @@ def _why_unreadable(path: Path, exc: Exception) -> str:
     """torch's load errors, said in a line a user can act on."""
     if path.stat().st_size == 0:
         return "empty file"
-    if isinstance(exc, pickle.UnpicklingError) and "weights_only" in str(exc):
+    if isinstance(exc, pickle.UnpicklingError) and "global" in str(exc).lower():
         return ("holds objects other than tensors; refused, because loading them "
                 "could run code from the file")
     if "zip archive" in str(exc) or isinstance(exc, EOFError):

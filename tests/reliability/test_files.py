@@ -152,3 +152,13 @@ def test_unreadable_files_say_why_in_plain_words(tmp_path: Path, content, reason
     fc1.write_bytes(fc1.read_bytes()[:40] if content is None else content)
     with pytest.raises(CheckpointError, match=reason):
         exp.runner.load_model(tmp_path)
+
+
+def test_random_bytes_are_not_called_a_code_payload(tmp_path: Path) -> None:
+    exp = make_experiment()
+    exp.runner.save_model(tmp_path)
+    (tmp_path / "fc1.pdparams").write_bytes(bytes(range(256)) * 2)
+    with pytest.raises(CheckpointError) as info:
+        exp.runner.load_model(tmp_path)
+    assert "could run code" not in str(info.value)
+    assert "fc1.pdparams" in str(info.value)
