@@ -141,6 +141,62 @@ def _settings(args: argparse.Namespace) -> Config | int:
         return _fail(str(exc), EXIT_USAGE)
 
 
+class _StopFlag:
+    """Set by Ctrl-C while training, so the loop stops after the current epoch."""
+
+    def __init__(self) -> None:
+        self.is_set = False
+
+    def __enter__(self) -> "_StopFlag":
+        self._previous = signal.signal(signal.SIGINT, self._set)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        signal.signal(signal.SIGINT, self._previous)
+
+    def _set(self, signum: int, frame: Any) -> None:
+        self.is_set = True
+
+
+def _train_epochs(exp: Any, save_dir: str | None, log: Any, progress: Any) -> dict[str, Any]:
+    """The book's training loop with its log lines. Returns how it ended:
+    ``last`` record, ``seconds``, and ``error`` / ``stopped`` when it ended early.
+    TrainingDiverged becomes ``error``; CheckpointError propagates."""
+    from tui_mlp.runner import TrainingDiverged, improved_line, train_line
+
+    runner, config = exp.runner, exp.config
+    epochs, log_every = config.train.epochs, config.train.log_epochs
+    outcome: dict[str, Any] = {"last": None, "error": None, "stopped": None}
+    start = time.perf_counter()
+    with _StopFlag() as interrupted, progress:
+        task = progress.add_task("train", total=epochs, loss=float("nan"))
+        try:
+            for _ in range(epochs):
+                old_best = runner.best_score
+                record = outcome["last"] = exp.step()
+                if record.improved:
+                    log(improved_line(old_best, record.dev_score))
+                    if save_dir:
+                        runner.save_model(save_dir)
+                if record.epoch % log_every == 0:
+                    log(train_line(record.epoch, epochs, record.train_loss))
+                if record.epoch % 16 == 0 or record.epoch == epochs - 1:
+                    progress.update(task, completed=record.epoch + 1, loss=record.train_loss)
+                if interrupted.is_set:
+                    outcome["stopped"] = "interrupted"
+                    log(f"[Interrupted] stopped after {runner.epoch} of {epochs} epochs")
+                    break
+                if record.stop:
+                    outcome["stopped"] = "early stopping"
+                    log(f"[Early stop] no better dev score for {config.train.patience} epochs; "
+                        f"stopped after {runner.epoch} epochs")
+                    break
+        except TrainingDiverged as exc:
+            outcome["error"] = str(exc)
+    outcome["seconds"] = time.perf_counter() - start
+    return outcome
+
+
 def run_train(args: argparse.Namespace) -> int:
     config = _settings(args)
     if isinstance(config, int):
@@ -164,16 +220,15 @@ def run_train(args: argparse.Namespace) -> int:
         except WriteError as exc:
             return _fail(f"--save-config: {exc}", EXIT_FAILED)
 
+    import torch
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from tui_mlp.checkpoint import CheckpointError
     from tui_mlp.data import DataError
-    import torch
-
     from tui_mlp.experiment import build, threads_for
     from tui_mlp.results import confusion_matrix, seeds_of, write_history_csv, write_run_json
-    from tui_mlp.runner import TrainingDiverged, improved_line, test_line, train_line
+    from tui_mlp.runner import test_line
 
     torch.set_num_threads(threads_for(config))
     try:
@@ -181,63 +236,23 @@ def run_train(args: argparse.Namespace) -> int:
     except DataError as exc:
         return _fail(f"{option_name('csv')}: {exc}", EXIT_USAGE)
     runner = exp.runner
-    if args.load_dir:
-        try:
-            runner.load_model(args.load_dir)
-        except CheckpointError as exc:
-            return _fail(str(exc), EXIT_FAILED)
-
-    console = Console(highlight=False)
-    quiet = args.json
-    epochs, log_every = config.train.epochs, config.train.log_epochs
-    interrupted = False
-
-    def on_sigint(signum: int, frame: Any) -> None:
-        nonlocal interrupted
-        interrupted = True
-
-    previous_handler = signal.signal(signal.SIGINT, on_sigint)
-    progress = Progress(TextColumn("training"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("loss {task.fields[loss]:.4f}"), TimeRemainingColumn(),
-                        console=console, transient=True,
-                        disable=quiet or not console.is_terminal)
-    def log(line: str) -> None:  # plain text: no markup, no wrapping
-        if not quiet:
-            progress.console.print(line, markup=False, highlight=False, soft_wrap=True)
-    error: str | None = None
-    last_record = None
-    start = time.perf_counter()
     try:
-        with progress:
-            task = progress.add_task("train", total=epochs, loss=float("nan"))
-            for _ in range(epochs):
-                old_best = runner.best_score
-                record = last_record = exp.step()
-                if record.improved:
-                    log(improved_line(old_best, record.dev_score))
-                    if args.save_dir:
-                        runner.save_model(args.save_dir)
-                if record.epoch % log_every == 0:
-                    log(train_line(record.epoch, epochs, record.train_loss))
-                if record.epoch % 16 == 0 or record.epoch == epochs - 1:
-                    progress.update(task, completed=record.epoch + 1, loss=record.train_loss)
-                if interrupted or record.stop:
-                    break
-    except TrainingDiverged as exc:
-        error = str(exc)
-    except CheckpointError as exc:
-        signal.signal(signal.SIGINT, previous_handler)
-        return _fail(str(exc), EXIT_FAILED)
-    finally:
-        signal.signal(signal.SIGINT, previous_handler)
-    seconds = time.perf_counter() - start
+        if args.load_dir:
+            runner.load_model(args.load_dir)
+        console = Console(highlight=False)
+        progress = Progress(TextColumn("training"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("loss {task.fields[loss]:.4f}"), TimeRemainingColumn(),
+                            console=console, transient=True,
+                            disable=args.json or not console.is_terminal)
 
-    if record_stop_reason := ("interrupted" if interrupted else None):
-        log(f"[Interrupted] stopped after {runner.epoch} of {epochs} epochs")
-    elif runner.epoch < epochs and error is None:
-        record_stop_reason = "early stopping"
-        log(f"[Early stop] no better dev score for {config.train.patience} epochs; "
-            f"stopped after {runner.epoch} epochs")
+        def log(line: str) -> None:  # plain text: no markup, no wrapping
+            if not args.json:
+                progress.console.print(line, markup=False, highlight=False, soft_wrap=True)
+
+        outcome = _train_epochs(exp, args.save_dir, log, progress)
+    except CheckpointError as exc:
+        return _fail(str(exc), EXIT_FAILED)
+
     runner.restore_best()
     test_score, test_loss = runner.evaluate(exp.test_set)
     log(test_line(test_score, test_loss))
@@ -246,21 +261,19 @@ def run_train(args: argparse.Namespace) -> int:
     for name, matrix in confusions.items():
         for line in matrix.lines(name):
             log(line)
-    diagnostics = None
-    if args.diagnostics:
-        diagnostics = _diagnostics(exp, last_record, log)
+    diagnostics = _diagnostics(exp, outcome["last"], log) if args.diagnostics else None
 
     result: dict[str, Any] = {
         "config": config.to_dict(), "test_accuracy": test_score, "test_loss": test_loss,
         "best_dev_accuracy": runner.best_score, "best_epoch": runner.best_epoch,
-        "epochs": runner.epoch, "seconds": round(seconds, 4), "seeds": seeds_of(config),
+        "epochs": runner.epoch, "seconds": round(outcome["seconds"], 4), "seeds": seeds_of(config),
         "confusion": {name: m.to_dict() for name, m in confusions.items()},
         **({"preset": preset(args.preset).name} if args.preset else {}),
         **({"diagnostics": diagnostics} if diagnostics is not None else {}),
-        **({"error": error} if error else {}),
-        **({"stopped": record_stop_reason} if record_stop_reason else {}),
+        **({"error": outcome["error"]} if outcome["error"] else {}),
+        **({"stopped": outcome["stopped"]} if outcome["stopped"] else {}),
     }
-    if quiet:
+    if args.json:
         print(json.dumps(result))
     for option, path, write, what in (
             ("--history-csv", args.history_csv, write_history_csv, runner.history),
@@ -270,9 +283,9 @@ def run_train(args: argparse.Namespace) -> int:
                 write(path, what)
             except WriteError as exc:
                 return _fail(f"{option}: {exc}", EXIT_FAILED)
-    if error:
-        return _fail(error, EXIT_FAILED)
-    return EXIT_INTERRUPTED if interrupted else 0
+    if outcome["error"]:
+        return _fail(outcome["error"], EXIT_FAILED)
+    return EXIT_INTERRUPTED if outcome["stopped"] == "interrupted" else 0
 
 
 def _sparkline(counts: Sequence[int]) -> str:
