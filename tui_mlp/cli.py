@@ -6,6 +6,7 @@ without loading torch or textual.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import signal
@@ -13,6 +14,7 @@ import sys
 import time
 from typing import Any, Sequence
 
+from tui_mlp import __version__
 from tui_mlp.config import FIELDS, Config, ConfigError, build_layered, option_name, text_of
 from tui_mlp.presets import DEFAULT_PRESET, PRESETS, preset
 
@@ -33,11 +35,11 @@ def _add_setting_options(parser: argparse.ArgumentParser) -> None:
     defaults = Config()
     groups = {g: parser.add_argument_group(f"{g} settings") for g in ("data", "model", "train")}
     for name, spec in FIELDS.items():
-        default = text_of(defaults.get(name)) or "none"
+        default = text_of(defaults.get(name))
         choices = f" ({'|'.join(spec.choices)})" if spec.choices else ""
         groups[spec.group].add_argument(
             option_name(name), dest=name, metavar=name.upper(), default=None,
-            help=f"{spec.help}{choices}; default {default}")
+            help=f"{spec.help}{choices}" + (f"; default {default}" if default else ""))
 
 
 def _add_source_options(parser: argparse.ArgumentParser) -> None:
@@ -70,10 +72,12 @@ def _add_result_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="tui-mlp", description=(
+    parser = _Parser(prog="tui-mlp", allow_abbrev=False, description=(
         "Train the hand-written feed-forward network of NNDL chapter 4 on two moons "
         "and watch it learn. With no command, opens the terminal app."))
+    parser.add_argument("--version", action="version", version=f"tui-mlp {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    sub.add_parser = functools.partial(sub.add_parser, allow_abbrev=False)  # type: ignore[method-assign]
     train = sub.add_parser("train", help="run the experiment headless and print the book's log",
                            description="Run the chapter's experiment with no UI.")
     _add_source_options(train)
@@ -141,6 +145,18 @@ def _settings(args: argparse.Namespace) -> Config | int:
         return _fail(str(exc), EXIT_USAGE)
 
 
+def _console_class() -> type:
+    """rich's Console, but a closed pipe raises BrokenPipeError (handled in
+    ``main_exit`` as a normal end) instead of rich's own exit with code 1."""
+    from rich.console import Console
+
+    class PipeConsole(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError
+
+    return PipeConsole
+
+
 class _StopFlag:
     """Set by Ctrl-C while training, so the loop stops after the current epoch."""
 
@@ -193,6 +209,10 @@ def _train_epochs(exp: Any, save_dir: str | None, log: Any, progress: Any) -> di
                     break
         except TrainingDiverged as exc:
             outcome["error"] = str(exc)
+    if outcome["last"] is not None:  # the last model, before the best-dev one is restored
+        r = outcome["last"]
+        log(f"[Final] epoch {r.epoch}: train loss/accuracy {r.train_loss:.4f}/{r.train_score:.4f}, "
+            f"dev loss/accuracy {r.dev_loss:.4f}/{r.dev_score:.4f}")
     outcome["seconds"] = time.perf_counter() - start
     return outcome
 
@@ -221,7 +241,6 @@ def run_train(args: argparse.Namespace) -> int:
             return _fail(f"--save-config: {exc}", EXIT_FAILED)
 
     import torch
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from tui_mlp.checkpoint import CheckpointError
@@ -238,8 +257,11 @@ def run_train(args: argparse.Namespace) -> int:
     runner = exp.runner
     try:
         if args.load_dir:
-            runner.load_model(args.load_dir)
-        console = Console(highlight=False)
+            try:
+                runner.load_model(args.load_dir)
+            except CheckpointError as exc:
+                return _fail(f"--load-dir: {exc}", EXIT_FAILED)
+        console = _console_class()(highlight=False)
         progress = Progress(TextColumn("training"), BarColumn(), MofNCompleteColumn(),
                             TextColumn("loss {task.fields[loss]:.4f}"), TimeRemainingColumn(),
                             console=console, transient=True,
@@ -251,7 +273,7 @@ def run_train(args: argparse.Namespace) -> int:
 
         outcome = _train_epochs(exp, args.save_dir, log, progress)
     except CheckpointError as exc:
-        return _fail(str(exc), EXIT_FAILED)
+        return _fail(f"--save-dir: {exc}", EXIT_FAILED)
 
     runner.restore_best()
     test_score, test_loss = runner.evaluate(exp.test_set)
@@ -266,6 +288,7 @@ def run_train(args: argparse.Namespace) -> int:
     result: dict[str, Any] = {
         "config": config.to_dict(), "test_accuracy": test_score, "test_loss": test_loss,
         "best_dev_accuracy": runner.best_score, "best_epoch": runner.best_epoch,
+        "final_train_accuracy": outcome["last"].train_score if outcome["last"] else None,
         "epochs": runner.epoch, "seconds": round(outcome["seconds"], 4), "seeds": seeds_of(config),
         "confusion": {name: m.to_dict() for name, m in confusions.items()},
         **({"preset": preset(args.preset).name} if args.preset else {}),
@@ -425,7 +448,9 @@ def main_exit() -> None:
     try:
         code = main()
         sys.stdout.flush()
-    except BrokenPipeError:  # `tui-mlp train --json | head`: the reader left; not an error
+    except BrokenPipeError:  # `tui-mlp train | head`: the reader left; not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 0
+    except KeyboardInterrupt:  # Ctrl-C outside the training loop (start-up, report)
+        code = _fail("interrupted", EXIT_INTERRUPTED)
     sys.exit(code)

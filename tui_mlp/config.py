@@ -297,7 +297,8 @@ def validate(config: Config) -> Config:
         raise ConfigError("csv", d.csv, "expected a file path: data set csv needs one")
     if d.dataset != "csv" and n_train + n_dev > d.n_samples - 1:
         raise ConfigError("dev", d.dev, f"train + dev must leave at least one test sample: "
-                                        f"train {n_train} + dev {n_dev} >= {d.n_samples} samples")
+                                        f"train {n_train} + dev {n_dev} >= {d.n_samples} samples "
+                                        f"(fractions scale with the data, e.g. train 0.64, dev 0.16)")
     if n_train < 1 or n_dev < 1:
         raise ConfigError("train" if n_train < 1 else "dev", d.train if n_train < 1 else d.dev,
                           "expected at least one sample after rounding")

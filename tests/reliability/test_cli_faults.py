@@ -110,3 +110,32 @@ def test_serve_on_another_host_warns(fake_server, capsys) -> None:
     assert (fake_server[0].host, fake_server[0].port) == ("0.0.0.0", 8123)
     err = capsys.readouterr().err
     assert "warning" in err and "anyone who can reach" in err
+
+
+def test_ctrl_c_outside_the_training_loop_is_one_line_and_130(monkeypatch, capsys) -> None:
+    """A Ctrl-C while building the experiment (before the loop's handler) or
+    while reporting must not print a traceback."""
+    import tui_mlp.experiment
+
+    def interrupted_build(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(tui_mlp.experiment, "build", interrupted_build)
+    monkeypatch.setattr(sys, "argv", ["tui-mlp", "train", *SMALL, "--epochs", "3"])
+    with pytest.raises(SystemExit) as info:
+        cli.main_exit()
+    assert info.value.code == 130
+    assert capsys.readouterr().err.strip() == "tui-mlp: interrupted"
+
+
+def test_closed_pipe_ends_quietly_with_exit_0(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        f"{sys.executable} -m tui_mlp train {' '.join(SMALL)} --epochs 3000 --log-epochs 1 | head -2",
+        shell=True, capture_output=True, text=True, cwd=tmp_path,
+        executable="/bin/bash")
+    assert len(proc.stdout.splitlines()) == 2
+    assert "Traceback" not in proc.stderr and "Exception" not in proc.stderr
+    status = subprocess.run(
+        f"set -o pipefail; {sys.executable} -m tui_mlp train {' '.join(SMALL)} --epochs 3000 "
+        f"--log-epochs 1 | head -2 > /dev/null", shell=True, executable="/bin/bash", cwd=tmp_path)
+    assert status.returncode == 0
