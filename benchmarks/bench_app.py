@@ -1,0 +1,291 @@
+"""The app's performance budgets (issue 3, item 9), printed, never asserted.
+
+Every measurement runs the real TrainerApp in a child process attached to a
+pseudo-terminal of the given size (so Textual encodes and writes every frame
+as it would to a terminal); this process plays the terminal: it drains the
+output, types keys and watches the screen.
+
+1. UI overhead: the book's config for 2000 epochs, headless and then in the
+   app with every pane updating, in the same child process; several rounds,
+   the median ratio (budget: at most 1.3).
+2. Frame cost: a full refresh of map, curves, log and status at 120x40,
+   including Textual's compositing and terminal encoding (budget: median at
+   most 15 ms).
+3. Responsiveness: while training runs flat out, ``c`` (loss/accuracy) is
+   pressed and the time until the new pane title reaches the terminal is
+   taken (budget: 95th percentile at most 100 ms).
+4. Memory: 200,000 epochs in the app; resident memory after the first
+   10,000 and at the end (budget: growth under 50 MB).
+
+Run: python benchmarks/bench_app.py [--rounds 3] [--memory-epochs 200000]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import fcntl
+import gc
+import json
+import os
+import platform
+import resource
+import select
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import threading
+import time
+from pathlib import Path
+
+SIZE = (120, 40)
+
+
+# ---------------------------------------------------------------- the child
+def rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * resource.getpagesize() / 2**20
+
+
+def child(mode: str, out: Path, epochs: int) -> None:
+    """Runs inside the pseudo-terminal: one measurement, results to ``out``."""
+    import torch
+
+    from tui_mlp.app import TrainerApp
+    from tui_mlp.app.trainer import Toggle
+    from tui_mlp.config import Config
+    from tui_mlp.experiment import build
+
+    results: dict[str, object] = {}
+    config = Config().with_values(epochs=epochs)
+
+    if mode == "overhead":
+        torch.set_num_threads(1)  # as the app runs it, so both sides train alike
+        warm = build(config)
+        for _ in range(300):  # the app's run comes second: warm up the headless one too
+            warm.step()
+        gc.collect()
+        exp = build(config)
+        start, cpu = time.perf_counter(), time.process_time()
+        for _ in range(epochs):
+            exp.step()
+        results["headless_s"] = time.perf_counter() - start
+        results["headless_cpu_s"] = time.process_time() - cpu
+
+    class BenchApp(TrainerApp):
+        def on_mount(self) -> None:
+            super().on_mount()
+            self.set_timer(0.5, self.start_scenario)
+
+        def start_scenario(self) -> None:
+            # a task of its own: a timer callback that returned it would be awaited,
+            # holding up the app's message loop (and every key press) until it ends
+            self._scenario = asyncio.ensure_future(self.scenario())
+
+        async def until_idle(self) -> None:
+            while self.trainer.busy or self.trainer.snapshot.data is None:
+                await asyncio.sleep(0.01)
+
+        async def scenario(self) -> None:
+            await self.until_idle()
+            if mode == "frames":
+                self._submit(Toggle())  # a finished run: full curves, a trained map, a long log
+                await self.until_idle()
+                self.poll()
+                await asyncio.sleep(0.3)
+                results["frame_ms"] = [self.full_frame(False) * 1000 for _ in range(60)]
+                results["screen_ms"] = [self.full_frame(True) * 1000 for _ in range(60)]
+                self.exit()
+                return
+            gc.collect()
+            rss: list[tuple[int, float]] = []
+            cpu, ui_cpu = time.process_time(), time.thread_time()
+            self._submit(Toggle())
+            if mode == "memory":
+                while self.trainer.busy:
+                    rss.append((self.trainer.snapshot.epoch, rss_mb()))
+                    await asyncio.sleep(0.5)
+                rss.append((self.trainer.snapshot.epoch, rss_mb()))
+                results["rss"] = rss
+                results["history_rows"] = len(self.trainer.snapshot.curves.epochs)
+                results["log_lines"] = len(self.log_pane.lines)
+            else:
+                await self.until_idle()
+                results["app_s"] = epochs / self.trainer.snapshot.speed
+                results["app_cpu_s"] = time.process_time() - cpu
+                results["ui_cpu_s"] = time.thread_time() - ui_cpu
+            if mode != "latency":
+                self.exit()
+
+        def full_frame(self, whole_screen: bool) -> float:
+            """Recompute map and curves, repaint all four panes, composite and
+            write to the terminal: the frame the app makes when everything
+            changed (``whole_screen``: repaint the settings and tabs too)."""
+            start = time.perf_counter()
+            snap = self.trainer.snapshot
+            self.boundary.show(snap.params, snap.config.model.activation)
+            self.curves.show(snap.curves)
+            panes = [self.boundary, self.curves, self.log_pane, self.status]
+            for pane in panes[2:]:
+                pane.refresh()
+            screen = self.screen
+            if whole_screen:
+                screen._compositor._dirty_regions.add(screen.region)
+            screen._dirty_widgets.update(panes)  # what the idle handler would queue, now
+            screen._on_timer_update()
+            return time.perf_counter() - start
+
+    BenchApp(config).run()
+    out.write_text(json.dumps(results))
+
+
+# ---------------------------------------------------------------- the terminal
+class Terminal:
+    """A pseudo-terminal running one child; drains its output on a thread."""
+
+    def __init__(self, mode: str, epochs: int, out: Path) -> None:
+        self.master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+        env = {**os.environ, "TERM": "xterm-256color"}
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, "--child", mode, str(out), str(epochs)],
+            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
+        os.close(slave)
+        self.lock = threading.Lock()
+        self.chunks: list[tuple[float, bytes]] = []
+        self.reader = threading.Thread(target=self._drain, daemon=True)
+        self.reader.start()
+
+    def _drain(self) -> None:
+        while True:
+            ready, _, _ = select.select([self.master], [], [], 0.05)
+            if ready:
+                try:
+                    data = os.read(self.master, 1 << 16)
+                except OSError:
+                    return
+                if not data:
+                    return
+                with self.lock:
+                    self.chunks.append((time.perf_counter(), data))
+            elif self.proc.poll() is not None:
+                return
+
+    def text_since(self, index: int) -> tuple[bytes, int]:
+        with self.lock:
+            return b"".join(c for _, c in self.chunks[index:]), len(self.chunks)
+
+    def wait_for(self, needle: bytes, since: int = 0, timeout: float = 60.0) -> float | None:
+        """perf_counter() of the chunk that completed ``needle``, or None."""
+        deadline = time.perf_counter() + timeout
+        seen = b""
+        index = since
+        while time.perf_counter() < deadline:
+            with self.lock:
+                new = self.chunks[index:]
+                index = len(self.chunks)
+            for stamp, data in new:
+                seen = seen[-200:] + data
+                if needle in seen:
+                    return stamp
+            time.sleep(0.002)
+        return None
+
+    def close(self, timeout: float = 600) -> None:
+        try:
+            self.proc.wait(timeout=timeout)
+        finally:
+            if self.proc.poll() is None:
+                self.proc.kill()
+            self.reader.join(timeout=1)
+            os.close(self.master)
+
+
+def run_child(mode: str, epochs: int, drive=None) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "result.json"
+        term = Terminal(mode, epochs, out)
+        try:
+            if drive is not None:
+                drive(term)
+        except BaseException:
+            os.write(term.master, b"q")  # let the child go before reporting the failure
+            raise
+        finally:
+            term.close(timeout=30 if drive is not None else 3600)
+        return json.loads(out.read_text())
+
+
+def latency_drive(presses: int, samples: list[float]):
+    def drive(term: Terminal) -> None:
+        assert term.wait_for(b"running") is not None, "training did not start"
+        time.sleep(0.5)
+        mode = "loss"
+        for _ in range(presses):
+            mode = "accuracy" if mode == "loss" else "loss"
+            _, index = term.text_since(0)
+            sent = time.perf_counter()
+            os.write(term.master, b"c")
+            shown = term.wait_for(f"curves: {mode}".encode(), since=index, timeout=5)
+            samples.append((shown - sent) * 1000 if shown else float("inf"))
+            time.sleep(0.08)
+        os.write(term.master, b"q")
+    return drive
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the overhead measurement")
+    parser.add_argument("--epochs", type=int, default=2000, help="epochs per overhead round")
+    parser.add_argument("--presses", type=int, default=60, help="key presses for the latency figure")
+    parser.add_argument("--memory-epochs", type=int, default=200_000, help="0 skips the memory run")
+    args = parser.parse_args()
+
+    import torch
+
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}, "
+          f"python {platform.python_version()}, torch {torch.__version__}; terminal {SIZE[0]}x{SIZE[1]}")
+
+    ratios, cpu_ratios = [], []
+    for i in range(args.rounds):
+        r = run_child("overhead", args.epochs)
+        ratios.append(r["app_s"] / r["headless_s"])
+        cpu_ratios.append(r["app_cpu_s"] / r["headless_cpu_s"])
+        print(f"  round {i + 1}: headless {r['headless_s']:.3f} s, app {r['app_s']:.3f} s, "
+              f"ratio {ratios[-1]:.2f}; CPU {r['headless_cpu_s']:.3f} s vs {r['app_cpu_s']:.3f} s "
+              f"(UI thread {r['ui_cpu_s']:.3f} s), ratio {cpu_ratios[-1]:.2f}")
+    print(f"UI overhead ({args.epochs} epochs, book config): median ratio {statistics.median(ratios):.2f} "
+          f"wall clock, {statistics.median(cpu_ratios):.2f} CPU time (budget 1.30)")
+
+    r = run_child("frames", 1000)
+    frames, screens = r["frame_ms"], r["screen_ms"]
+    print(f"frame cost (map, curves, log and status recomputed and repainted, {len(frames)} frames): "
+          f"median {statistics.median(frames):.1f} ms, max {max(frames):.1f} ms (budget: median 15 ms); "
+          f"with the whole screen repainted: median {statistics.median(screens):.1f} ms")
+
+    samples: list[float] = []
+    run_child("latency", 10_000_000, latency_drive(args.presses, samples))
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
+    print(f"key press to screen while training ({len(samples)} presses of c): "
+          f"median {statistics.median(samples):.0f} ms, p95 {p95:.0f} ms (budget: p95 100 ms)")
+
+    if args.memory_epochs:
+        start = time.perf_counter()
+        r = run_child("memory", args.memory_epochs)
+        rss = r["rss"]
+        base = next((mb for epoch, mb in rss if epoch >= 10_000), rss[0][1])
+        peak = max(mb for _, mb in rss)
+        print(f"memory ({args.memory_epochs:,} epochs in the app, {time.perf_counter() - start:.0f} s): "
+              f"RSS {base:.1f} MB after 10,000 epochs, {rss[-1][1]:.1f} MB at the end, peak {peak:.1f} MB, "
+              f"growth {rss[-1][1] - base:+.1f} MB (budget: < 50 MB); history rows kept "
+              f"{r['history_rows']}, log lines {r['log_lines']}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(sys.argv[2], Path(sys.argv[3]), int(sys.argv[4]))
+    else:
+        main()

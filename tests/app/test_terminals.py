@@ -1,0 +1,59 @@
+"""Issue 3, item 6: any terminal. The real app in a pseudo-terminal with 256
+and 16 colours, and the map's palette checked as those terminals show it."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from rich.color import Color, ColorSystem
+
+from tui_mlp.render.boundary import LEVELS, POINT, REGION, WRONG_BG
+
+from .helpers import PtyApp, app_code
+
+SGR = re.compile(rb"\x1b\[([0-9;]*)m")
+
+
+def sgr_params(output: bytes) -> list[list[str]]:
+    return [m.group(1).decode().split(";") for m in SGR.finditer(output)]
+
+
+@pytest.mark.parametrize("system", ["256", "standard"])
+def test_the_app_runs_and_draws_within_the_colour_system(system: str, tmp_path) -> None:
+    app = PtyApp(app_code(n_samples=200, train=120, dev=40, epochs=50), cwd=tmp_path, size=(80, 24),
+                 env={"TEXTUAL_COLOR_SYSTEM": system})
+    try:
+        assert app.read_for(30, until=b"idle"), bytes(app.output[-300:])
+        app.send(b"s")
+        assert app.read_for(5, until=b"finished")
+        app.read_for(0.3)
+        app.send(b"q")
+        app.wait_exit(timeout=5)
+    finally:
+        app.close()
+    assert app.proc.returncode == 0 and b"Traceback" not in app.output
+    params = sgr_params(bytes(app.output))
+    truecolor = [p for p in params if any(p[i:i + 2] in (["38", "2"], ["48", "2"]) for i in range(len(p)))]
+    assert truecolor == []
+    indexed = [p for p in params if any(p[i:i + 2] in (["38", "5"], ["48", "5"]) for i in range(len(p)))]
+    if system == "standard":
+        assert indexed == []
+        codes = {c for p in params for c in p}
+        assert {"44", "43"} <= codes or {"104", "43"} <= codes  # both classes' regions drawn
+    else:
+        assert indexed
+
+
+@pytest.mark.parametrize("system", [ColorSystem.EIGHT_BIT, ColorSystem.STANDARD])
+def test_the_map_palette_keeps_the_classes_apart_in_fewer_colours(system: ColorSystem) -> None:
+    def shown(colour: str) -> int:
+        return Color.parse(colour).downgrade(system).number
+
+    class0 = {shown(c) for c in REGION[0][1:]}
+    class1 = {shown(c) for c in REGION[1][1:]}
+    assert class0.isdisjoint(class1)  # away from the contour the classes differ
+    assert shown(REGION[0][0]) == shown(REGION[1][0])  # the unsure band looks the same on both sides
+    for label, colour in enumerate(POINT):
+        assert shown(colour) != shown(WRONG_BG)
+        for level in range(1, LEVELS):
+            assert shown(colour) != shown(REGION[label][level])  # a point shows on its own class

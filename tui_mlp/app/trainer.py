@@ -1,0 +1,431 @@
+"""The training session: the one object that owns the Experiment.
+
+No textual here. The app runs ``Trainer.work`` in a single thread worker and
+talks to it only through ``submit`` (an ordered command queue the worker
+drains between epochs) and by reading ``snapshot`` (an immutable object
+swapped in by reference) and ``log`` (a bounded, lock-protected buffer).
+Rare events (errors, saves, loads, resets) go out through ``emit``.
+
+Commands are queued rather than set as flags so that a storm of key presses
+is applied in the order pressed: the final state always matches the last
+key, and only one loop ever touches the model. The worker exits when it is
+neither running nor holding commands; ``submit`` tells the caller when a new
+worker is needed, under the same lock the worker uses to decide to exit, so
+a command can never be left behind with no worker to run it.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Callable
+
+from tui_mlp.config import Config
+from tui_mlp.data import DataError, Dataset
+from tui_mlp.experiment import Experiment, build, load_data
+from tui_mlp.runner import EpochRecord, TrainingDiverged, improved_line, test_line, train_line
+
+IDLE, RUNNING, PAUSED, FINISHED, ERROR = "idle", "running", "paused", "finished", "error"
+
+#: Seconds between published snapshots while running (plus one at every state change).
+PUBLISH_INTERVAL = 0.04
+LOG_LINES = 2000
+
+
+@dataclass(frozen=True)
+class Curves:
+    """Copies of the runner's bounded history, safe to read from any thread."""
+
+    epochs: tuple[int, ...] = ()
+    train_loss: tuple[float, ...] = ()
+    dev_loss: tuple[float, ...] = ()
+    train_score: tuple[float, ...] = ()
+    dev_score: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the screen draws, frozen at one moment of the worker."""
+
+    seq: int  # increases with every publish
+    run: int  # a new number after every reset, rebuild or load
+    data_version: int  # a new number whenever the data sets change
+    state: str
+    epoch: int  # epochs done in this run
+    config: Config
+    data: tuple[Dataset, Dataset, Dataset] | None
+    params: dict | None  # copies of the weights drawn on the map
+    record: EpochRecord | None = None
+    metrics: tuple[float, float, float, float] | None = None  # train loss/acc, dev loss/acc
+    best_score: float = 0.0
+    best_epoch: int = -1
+    curves: Curves = field(default_factory=Curves)
+    speed: float = 0.0  # epochs per second while running
+    error: str | None = None
+    note: str = ""  # a short word on what changed last (shown in the status)
+
+
+@dataclass(frozen=True)
+class Event:
+    """A rare event for the screen: a notification, possibly about one field."""
+
+    kind: str  # "info" | "warning" | "error"
+    text: str
+    field: str | None = None
+
+
+class LogBuffer:
+    """The last ``maxlen`` log lines, with a running count so a reader can ask
+    for what it has not seen yet."""
+
+    def __init__(self, maxlen: int = LOG_LINES) -> None:
+        self._lines: deque[str] = deque(maxlen=maxlen)
+        self._count = 0
+        self._lock = threading.Lock()
+
+    def append(self, line: str) -> None:
+        with self._lock:
+            self._lines.append(line)
+            self._count += 1
+
+    def since(self, count: int) -> tuple[list[str], int]:
+        """Lines written after the first ``count`` (at most ``maxlen``), and the new count."""
+        with self._lock:
+            new = min(self._count - count, len(self._lines))
+            lines = list(self._lines)[len(self._lines) - new:] if new > 0 else []
+            return lines, self._count
+
+
+# ---------------------------------------------------------------- commands
+@dataclass(frozen=True)
+class Toggle:
+    """``s``: start, pause or resume; from finished or error, a fresh run."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """``n``: one epoch, when idle or paused."""
+
+
+@dataclass(frozen=True)
+class Reset:
+    """``r``: fresh weights from the seed, same data, history cleared."""
+
+
+@dataclass(frozen=True)
+class Test:
+    """``t``: evaluate the best model on the test set."""
+
+
+@dataclass(frozen=True)
+class Save:
+    directory: str
+
+
+@dataclass(frozen=True)
+class Load:
+    directory: str
+
+
+@dataclass(frozen=True)
+class Configure:
+    """New settings: training ones retune the run, data or model ones reset it."""
+
+    config: Config
+
+
+Command = Toggle | Step | Reset | Test | Save | Load | Configure
+
+
+class Trainer:
+    def __init__(self, config: Config, emit: Callable[[Event], None] = lambda event: None) -> None:
+        self.emit = emit
+        self.log = LogBuffer()
+        self.snapshot = Snapshot(0, 0, 0, IDLE, 0, config, None, None)
+        self._config = config
+        self._exp: Experiment | None = None
+        self._state = IDLE
+        self._steps = 0  # epochs still to run before pausing (the `n` key)
+        self._run = 0
+        self._data_version = 0
+        self._commands: deque[Command] = deque()
+        self._lock = threading.Lock()
+        self._active = False  # a worker is running `work` (or about to)
+        self._seq = 0
+        self._last_publish = 0.0
+        self._shown_params: dict | None = None
+        self._shown_record: EpochRecord | None = None
+        self._metrics: tuple[float, float, float, float] | None = None
+        self._speed = 0.0
+        self._error: str | None = None
+        self._note = ""
+        self._segment_start = (0.0, 0)  # (time, epoch) when running last began, for epochs/s
+        self._loops = 0
+        self.max_loops = 0  # the most loops ever inside `work` at once: must stay 1
+
+    # ------------------------------------------------------------ UI side
+    def submit(self, command: Command) -> bool:
+        """Queue a command; True when the caller must start a worker."""
+        with self._lock:
+            self._commands.append(command)
+            if self._active:
+                return False
+            self._active = True
+            return True
+
+    @property
+    def busy(self) -> bool:
+        """A worker is alive or about to be."""
+        return self._active
+
+    def abandon(self) -> None:
+        """The worker died outside the guarded code: let the next command start another."""
+        with self._lock:
+            self._active = False
+
+    # ------------------------------------------------------------ worker side
+    def work(self, cancelled: Callable[[], bool]) -> None:
+        """The worker's body: drain commands, run epochs, exit when idle.
+
+        Cancellation (quit) is checked before every command and every epoch."""
+        with self._lock:
+            self._loops += 1
+            self.max_loops = max(self.max_loops, self._loops)
+        idle_exit = False
+        try:
+            while not cancelled():
+                with self._lock:
+                    commands = list(self._commands)
+                    self._commands.clear()
+                    if not commands and not self._wants_epoch():
+                        idle_exit, self._active = True, False
+                        return
+                for command in commands:
+                    if cancelled():
+                        return
+                    self._guarded(self._handle, command)
+                if self._wants_epoch() and not cancelled():
+                    self._guarded(self._epoch)
+        finally:
+            with self._lock:
+                self._loops -= 1
+                if not idle_exit:  # cancelled or crashed: no worker is left
+                    self._active = False
+
+    def _wants_epoch(self) -> bool:
+        return self._exp is not None and (self._state == RUNNING or self._steps > 0)
+
+    def _guarded(self, fn: Callable, *args: object) -> None:
+        """Run one command or epoch; any exception becomes state ``error``."""
+        try:
+            fn(*args)
+        except TrainingDiverged as exc:
+            self._fail(str(exc))
+        except Exception as exc:  # noqa: BLE001 - a fault in an epoch must not kill the app
+            where = f"epoch {self._exp.runner.epoch}" if self._exp is not None else "setup"
+            self._fail(f"{where}: {type(exc).__name__}: {exc}")
+
+    def _fail(self, message: str) -> None:
+        self._state, self._steps, self._error = ERROR, 0, message
+        self.log.append(f"[Error] {message}")
+        self.emit(Event("error", message))
+        self._publish(params=False)
+
+    # ------------------------------------------------------------ commands
+    def _handle(self, command: Command) -> None:
+        if isinstance(command, Configure):
+            self._configure(command.config)
+        elif self._exp is None:
+            self._rebuild(self._config, new_data=True)
+            self._handle(command)
+        elif isinstance(command, Toggle):
+            self._toggle()
+        elif isinstance(command, Step):
+            self._step()
+        elif isinstance(command, Reset):
+            self._reset("reset: fresh weights from the seed")
+        elif isinstance(command, Test):
+            self._test()
+        elif isinstance(command, Save):
+            self._save(command.directory)
+        elif isinstance(command, Load):
+            self._load(command.directory)
+
+    def _toggle(self) -> None:
+        if self._state == RUNNING:
+            self._set_state(PAUSED)
+            return
+        if self._state in (FINISHED, ERROR):
+            self._reset("new run")
+        if self._exp.runner.epoch >= self._config.train.epochs:
+            self.emit(Event("warning", f"already at epoch {self._exp.runner.epoch}: raise epochs or reset"))
+            return
+        self._segment_start = (time.perf_counter(), self._exp.runner.epoch)
+        self._steps = 0
+        self._set_state(RUNNING)
+
+    def _step(self) -> None:
+        if self._state in (IDLE, PAUSED) and self._exp.runner.epoch < self._config.train.epochs:
+            self._segment_start = (time.perf_counter(), self._exp.runner.epoch)
+            self._steps += 1
+        elif self._state == RUNNING:
+            self.emit(Event("warning", "one epoch (n) works when idle or paused: pause with s first"))
+        else:
+            self.emit(Event("warning", f"the run is {self._state}: reset (r) or start anew (s)"))
+
+    def _reset(self, note: str) -> None:
+        self._rebuild(self._config, new_data=False, note=note)
+
+    def _test(self) -> None:
+        runner, exp = self._exp.runner, self._exp
+        current = runner.parameters()
+        used_best = runner.restore_best()
+        try:
+            score, loss = runner.evaluate(exp.test_set)
+        finally:
+            runner.set_parameters(current)
+        self.log.append(test_line(score, loss))
+        self._note = f"test {score:.4f} ({f'best, epoch {runner.best_epoch}' if used_best else 'current'})"
+        self._publish()
+
+    def _save(self, directory: str) -> None:
+        from tui_mlp.checkpoint import CheckpointError
+
+        runner = self._exp.runner
+        try:
+            runner.save_model(directory, best=True)
+        except CheckpointError as exc:
+            self.emit(Event("error", str(exc)))
+            return
+        which = f"best model (epoch {runner.best_epoch})" if runner.best_params is not None else "current model"
+        self.log.append(f"[Save] {which} saved to {directory}")
+        self.emit(Event("info", f"saved the {which} to {directory}"))
+
+    def _load(self, directory: str) -> None:
+        from tui_mlp.checkpoint import CheckpointError
+
+        fresh = build(self._config, data=self._data())
+        try:
+            fresh.runner.load_model(directory)
+        except CheckpointError as exc:
+            self.emit(Event("error", str(exc)))
+            return
+        self._adopt(fresh, f"loaded {directory}")
+        score, loss = fresh.runner.evaluate(fresh.dev_set)
+        self.log.append(f"[Load] model loaded from {directory}; dev score/loss: {score:.4f}/{loss:.4f}")
+        self.emit(Event("info", f"loaded the model from {directory}"))
+        self._publish()
+
+    def _configure(self, config: Config) -> None:
+        old = self._config
+        if self._exp is not None and config == old:
+            return
+        if self._exp is not None and (config.data, config.model) == (old.data, old.model):
+            self._exp.retune(config.train)
+            self._config = config
+            if self._state == FINISHED and self._exp.runner.epoch < config.train.epochs:
+                self._set_state(PAUSED)
+            self._note = "training settings applied, weights kept"
+            self._publish()
+            return
+        first = self._exp is None
+        was_training = not first and self._exp.runner.epoch > 0
+        new_data = first or config.data != old.data
+        note = "" if first else ("new data" if new_data else "new model") + (": run reset" if was_training else "")
+        try:
+            self._rebuild(config, new_data=new_data, note=note)
+        except DataError as exc:
+            self.emit(Event("error", str(exc), field="csv"))
+            return
+        if was_training:
+            what = "data" if new_data else "model"
+            self.emit(Event("warning", f"{what} settings changed: the run was reset (training settings "
+                                       f"alone keep the weights)"))
+
+    # ------------------------------------------------------------ building
+    def _data(self) -> tuple[Dataset, Dataset, Dataset]:
+        exp = self._exp
+        return exp.train_set, exp.dev_set, exp.test_set
+
+    def _rebuild(self, config: Config, new_data: bool, note: str = "") -> None:
+        """A fresh experiment (new weights from the init seed); DataError leaves
+        everything as it was."""
+        data = load_data(config) if new_data or self._exp is None else self._data()
+        exp = build(config, data=data)
+        if new_data:
+            self._data_version += 1
+        self._config = config
+        self._adopt(exp, note)
+
+    def _adopt(self, exp: Experiment, note: str) -> None:
+        self._exp = exp
+        self._run += 1
+        self._state, self._steps, self._error = IDLE, 0, None
+        self._metrics = None
+        self._shown_record = None
+        self._speed = 0.0
+        self._note = note
+        train_score, train_loss = exp.runner.evaluate(exp.train_set)
+        dev_score, dev_loss = exp.runner.evaluate(exp.dev_set)
+        self._metrics = (train_loss, train_score, dev_loss, dev_score)
+        self._publish()
+
+    # ------------------------------------------------------------ one epoch
+    def _epoch(self) -> None:
+        exp, runner = self._exp, self._exp.runner
+        epochs = self._config.train.epochs
+        old_best = runner.best_score
+        record = exp.step()
+        self._shown_record = record
+        self._metrics = (record.train_loss, record.train_score, record.dev_loss, record.dev_score)
+        if record.improved:
+            self.log.append(improved_line(old_best, record.dev_score))
+        if record.epoch % self._config.train.log_epochs == 0:
+            self.log.append(train_line(record.epoch, epochs, record.train_loss))
+        if self._steps:
+            self._steps -= 1
+        start, start_epoch = self._segment_start
+        elapsed = time.perf_counter() - start
+        if elapsed > 0:
+            self._speed = (runner.epoch - start_epoch) / elapsed
+        if runner.epoch >= epochs or record.stop:
+            if record.stop:
+                self.log.append(f"[Early stop] no better dev score for {self._config.train.patience} "
+                                f"epochs; stopped after {runner.epoch} epochs")
+            self._set_state(FINISHED)
+            self._test()
+        elif self._steps == 0 and self._state != RUNNING:
+            self._set_state(PAUSED)
+        elif time.perf_counter() - self._last_publish >= PUBLISH_INTERVAL:
+            self._publish()
+
+    def _set_state(self, state: str) -> None:
+        self._state = state
+        if state != RUNNING:
+            self._steps = 0
+        self._note = ""
+        self._publish()
+
+    def _publish(self, params: bool = True) -> None:
+        """Swap in a new snapshot. ``params=False`` keeps the last drawn weights
+        (after a divergence they may not be finite)."""
+        exp = self._exp
+        if exp is None:
+            return
+        runner = exp.runner
+        if params or self._shown_params is None:
+            self._shown_params = runner.parameters()
+        h = runner.history
+        cols = h.columns
+        curves = Curves(tuple(h.epochs), tuple(cols["train_loss"]), tuple(cols["dev_loss"]),
+                        tuple(cols["train_score"]), tuple(cols["dev_score"]))
+        self._seq += 1
+        self.snapshot = Snapshot(
+            seq=self._seq, run=self._run, data_version=self._data_version, state=self._state,
+            epoch=runner.epoch, config=self._config, data=self._data(), params=self._shown_params,
+            record=self._shown_record, metrics=self._metrics, best_score=runner.best_score,
+            best_epoch=runner.best_epoch, curves=curves, speed=self._speed, error=self._error,
+            note=self._note)
+        self._last_publish = time.perf_counter()
+

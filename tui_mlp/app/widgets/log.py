@@ -1,0 +1,103 @@
+"""The epoch log: the lines ``tui-mlp train`` prints, bounded, following the
+end unless the user has scrolled up.
+
+A Line-API widget over a bounded deque rather than textual's Log: Log
+resizes its virtual area on every write, which forces a layout of the whole
+screen (and starts a thread per write to measure widths); here a write only
+repaints the pane.
+"""
+from __future__ import annotations
+
+from collections import deque
+from typing import Iterable
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.strip import Strip
+from textual.widget import Widget
+
+MAX_LINES = 2000
+STYLES = {
+    "[Train]": Style(),
+    "[Evaluate]": Style(color="#7fbf7f"),
+    "[Test]": Style(bold=True, color="#ffd08a"),
+    "[Error]": Style(bold=True, color="#ff6060"),
+}
+PLAIN = Style(color="#b0b0b0")
+
+
+def style_of(line: str) -> Style:
+    return STYLES.get(line[:line.find("]") + 1], PLAIN)
+
+
+class TrainLog(Widget, can_focus=True):
+    """Newest line at the bottom; the wheel or the arrow keys scroll back,
+    End (or scrolling to the bottom) follows the end again."""
+
+    DEFAULT_CSS = "TrainLog { height: 1fr; }"
+    BINDINGS = [
+        Binding("up", "scroll(1)", show=False), Binding("down", "scroll(-1)", show=False),
+        Binding("pageup", "page(1)", show=False), Binding("pagedown", "page(-1)", show=False),
+        Binding("home", "top", show=False), Binding("end", "follow", show=False),
+    ]
+
+    def __init__(self, max_lines: int = MAX_LINES, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._lines: deque[tuple[str, Style]] = deque(maxlen=max_lines)
+        self.offset_from_end = 0  # 0: following the end
+
+    @property
+    def lines(self) -> list[str]:
+        return [text for text, _ in self._lines]
+
+    def write_lines(self, lines: Iterable[str]) -> None:
+        new = [(line, style_of(line)) for line in lines]
+        self._lines.extend(new)
+        if self.offset_from_end:
+            self._scroll_to(self.offset_from_end + len(new))
+        self.refresh()
+
+    def clear(self) -> None:
+        self._lines.clear()
+        self._scroll_to(0)
+        self.refresh()
+
+    def _scroll_to(self, offset: int) -> None:
+        top = max(len(self._lines) - self.size.height, 0)
+        self.offset_from_end = max(0, min(offset, top))
+        self.border_subtitle = f"↑ {self.offset_from_end} newer lines below (end: follow)" \
+            if self.offset_from_end else ""
+        self.refresh()
+
+    def action_scroll(self, lines: int) -> None:
+        self._scroll_to(self.offset_from_end + lines)
+
+    def action_page(self, pages: int) -> None:
+        self._scroll_to(self.offset_from_end + pages * max(self.size.height - 1, 1))
+
+    def action_top(self) -> None:
+        self._scroll_to(len(self._lines))
+
+    def action_follow(self) -> None:
+        self._scroll_to(0)
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self.action_scroll(3)
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self.action_scroll(-3)
+
+    def render_line(self, y: int) -> Strip:
+        width, height = self.size
+        start = max(len(self._lines) - height - self.offset_from_end, 0)
+        index = start + y
+        if index >= len(self._lines):
+            return Strip.blank(width)
+        text, style = self._lines[index]
+        if len(text) > width:
+            text = text[:max(width - 1, 0)] + "…"
+        return Strip([Segment(text, style)]).extend_cell_length(width)

@@ -1,0 +1,196 @@
+"""The settings form, built from ``config.FIELDS``: an Input per text field
+(id = the field name), a Select for fields with choices, a Checkbox for
+yes/no fields. Issue 3's fields come first; every other field (the lab's)
+goes into a collapsed "advanced" group, so new fields need no code here.
+
+Each field is parsed as typed by ``config.parse_field`` and the whole form by
+``config.build_config``; the message shows beside the field. When the whole
+form is valid and differs from the last config sent, ``Applied`` goes up.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.validation import ValidationResult, Validator
+from textual.widget import Widget
+from textual.widgets import Checkbox, Collapsible, Input, Label, Select, Static
+
+from tui_mlp.config import FIELDS, Config, ConfigError, build_config, parse_field, text_of
+
+#: Issue 3's fields, in the order the form shows them.
+PRIMARY = ("n_samples", "noise", "train", "dev", "seed", "shuffle",
+           "hidden", "activation", "lr", "epochs", "log_epochs")
+GROUP_TITLES = {"data": "data", "model": "model", "train": "training"}
+
+
+def field_message(name: str, exc: ConfigError) -> str:
+    """The user-facing text: the form's label for the field, the value, what is accepted."""
+    return str(exc.relabel(FIELDS[name].label))
+
+
+class FieldValidator(Validator):
+    """Textual validation through the one parser of the field."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.field_name = name
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            parse_field(self.field_name, value)
+        except ConfigError as exc:
+            return self.failure(field_message(self.field_name, exc))
+        return self.success()
+
+
+class SettingsForm(VerticalScroll):
+    """Data, model and training settings."""
+
+    BINDINGS = [Binding("escape", "leave", "leave field")]
+
+    class Applied(Message):
+        """The form is valid and describes a new config."""
+
+        def __init__(self, config: Config) -> None:
+            super().__init__()
+            self.config = config
+
+    def __init__(self, config: Config, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.config = config  # the initial settings
+        self._sent: Config | None = config  # the last valid config sent up
+        self._errors: dict[str, str] = {}
+        self._external: dict[str, tuple[Any, str]] = {}  # refusals from outside (a bad CSV)
+
+    # ------------------------------------------------------------ layout
+    def compose(self) -> ComposeResult:
+        for group, title in GROUP_TITLES.items():
+            yield Label(title, classes="group-title")
+            for name in PRIMARY:
+                if FIELDS[name].group == group:
+                    yield from self._field(name)
+        rest = [name for name in FIELDS if name not in PRIMARY]
+        if rest:
+            with Collapsible(title="advanced", collapsed=True, id="advanced"):
+                for name in rest:
+                    yield from self._field(name)
+
+    def _field(self, name: str) -> ComposeResult:
+        spec = FIELDS[name]
+        value = self.config.get(name)
+        with Horizontal(classes="field", id=f"{name}-row"):
+            yield Label(spec.label, classes="field-label")
+            yield self._editor(name, value)
+        yield Static("", id=f"{name}-error", classes="field-error")
+
+    @staticmethod
+    def _editor(name: str, value: Any) -> Widget:
+        spec = FIELDS[name]
+        tip = f"{spec.help}; {spec.accepted}"
+        if spec.choices:
+            select = Select([(c, c) for c in spec.choices], value=value, allow_blank=False,
+                            id=name, compact=True)
+            select.tooltip = tip
+            return select
+        if isinstance(value, bool):
+            box = Checkbox(value=value, id=name, compact=True)
+            box.tooltip = tip
+            return box
+        editor = Input(text_of(value), id=name, validators=[FieldValidator(name)],
+                       validate_on=["changed", "submitted"], compact=True, select_on_focus=False)
+        editor.tooltip = tip
+        return editor
+
+    # ------------------------------------------------------------ values
+    def values(self) -> dict[str, Any]:
+        """Each field's raw value: text, a choice, or a bool."""
+        out: dict[str, Any] = {}
+        for name in FIELDS:
+            widget = self.query_one(f"#{name}")
+            out[name] = widget.value
+        return out
+
+    @property
+    def errors(self) -> dict[str, str]:
+        """Field name -> message, for every field the form refuses now."""
+        return dict(self._errors)
+
+    def first_error(self) -> tuple[str, str] | None:
+        for name in FIELDS:
+            if name in self._errors:
+                return name, self._errors[name]
+        return None
+
+    def set_field_error(self, name: str, message: str | None) -> None:
+        """Show (or clear) a message beside a field."""
+        if message:
+            self._errors[name] = message
+        else:
+            self._errors.pop(name, None)
+        box = self.query_one(f"#{name}-error", Static)
+        box.update(message or "")
+        box.set_class(bool(message), "-shown")
+        self.query_one(f"#{name}").set_class(bool(message), "-invalid")
+        if message and name not in PRIMARY:
+            self.query_one("#advanced", Collapsible).collapsed = False
+
+    def refuse(self, name: str, message: str) -> None:
+        """An error found outside the form (e.g. the CSV file cannot be read):
+        shown beside the field until its value changes."""
+        self._external[name] = (self.values()[name], message)
+        self._sent = None
+        self.set_field_error(name, message)
+
+    def check(self) -> Config | None:
+        """Validate every field and the whole; show the messages; return the
+        config if valid."""
+        values = self.values()
+        field_errors: dict[str, str] = {}
+        for name, value in values.items():
+            try:
+                parse_field(name, value)
+            except ConfigError as exc:
+                field_errors[name] = field_message(name, exc)
+        for name, (value, message) in list(self._external.items()):
+            if values[name] == value:
+                field_errors.setdefault(name, message)
+            else:
+                del self._external[name]
+        config = None
+        if not field_errors:
+            try:
+                config = build_config(values)
+            except ConfigError as exc:
+                field_errors[exc.name] = field_message(exc.name, exc)
+        for name in FIELDS:
+            if field_errors.get(name) != self._errors.get(name):
+                self.set_field_error(name, field_errors.get(name))
+        return config
+
+    def _apply(self) -> None:
+        config = self.check()
+        if config is not None and config != self._sent:
+            self._sent = config
+            self.post_message(self.Applied(config))
+
+    # ------------------------------------------------------------ events
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self, event: Message) -> None:
+        event.stop()
+        self._apply()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        """Enter leaves the field, so single-letter keys reach the app again."""
+        event.stop()
+        self.screen.set_focus(None)
+
+    def action_leave(self) -> None:
+        self.screen.set_focus(None)
