@@ -82,11 +82,8 @@ async def type_into(pilot: Pilot, field: str, text: str, leave: str = "enter") -
 
 
 async def replace_text(pilot: Pilot, widget, text: str) -> None:
-    """Clear a focused Input key by key, then type ``text``. (Editing keys run
-    as actions after printable keys already queued, so wait in between.)"""
-    send_keys(pilot.app, "end", *["backspace"] * len(widget.value))
-    await wait_until(lambda: widget.value == "")
-    send_keys(pilot.app, *text)
+    """Clear a focused Input key by key and type ``text``, in one burst."""
+    send_keys(pilot.app, "end", *["backspace"] * len(widget.value), *text)
     await wait_until(lambda: widget.value == text)
 
 

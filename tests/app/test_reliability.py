@@ -45,7 +45,7 @@ async def resize(app: TrainerApp, width: int, height: int) -> None:
 
 
 # ---------------------------------------------------------------- case 1
-@settings(max_examples=4, deadline=None, derandomize=True,
+@settings(max_examples=3, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(TEXT_FIELDS),
                           st.one_of(st.sampled_from(NASTY), st.text(max_size=12))),

@@ -5,7 +5,7 @@ import asyncio
 import time
 
 import torch
-from textual.widgets import Input
+from textual.widgets import Checkbox, Input, Select
 
 from tui_mlp.app import TrainerApp
 from tui_mlp.app.trainer import FINISHED, IDLE, PAUSED, RUNNING
@@ -38,13 +38,18 @@ async def test_start_produces_log_lines_and_advances_the_epoch() -> None:
         assert lines[-1].startswith("[Test] score/loss: ")
         assert f"epoch {SMALL.train.epochs}/{SMALL.train.epochs}" in app.status.text
         assert app.status.text.split()[0] == "finished"
+        snap = app.trainer.snapshot
+        assert f"best dev {snap.best_score:.4f} @{snap.best_epoch}" in app.status.text
+        assert f"{snap.speed:,.0f} ep/s" in app.status.text and snap.speed > 0
+        train_loss, train_acc, dev_loss, dev_acc = snap.metrics
+        assert f"train loss {train_loss:.4f} acc {train_acc:.4f}  dev loss {dev_loss:.4f}" in app.status.text
 
 
 async def test_s_again_pauses_and_training_stops() -> None:
     app = TrainerApp(ENDLESS)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        await pilot.press("s")
+        send_keys(app, "s")  # (Pilot's press waits for an idle CPU: not while training)
         await wait_until(lambda: epoch(app) > 20)
         send_keys(app, "s")
         await wait_until(lambda: state(app) == PAUSED)
@@ -148,6 +153,25 @@ async def test_focus_starts_off_the_form_and_escape_or_enter_leave_a_field() -> 
         await pilot.click("#seed")
         await pilot.press("enter")
         assert app.focused is None
+
+
+async def test_keys_typed_in_one_burst_keep_their_order() -> None:
+    """What a fast typist, a paste or tmux send-keys delivers: edits, escape
+    and a command key before the app has drawn anything in between."""
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.click("#epochs")
+        send_keys(app, "end", "backspace", "backspace", "3", "0", "escape", "s")
+        await settle(pilot)
+        assert app.query_one("#epochs", Input).value == "30"
+        assert app.focused is None
+        assert (state(app), epoch(app)) == (FINISHED, 30)
+        await pilot.click("#log_epochs")
+        send_keys(app, "end", "backspace", "backspace", "5", "enter", "r")
+        await settle(pilot)
+        assert app.query_one("#log_epochs", Input).value == "5"
+        assert (state(app), epoch(app)) == (IDLE, 0)
 
 
 async def test_a_data_change_redraws_the_map_points_before_any_training() -> None:
@@ -259,7 +283,7 @@ async def test_quit_while_running_returns_promptly() -> None:
     app = TrainerApp(ENDLESS)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        await pilot.press("s")
+        send_keys(app, "s")
         await wait_until(lambda: epoch(app) > 10)
         start = time.monotonic()
         send_keys(app, "q")
@@ -354,9 +378,8 @@ async def test_the_form_is_built_from_the_field_table() -> None:
         await started(pilot)
         for name, spec in FIELDS.items():
             widget = app.query_one(f"#{name}")
-            kind = type(widget).__name__
-            expected = "Select" if spec.choices else ("Checkbox" if name == "shuffle" else "Input")
-            assert kind == expected, name
+            expected = Select if spec.choices else (Checkbox if name == "shuffle" else Input)
+            assert isinstance(widget, expected), name
         advanced = app.query_one("#advanced")
         assert advanced.collapsed
         assert app.query_one("#optimizer") in advanced.query("*")

@@ -3,8 +3,9 @@ driven by one thread worker (see ../shared/DESIGN.md, "Threads").
 
 The worker runs ``Trainer.work`` and is the only code that touches the
 model. The screen polls ``trainer.snapshot`` (a reference swap) and the
-bounded log at 15 Hz and redraws only what changed: the status at once, the
-map at most 10 times and the curves at most 5 times a second. Rare events
+bounded log 10 times a second and redraws only what changed; while training
+the map is redrawn at most 5 and the curves at most 3 times a second, and the
+UI thread keeps to a small share of the clock (see ``poll``). Rare events
 arrive as ``TrainerEvent`` messages.
 """
 from __future__ import annotations
@@ -22,13 +23,17 @@ from textual.message import Message
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from tui_mlp.app.comparer import Comparer
+from tui_mlp.app.lab_actions import LabActions
 from tui_mlp.app.trainer import (
-    RUNNING, Command, Configure, Event, Load, Reset, Save, Snapshot, Step, Test, Toggle, Trainer,
+    RUNNING, Command, Configure, Event, Load, Reset, Save, Step, Test, Toggle, Trainer,
 )
 from tui_mlp.app.widgets.activations import ActivationsPane
 from tui_mlp.app.widgets.boundary import BoundaryMap
+from tui_mlp.app.widgets.compare import ComparePane
 from tui_mlp.app.widgets.curves import CurvesPlot
 from tui_mlp.app.widgets.dialogs import PathDialog
+from tui_mlp.app.widgets.lab import LabPane
 from tui_mlp.app.widgets.log import TrainLog
 from tui_mlp.app.widgets.settings import SettingsForm
 from tui_mlp.app.widgets.status import StatusLine
@@ -48,6 +53,9 @@ MIN_WIDTH, MIN_HEIGHT = 60, 16
 DEFAULT_MODEL_DIR = "best_model"
 #: The same notification again within this many seconds is not repeated.
 NOTICE_REPEAT = 2.0
+#: Keys listed together in the footer (one description), so all fit in 80 columns.
+RUN, MODEL = Binding.Group("run/step"), Binding.Group("model")
+TABS, EXPORTS = Binding.Group("tabs"), Binding.Group("export")
 
 
 class TrainerEvent(Message):
@@ -58,7 +66,7 @@ class TrainerEvent(Message):
         self.event = event
 
 
-class TrainerApp(App[None]):
+class TrainerApp(LabActions, App[None]):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses live elsewhere
     TITLE = "tui-mlp"
     ENABLE_COMMAND_PALETTE = False
@@ -66,14 +74,20 @@ class TrainerApp(App[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-too-narrow"), (MIN_WIDTH, "-narrow"), (100, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-too-short"), (MIN_HEIGHT, "-short"), (32, "-tall")]
     BINDINGS = [
-        Binding("s", "toggle", "start/pause"),
-        Binding("n", "step", "step"),
+        Binding("s", "toggle", "start/pause", group=RUN),
+        Binding("n", "step", "step", group=RUN),
         Binding("r", "reset", "reset"),
         Binding("t", "test", "test"),
-        Binding("ctrl+s", "save", "save"),
-        Binding("ctrl+o", "load", "load"),
+        Binding("ctrl+s", "save", "save", group=MODEL),
+        Binding("ctrl+o", "load", "load", group=MODEL),
         Binding("c", "curves", "loss/acc"),
-        Binding("a", "activations", "tab"),
+        Binding("p", "preset", "presets"),
+        Binding("g", "grad_check", "grad check"),
+        Binding("e", "export_history", "history CSV", group=EXPORTS),
+        Binding("j", "export_run", "run JSON", group=EXPORTS),
+        Binding("a", "activations", "activations", group=TABS),
+        Binding("l", "lab", "lab", group=TABS),
+        Binding("v", "compare", "compare", group=TABS),
         Binding("q", "quit", "quit"),
     ]
 
@@ -82,6 +96,7 @@ class TrainerApp(App[None]):
         self.config = config or Config()
         self.trainer = Trainer(self.config, emit=lambda event: self.post_message(TrainerEvent(event)))
         self.model_dir = DEFAULT_MODEL_DIR
+        self.comparer = Comparer()
         self._log_count = 0
         # what each pane shows now (references: a new object means new data)
         self._data_version = -1
@@ -112,6 +127,10 @@ class TrainerApp(App[None]):
                             yield StatusLine(id="status")
                 with TabPane("Activations", id="activations-tab"):
                     yield ActivationsPane(id="activations")
+                with TabPane("Lab", id="lab-tab"):
+                    yield LabPane(id="lab")
+                with TabPane("Compare", id="compare-tab"):
+                    yield ComparePane(id="compare")
         yield Static(f"terminal too small: tui-mlp needs at least {MIN_WIDTH}x{MIN_HEIGHT}; q quits",
                      id="too-small")
         yield Footer(compact=True, show_command_palette=False)
@@ -124,10 +143,10 @@ class TrainerApp(App[None]):
 
     def on_mount(self) -> None:
         self.form = self.query_one(SettingsForm)
-        self.boundary = self.query_one(BoundaryMap)
-        self.curves = self.query_one(CurvesPlot)
+        self.boundary = self.query_one("#boundary", BoundaryMap)
+        self.curves = self.query_one("#curves", CurvesPlot)
         self.log_pane = self.query_one(TrainLog)
-        self.status = self.query_one(StatusLine)
+        self.status = self.query_one("#status", StatusLine)
         self.tabs = self.query_one(TabbedContent)
         self.form.border_title = "settings"
         self.form.border_subtitle = "esc: leave field"
@@ -198,10 +217,11 @@ class TrainerApp(App[None]):
         lines, self._log_count = self.trainer.log.since(self._log_count)
         if lines:
             self.log_pane.write_lines(lines)
-        if snap.data is None:
-            return
         self.status.show(snap)
         if self.tabs.active != "train-tab":
+            self.poll_lab()
+            return
+        if snap.data is None:
             return
         if snap.params is not self._map_params and (not running or now - self._map_time >= MAP_INTERVAL):
             if snap.data_version != self._data_version:
@@ -215,6 +235,7 @@ class TrainerApp(App[None]):
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self) -> None:
+        self.refresh_bindings()  # the lab's keys are listed on their tabs only
         self.poll()
 
     # ------------------------------------------------------------ settings
@@ -263,6 +284,9 @@ class TrainerApp(App[None]):
         self.push_screen(PathDialog("load a model from directory", self.model_dir), chosen)
 
     def action_curves(self) -> None:
+        if self.tabs.active == "compare-tab":
+            self.compare_pane.toggle_curves()
+            return
         mode = self.curves.toggle()
         self.curves.border_title = f"curves: {mode} (c)"
 
@@ -282,4 +306,5 @@ class TrainerApp(App[None]):
     async def action_quit(self) -> None:
         """Stop the worker (it checks every epoch), then leave."""
         self.workers.cancel_group(self, "train")
+        self.workers.cancel_group(self, "compare")
         self.exit()

@@ -21,15 +21,23 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Callable
 
+from tui_mlp.app.labwork import TestResult, check_gradients, run_record, test_best
 from tui_mlp.config import Config
 from tui_mlp.data import DataError, Dataset
+from tui_mlp.diagnostics import Diagnosis, GradCheck, diagnose
 from tui_mlp.experiment import Experiment, build, load_data
-from tui_mlp.runner import EpochRecord, TrainingDiverged, improved_line, test_line, train_line
+from tui_mlp.files import WriteError
+from tui_mlp.results import write_history_csv, write_run_json
+from tui_mlp.runner import TrainingDiverged, improved_line, test_line, train_line
 
 IDLE, RUNNING, PAUSED, FINISHED, ERROR = "idle", "running", "paused", "finished", "error"
 
 #: Seconds between published snapshots while running (plus one at every state change).
 PUBLISH_INTERVAL = 0.04
+#: Seconds between diagnoses of the weights (dead units, histograms) while running.
+DIAGNOSE_INTERVAL = 0.25
+#: Epochs of per-layer gradient norms kept for the lab's sparklines.
+NORM_EPOCHS = 120
 LOG_LINES = 2000
 
 
@@ -48,7 +56,6 @@ class Curves:
 class Snapshot:
     """Everything the screen draws, frozen at one moment of the worker."""
 
-    seq: int  # increases with every publish
     run: int  # a new number after every reset, rebuild or load
     data_version: int  # a new number whenever the data sets change
     state: str
@@ -56,7 +63,6 @@ class Snapshot:
     config: Config
     data: tuple[Dataset, Dataset, Dataset] | None
     params: dict | None  # copies of the weights drawn on the map
-    record: EpochRecord | None = None
     metrics: tuple[float, float, float, float] | None = None  # train loss/acc, dev loss/acc
     best_score: float = 0.0
     best_epoch: int = -1
@@ -64,6 +70,10 @@ class Snapshot:
     speed: float = 0.0  # epochs per second while running
     error: str | None = None
     note: str = ""  # a short word on what changed last (shown in the status)
+    grad_norms: tuple[tuple[float, ...], ...] = ()  # per epoch (the last NORM_EPOCHS), per layer
+    diagnosis: Diagnosis | None = None  # of the weights in ``params``, on the training set
+    tested: TestResult | None = None  # the last ``t`` (or end of run) of this run
+    grad_check: tuple[int, GradCheck] | None = None  # (epoch, result) of the last ``g``
 
 
 @dataclass(frozen=True)
@@ -135,14 +145,27 @@ class Configure:
     config: Config
 
 
-Command = Toggle | Step | Reset | Test | Save | Load | Configure
+@dataclass(frozen=True)
+class CheckGradients:
+    """``g``: the hand-written backward against finite differences, on a copy."""
+
+
+@dataclass(frozen=True)
+class Export:
+    """Write the history (``what="history"``, CSV) or the run (``"run"``, JSON)."""
+
+    what: str
+    path: str
+
+
+Command = Toggle | Step | Reset | Test | Save | Load | Configure | CheckGradients | Export
 
 
 class Trainer:
     def __init__(self, config: Config, emit: Callable[[Event], None] = lambda event: None) -> None:
         self.emit = emit
         self.log = LogBuffer()
-        self.snapshot = Snapshot(0, 0, 0, IDLE, 0, config, None, None)
+        self.snapshot = Snapshot(0, 0, IDLE, 0, config, None, None)
         self._config = config
         self._exp: Experiment | None = None
         self._state = IDLE
@@ -152,15 +175,18 @@ class Trainer:
         self._commands: deque[Command] = deque()
         self._lock = threading.Lock()
         self._active = False  # a worker is running `work` (or about to)
-        self._seq = 0
         self._last_publish = 0.0
         self._shown_params: dict | None = None
-        self._shown_record: EpochRecord | None = None
         self._metrics: tuple[float, float, float, float] | None = None
         self._speed = 0.0
         self._error: str | None = None
         self._note = ""
         self._segment_start = (0.0, 0)  # (time, epoch) when running last began, for epochs/s
+        self._norms: deque[tuple[float, ...]] = deque(maxlen=NORM_EPOCHS)
+        self._diagnosis: Diagnosis | None = None
+        self._diagnosis_time = 0.0
+        self._tested: TestResult | None = None
+        self._grad_check: tuple[int, GradCheck] | None = None
         self._loops = 0
         self.max_loops = 0  # the most loops ever inside `work` at once: must stay 1
 
@@ -251,6 +277,10 @@ class Trainer:
             self._save(command.directory)
         elif isinstance(command, Load):
             self._load(command.directory)
+        elif isinstance(command, CheckGradients):
+            self._check_gradients()
+        elif isinstance(command, Export):
+            self._export(command.what, command.path)
 
     def _toggle(self) -> None:
         if self._state == RUNNING:
@@ -278,16 +308,35 @@ class Trainer:
         self._rebuild(self._config, new_data=False, note=note)
 
     def _test(self) -> None:
-        runner, exp = self._exp.runner, self._exp
-        current = runner.parameters()
-        used_best = runner.restore_best()
-        try:
-            score, loss = runner.evaluate(exp.test_set)
-        finally:
-            runner.set_parameters(current)
-        self.log.append(test_line(score, loss))
-        self._note = f"test {score:.4f} ({f'best, epoch {runner.best_epoch}' if used_best else 'current'})"
+        result = self._tested = test_best(self._exp)
+        self.log.append(test_line(result.score, result.loss))  # the confusion matrices: lab tab
+        which = "current" if result.best_epoch is None else f"best, epoch {result.best_epoch}"
+        self._note = f"test {result.score:.4f} ({which})"
         self._publish()
+
+    def _check_gradients(self) -> None:
+        result = check_gradients(self._exp)
+        self._grad_check = (self._exp.runner.epoch, result)
+        self.log.append(result.line())
+        self.emit(Event("info", f"gradient check: worst relative error {result.worst:.3g} "
+                                f"({result.checked} entries)"))
+        self._publish(params=False)
+
+    def _export(self, what: str, path: str) -> None:
+        """Write the history or the run; a refused path is a notification naming it."""
+        exp = self._exp
+        try:
+            if what == "history":
+                write_history_csv(path, exp.runner.history)
+                text = f"history ({len(exp.runner.history)} epochs) written to {path}"
+            else:
+                write_run_json(path, run_record(exp, test_best(exp)))
+                text = f"run (settings, seeds, metrics, confusion matrices) written to {path}"
+        except WriteError as exc:
+            self.emit(Event("error", f"export {what}: {exc}"))
+            return
+        self.log.append(f"[Export] {text}")
+        self.emit(Event("info", text))
 
     def _save(self, directory: str) -> None:
         from tui_mlp.checkpoint import CheckpointError
@@ -305,7 +354,7 @@ class Trainer:
     def _load(self, directory: str) -> None:
         from tui_mlp.checkpoint import CheckpointError
 
-        fresh = build(self._config, data=self._data())
+        fresh = build(self._config, data=self._data(), diagnostics=True)
         try:
             fresh.runner.load_model(directory)
         except CheckpointError as exc:
@@ -352,7 +401,7 @@ class Trainer:
         """A fresh experiment (new weights from the init seed); DataError leaves
         everything as it was."""
         data = load_data(config) if new_data or self._exp is None else self._data()
-        exp = build(config, data=data)
+        exp = build(config, data=data, diagnostics=True)
         if new_data:
             self._data_version += 1
         self._config = config
@@ -362,10 +411,10 @@ class Trainer:
         self._exp = exp
         self._run += 1
         self._state, self._steps, self._error = IDLE, 0, None
-        self._metrics = None
-        self._shown_record = None
         self._speed = 0.0
         self._note = note
+        self._norms.clear()
+        self._diagnosis = self._tested = self._grad_check = None
         train_score, train_loss = exp.runner.evaluate(exp.train_set)
         dev_score, dev_loss = exp.runner.evaluate(exp.dev_set)
         self._metrics = (train_loss, train_score, dev_loss, dev_score)
@@ -377,7 +426,8 @@ class Trainer:
         epochs = self._config.train.epochs
         old_best = runner.best_score
         record = exp.step()
-        self._shown_record = record
+        if record.grad_norms is not None:
+            self._norms.append(record.grad_norms)
         self._metrics = (record.train_loss, record.train_score, record.dev_loss, record.dev_score)
         if record.improved:
             self.log.append(improved_line(old_best, record.dev_score))
@@ -411,21 +461,24 @@ class Trainer:
         """Swap in a new snapshot. ``params=False`` keeps the last drawn weights
         (after a divergence they may not be finite)."""
         exp = self._exp
-        if exp is None:
-            return
-        runner = exp.runner
-        if params or self._shown_params is None:
-            self._shown_params = runner.parameters()
-        h = runner.history
-        cols = h.columns
-        curves = Curves(tuple(h.epochs), tuple(cols["train_loss"]), tuple(cols["dev_loss"]),
-                        tuple(cols["train_score"]), tuple(cols["dev_score"]))
-        self._seq += 1
+        epoch, best, best_epoch, curves, data = 0, 0.0, -1, Curves(), None
+        if exp is not None:
+            runner = exp.runner
+            if params or self._shown_params is None:
+                self._shown_params = runner.parameters()
+                now = time.perf_counter()
+                if params and (self._state != RUNNING or now - self._diagnosis_time >= DIAGNOSE_INTERVAL):
+                    # on copies (tui_mlp.diagnostics); rationed: it costs a forward and a backward
+                    self._diagnosis, self._diagnosis_time = diagnose(exp.model, *exp.train_set), now
+            h, cols = runner.history, runner.history.columns
+            curves = Curves(tuple(h.epochs), tuple(cols["train_loss"]), tuple(cols["dev_loss"]),
+                            tuple(cols["train_score"]), tuple(cols["dev_score"]))
+            epoch, best, best_epoch, data = runner.epoch, runner.best_score, runner.best_epoch, self._data()
         self.snapshot = Snapshot(
-            seq=self._seq, run=self._run, data_version=self._data_version, state=self._state,
-            epoch=runner.epoch, config=self._config, data=self._data(), params=self._shown_params,
-            record=self._shown_record, metrics=self._metrics, best_score=runner.best_score,
-            best_epoch=runner.best_epoch, curves=curves, speed=self._speed, error=self._error,
-            note=self._note)
+            run=self._run, data_version=self._data_version, state=self._state,
+            epoch=epoch, config=self._config, data=data, params=self._shown_params,
+            metrics=self._metrics, best_score=best, best_epoch=best_epoch,
+            curves=curves, speed=self._speed, error=self._error, note=self._note,
+            grad_norms=tuple(self._norms), diagnosis=self._diagnosis, tested=self._tested,
+            grad_check=self._grad_check)
         self._last_publish = time.perf_counter()
-

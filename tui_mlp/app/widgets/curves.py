@@ -41,7 +41,7 @@ class CurvesPlot(StripPlot):
         width = max(self.size.width - FRAME, 2)
         self.points_plotted = 0
         if not c.epochs:
-            return "no epochs yet: s starts, n runs one"
+            return "no epochs yet\ns: start\nn: one epoch"
         for ys, label, colour in ((train, "train", TRAIN_COLOUR), (dev, "dev", DEV_COLOUR)):
             xs, ys = decimate(c.epochs, ys, width)
             plt.plot(xs, ys, label=label, color=colour, marker="hd")

@@ -13,7 +13,7 @@ from tui_mlp.render.plot import matrix_rows
 
 class StripPlot(PlotextPlot):
     """Subclasses fill ``self.plt`` in ``draw`` and call ``replot``; ``draw``
-    returns a line of text instead when there is nothing to plot yet."""
+    returns lines of text instead when there is nothing to plot yet."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -31,8 +31,9 @@ class StripPlot(PlotextPlot):
             return
         empty = self.draw()
         if empty is not None:
-            line = Strip([Segment(empty.center(width)[:width], Style(dim=True))], width)
-            self._strips = [Strip.blank(width)] * (height // 2) + [line]
+            lines = [Strip([Segment(text.center(width)[:width], Style(dim=True))], width)
+                     for text in empty.splitlines()]
+            self._strips = [Strip.blank(width)] * ((height - len(lines)) // 2) + lines
             self.refresh()
             return
         plt.plotsize(width, height)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -19,7 +20,9 @@ from textual.message import Message
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Checkbox, Collapsible, Input, Label, Select, Static
+from textual.widgets._select import SelectOverlay
 
+from tui_mlp.app.widgets.inputs import OrderedInput
 from tui_mlp.config import FIELDS, Config, ConfigError, build_config, parse_field, text_of
 
 #: Issue 3's fields, in the order the form shows them.
@@ -51,7 +54,11 @@ class FieldValidator(Validator):
 class SettingsForm(VerticalScroll):
     """Data, model and training settings."""
 
-    BINDINGS = [Binding("escape", "leave", "leave field")]
+    # Priority bindings run while the app dispatches the key, before it hands
+    # the next key to the focused field: "esc s" typed fast leaves the field,
+    # then starts training, instead of typing an "s".
+    BINDINGS = [Binding("escape", "leave", "leave field", priority=True),
+                Binding("enter", "submit", "leave field", show=False, priority=True)]
 
     class Applied(Message):
         """The form is valid and describes a new config."""
@@ -101,7 +108,7 @@ class SettingsForm(VerticalScroll):
             box = Checkbox(value=value, id=name, compact=True)
             box.tooltip = tip
             return box
-        editor = Input(text_of(value), id=name, validators=[FieldValidator(name)],
+        editor = OrderedInput(text_of(value), id=name, validators=[FieldValidator(name)],
                        validate_on=["changed", "submitted"], compact=True, select_on_focus=False)
         editor.tooltip = tip
         return editor
@@ -138,6 +145,18 @@ class SettingsForm(VerticalScroll):
         self.query_one(f"#{name}").set_class(bool(message), "-invalid")
         if message and name not in PRIMARY:
             self.query_one("#advanced", Collapsible).collapsed = False
+
+    def set_config(self, config: Config) -> None:
+        """Show ``config`` in every field (a preset, a settings file) and take it
+        as sent: the caller applies it, and the fields' change events that
+        follow find nothing new to send."""
+        for name in FIELDS:
+            value = config.get(name)
+            plain = FIELDS[name].choices or isinstance(value, bool)
+            self.query_one(f"#{name}").value = value if plain else text_of(value)
+        self._external.clear()
+        self._sent = config
+        self.check()
 
     def refuse(self, name: str, message: str) -> None:
         """An error found outside the form (e.g. the CSV file cannot be read):
@@ -186,11 +205,15 @@ class SettingsForm(VerticalScroll):
         event.stop()
         self._apply()
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        """Enter leaves the field, so single-letter keys reach the app again."""
-        event.stop()
+    def action_leave(self) -> None:
+        """Escape leaves the field (an open Select list closes first)."""
+        if isinstance(self.screen.focused, SelectOverlay):
+            raise SkipAction()
         self.screen.set_focus(None)
 
-    def action_leave(self) -> None:
+    def action_submit(self) -> None:
+        """Enter leaves a text field, so single-letter keys reach the app again;
+        elsewhere (a Select, the checkbox) it keeps its usual meaning."""
+        if not isinstance(self.screen.focused, Input):
+            raise SkipAction()
         self.screen.set_focus(None)

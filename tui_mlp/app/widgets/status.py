@@ -18,11 +18,13 @@ STATE_STYLES = {
 
 
 class StatusLine(Widget):
-    """Draws the latest snapshot's numbers in one line, fitted to the width."""
+    """Two lines from the latest snapshot: what is happening (state, epoch,
+    speed, the last note or error), then the numbers (losses, accuracies,
+    best dev accuracy), labelled when there is room."""
 
-    DEFAULT_CSS = "StatusLine { height: 1; }"
-    #: Narrower than this, the line breaks in two after the epoch (give it height 2).
-    TWO_LINES_BELOW = 70
+    DEFAULT_CSS = "StatusLine { height: 2; }"
+    #: Narrower than this, the numbers lose their labels.
+    LABELS_FROM = 78
 
     #: Off in snapshot tests: the only figure that depends on the machine.
     show_speed: reactive[bool] = reactive(True)
@@ -42,33 +44,30 @@ class StatusLine(Widget):
 
     @property
     def text(self) -> str:
-        """The line as plain text (what a test reads)."""
+        """Both lines as plain text (what a test reads)."""
         return self.render().plain
 
     def render(self) -> Text:
         snap = self._snapshot
         if snap is None:
             return Text(" starting ", style=STATE_STYLES["idle"])
-        wide = self.size.width >= 110
         out = Text(no_wrap=True, overflow="ellipsis", end="")
         out.append(f" {snap.state} ", style=STATE_STYLES.get(snap.state, "bold"))
-        if snap.state == ERROR and snap.error:
-            out.append(f" {snap.error} ", style="bold red")
         out.append(f" epoch {snap.epoch}/{snap.config.train.epochs}", style="bold")
-        if self.size.width < self.TWO_LINES_BELOW and self.size.height >= 2:
-            out.append("\n")
-        if snap.metrics is not None:
-            tl, ta, dl, da = snap.metrics
-            if wide:
-                out.append(f"  train loss {tl:.4f} acc {ta:.4f}  dev loss {dl:.4f} acc {da:.4f}")
-            else:
-                out.append(f"  loss {tl:.3f}/{dl:.3f}  acc {ta:.3f}/{da:.3f}")
-        if snap.best_epoch >= 0:
-            out.append(f"  best dev {snap.best_score:.4f} @{snap.best_epoch}" if wide else
-                       f"  best {snap.best_score:.3f}")
         if snap.speed and snap.state in (RUNNING, PAUSED, FINISHED):
             speed = f"{snap.speed:,.0f}" if self.show_speed else "-"
             out.append(f"  {speed} ep/s", style="" if snap.state == RUNNING else "dim")
-        if snap.note and snap.state != ERROR:
+        if snap.state == ERROR and snap.error:
+            out.append(f"  {snap.error}", style="bold red")
+        elif snap.note:
             out.append(f"  {snap.note}", style="italic")
+        out.append("\n")
+        labels = self.size.width >= self.LABELS_FROM
+        if snap.metrics is not None:
+            tl, ta, dl, da = snap.metrics
+            out.append(f" train loss {tl:.4f} acc {ta:.4f}  dev loss {dl:.4f} acc {da:.4f}" if labels
+                       else f" loss {tl:.3f}/{dl:.3f}  acc {ta:.3f}/{da:.3f}")
+        if snap.best_epoch >= 0:
+            out.append(f"  best dev {snap.best_score:.4f} @{snap.best_epoch}" if labels
+                       else f"  best {snap.best_score:.3f}")
         return out

@@ -1,0 +1,283 @@
+"""The lab in the app (issue 5): presets, the settings file, live diagnostics,
+the gradient check, compare, confusion matrices, exports, the footer. Pilot
+tests with real key presses and small configs."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import torch
+from textual.widgets import Input
+
+from tests.app.helpers import SIZE, SMALL, epoch, replace_text, settle, started, state, wait_until
+from tui_mlp.app import TrainerApp
+from tui_mlp.app.comparer import DONE
+from tui_mlp.app.trainer import FINISHED, IDLE
+from tui_mlp.app.widgets.compare import ComparePane
+from tui_mlp.app.widgets.lab import LabPane
+from tui_mlp.config import Config
+from tui_mlp.presets import PRESETS, preset_config
+from tui_mlp.settings_file import load_config
+
+
+def notes(app: TrainerApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def lab_text(app: TrainerApp) -> tuple[str, str]:
+    pane = app.query_one(LabPane)
+    return pane.diagnostics.text.plain, pane.results.text.plain
+
+
+async def pick(pilot, option_id: str) -> None:
+    """Open the presets picker with p and choose ``option_id`` with the arrow keys."""
+    await pilot.press("p")
+    options = pilot.app.screen.query_one("#preset-list")
+    await wait_until(lambda: options.has_focus)
+    ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
+    await pilot.press(*["down"] * ids.index(option_id), "enter")
+
+
+async def answer(pilot, path: str) -> None:
+    """Type ``path`` into the path dialog and press enter."""
+    field = pilot.app.screen.query_one("#path", Input)
+    await replace_text(pilot, field, path)
+    await pilot.press("enter")
+
+
+# ---------------------------------------------------------------- 1. presets
+async def test_p_picks_a_preset_which_fills_the_form_and_resets_the_run() -> None:
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert epoch(app) == 1
+        await pick(pilot, "vanishing")
+        await settle(pilot)
+        expected = preset_config("vanishing")
+        assert app.trainer.snapshot.config == expected
+        assert app.query_one("#hidden", Input).value == "3,3,3,3"
+        assert app.query_one("#bias_init", Input).value == "1"
+        assert (state(app), epoch(app)) == (IDLE, 0)
+        assert list(app.trainer.snapshot.params) == ["fc1", "fc2", "fc3", "fc4", "fc5"]
+        assert any("preset vanishing" in n for n in notes(app))
+
+
+async def test_every_preset_is_listed_with_its_title() -> None:
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("p")
+        options = app.screen.query_one("#preset-list")
+        prompts = [str(options.get_option_at_index(i).prompt) for i in range(len(PRESETS))]
+        for prompt, preset in zip(prompts, PRESETS.values()):
+            assert preset.name in prompt and preset.title in prompt
+        await pilot.press("escape")
+        assert app.trainer.snapshot.config == SMALL
+
+
+# ---------------------------------------------------------------- 2. settings file
+async def test_settings_saved_to_and_loaded_from_a_toml_file() -> None:
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pick(pilot, "save-settings")
+        assert app.screen.query_one("#path", Input).value == "run.toml"  # the default
+        await answer(pilot, "lab.toml")
+        await pilot.pause()
+        assert load_config("lab.toml") == SMALL
+        assert not list(Path().glob(".lab.toml.*"))  # atomic: no temporary file left
+        await pick(pilot, "logistic-regression")
+        await settle(pilot)
+        assert app.trainer.snapshot.config.model.hidden == ()
+        await pick(pilot, "load-settings")
+        assert app.screen.query_one("#path", Input).value == "lab.toml"  # remembered
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.trainer.snapshot.config == SMALL
+        assert app.query_one("#hidden", Input).value == "5"
+
+
+async def test_a_bad_settings_file_is_a_notification_naming_the_file_and_key() -> None:
+    Path("bad.toml").write_text('[train]\nlr = "fast"\n')
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pick(pilot, "load-settings")
+        await answer(pilot, "bad.toml")
+        await pilot.pause()
+        message = notes(app)[-1]
+        assert "bad.toml" in message and "lr" in message and "'fast'" in message
+        assert app.trainer.snapshot.config == SMALL  # nothing changed
+        await pick(pilot, "load-settings")
+        await answer(pilot, "missing.toml")
+        await pilot.pause()
+        assert "missing.toml: not found" in notes(app)[-1]
+        await pick(pilot, "save-settings")
+        await answer(pilot, "no/such/dir/run.toml")
+        await pilot.pause()
+        assert "no/such/dir/run.toml" in notes(app)[-1] and "no such directory" in notes(app)[-1]
+
+
+# ---------------------------------------------------------------- 3. diagnostics
+async def test_the_lab_shows_live_gradient_norms_and_the_vanishing_gradients_of_4_4_2() -> None:
+    app = TrainerApp(preset_config("vanishing").with_values(epochs=20, log_epochs=10))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("l")
+        assert app.tabs.active == "lab-tab"
+        await pilot.press("s")
+        await settle(pilot)
+        snap = app.trainer.snapshot
+        assert state(app) == FINISHED
+        assert len(snap.grad_norms) == 20 and all(len(n) == 5 for n in snap.grad_norms)
+        norms = snap.diagnosis.grad_norms
+        assert norms[0] < 1e-3 * norms[-1]  # the first layer's gradient vanishes
+        diagnostics, _ = lab_text(app)
+        for layer in ("fc1", "fc2", "fc3", "fc4", "fc5"):
+            assert layer in diagnostics
+        assert "last 20 epochs" in diagnostics and "fc1/fc5 gradient ratio" in diagnostics
+        await pilot.press("l")
+        assert app.tabs.active == "train-tab"
+
+
+async def test_the_lab_shows_every_relu_dead_with_bias_minus_8_of_4_4_3() -> None:
+    app = TrainerApp(preset_config("dead-relu").with_values(epochs=5))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("l", "s")
+        await settle(pilot)
+        snap = app.trainer.snapshot
+        assert snap.diagnosis.dead == (3, 3, 3, 3)
+        assert all(n == 0.0 for norms in snap.grad_norms for n in norms[:-1])
+        diagnostics, _ = lab_text(app)
+        assert diagnostics.count("3/3") == 4
+
+
+async def test_g_checks_the_gradients_on_a_copy_and_shows_the_worst_error() -> None:
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("n", "n")
+        await settle(pilot)
+        before = app.trainer.snapshot
+        await pilot.press("g")  # not on the train tab
+        await settle(pilot)
+        assert app.trainer.snapshot.grad_check is None
+        await pilot.press("l", "g")
+        await settle(pilot)
+        snap = app.trainer.snapshot
+        at, result = snap.grad_check
+        assert at == 2 and result.worst < 1e-4
+        assert snap.epoch == before.epoch and snap.run == before.run
+        for name, layer in snap.params.items():  # the weights drawn are the weights trained
+            for key, value in layer.items():
+                assert torch.equal(value, before.params[name][key])
+        _, results = lab_text(app)
+        assert f"worst relative error {result.worst:.3g}" in results
+        assert any("gradient check" in n for n in notes(app))
+
+
+# ---------------------------------------------------------------- 4. compare
+async def test_v_compares_logistic_regression_with_the_mlp() -> None:
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        run = app.trainer.snapshot.run
+        await pilot.press("v")
+        assert app.tabs.active == "compare-tab"
+        await app.workers.wait_for_complete()
+        await wait_until(lambda: app.comparer.view.state == DONE)
+        app.poll()
+        await pilot.pause()
+        view = app.comparer.view
+        assert view.labels == ("logistic regression", "MLP 2-5-1 logistic")
+        assert len(view.curves[0].epochs) == len(view.curves[1].epochs) == 40
+        pane = app.query_one(ComparePane)
+        assert pane.curves.points_plotted > 0
+        for box in pane.maps:
+            assert box.point_count == 200 and box.render_line(0).cell_length == box.size.width
+        table = pane.table.text.plain
+        assert "test acc" in table and "A logistic regression" in table and "B MLP 2-5-1" in table
+        assert app.trainer.snapshot.run == run and epoch(app) == 0  # the trained model is not touched
+        await pilot.press("c")
+        assert pane.curves.mode == "accuracy"
+        await pilot.press("v")
+        assert app.tabs.active == "train-tab"
+        await pilot.press("v")  # same settings: the comparison is kept, not run again
+        assert app.comparer.view is view
+
+
+# ---------------------------------------------------------------- 5. results
+async def test_t_shows_the_confusion_matrices_on_dev_and_test() -> None:
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        tested = app.trainer.snapshot.tested  # the end of a run tests
+        assert tested.dev.total == 40 and tested.test.total == 40
+        await pilot.press("l")
+        _, results = lab_text(app)
+        assert f"test accuracy {tested.score:.4f}" in results
+        assert "dev" in results and "test" in results and results.count("pred 0") == 2
+        await pilot.press("r", "t")
+        await settle(pilot)
+        _, results = lab_text(app)
+        assert "of the current model" in results
+
+
+async def test_e_and_j_export_the_history_and_the_run() -> None:
+    app = TrainerApp(SMALL.with_values(epochs=12))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("l", "e")
+        assert app.screen.query_one("#path", Input).value == "history.csv"
+        await pilot.press("enter")
+        await settle(pilot)
+        rows = Path("history.csv").read_text().splitlines()
+        assert rows[0] == "epoch,train_loss,train_score,dev_loss,dev_score" and len(rows) == 13
+        await pilot.press("j")
+        await answer(pilot, "out.json")
+        await settle(pilot)
+        run = json.loads(Path("out.json").read_text())
+        assert run["epochs"] == 12 and run["seeds"]["data"] == SMALL.data.seed
+        assert set(run["confusion"]) == {"dev", "test"} and run["config"]["train"]["epochs"] == 12
+        await pilot.press("e")
+        await answer(pilot, "missing/h.csv")
+        await settle(pilot)
+        await wait_until(lambda: "missing/h.csv" in notes(app)[-1])
+        assert "no such directory" in notes(app)[-1]
+
+
+# ---------------------------------------------------------------- 6. keys
+async def test_every_lab_key_is_in_the_footer_and_the_footer_fits_in_80_columns() -> None:
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await started(pilot)
+        footer = app.screen.query_one("Footer")
+        expected = {"train-tab": {"s", "n", "r", "t", "ctrl+s", "ctrl+o", "c", "p", "a", "l", "v", "q"},
+                    "lab-tab": {"s", "n", "r", "t", "p", "g", "e", "j", "a", "l", "v", "q"},
+                    "compare-tab": {"c", "a", "l", "v", "q"}}
+        for tab, keys in expected.items():
+            app.tabs.active = tab
+            await pilot.pause(0.1)
+            shown = {child.key for child in footer.query("FooterKey")}
+            assert keys <= shown, tab
+            right = max(w.region.right for w in footer.query("FooterKey, FooterLabel"))
+            assert right <= 80, tab
+
+
+def test_config_round_trip_through_the_form_for_every_preset() -> None:
+    """``SettingsForm.set_config`` shows text the form parses back to the same config."""
+    from tui_mlp.config import FIELDS, build_config, text_of
+
+    for preset in PRESETS.values():
+        config = preset.config()
+        values = {name: config.get(name) if FIELDS[name].choices or isinstance(config.get(name), bool)
+                  else text_of(config.get(name)) for name in FIELDS}
+        assert build_config(values) == config
+    assert Config() == PRESETS["book"].config()

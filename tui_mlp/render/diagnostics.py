@@ -1,0 +1,147 @@
+"""The lab's diagnostics and results as rich Text: one row per linear layer
+(gradient norm, its order of magnitude, its trend over the last epochs, dead
+units, a histogram of the weights), and the confusion matrices of the last test.
+
+Pure functions over immutable results (``diagnostics.Diagnosis``, per-epoch
+gradient norms, ``results.Confusion``); the app only wraps them in a widget.
+"""
+from __future__ import annotations
+
+import math
+from typing import Protocol, Sequence
+
+from rich.text import Text
+
+from tui_mlp.diagnostics import Diagnosis, GradCheck
+from tui_mlp.results import Confusion
+
+BARS = " ▁▂▃▄▅▆▇█"
+#: The magnitude bar has one block per power of ten above this norm.
+MAGNITUDE_FLOOR = 1e-12
+MAGNITUDE_BLOCKS = 14  # up to 1e2
+HIST_BINS = 10
+
+NORM_STYLE = "bold #ffd08a"
+BAR_STYLE = "#5fafff"
+DEAD_STYLE = "bold #ff6060"
+
+
+def sparkline(values: Sequence[float], width: int, log: bool = False) -> str:
+    """``values`` as one row of eighth blocks, the last ``width`` of them,
+    scaled between their own minimum and maximum (on a log scale if ``log``;
+    zeros then sit at the bottom)."""
+    values = list(values)[-width:] if width > 0 else []
+    if not values:
+        return ""
+    if log:
+        positive = [v for v in values if v > 0 and math.isfinite(v)]
+        floor = min(positive) if positive else 1.0
+        values = [math.log10(v) if v > 0 and math.isfinite(v) else math.log10(floor) - 1 for v in values]
+    lo, hi = min(values), max(values)
+    if not hi > lo:
+        return BARS[4] * len(values)
+    return "".join(BARS[1 + round(7 * (v - lo) / (hi - lo))] for v in values)
+
+
+def magnitude_bar(norm: float) -> str:
+    """One block per power of ten above ``MAGNITUDE_FLOOR``: layers whose
+    gradients differ by orders of magnitude (4.4.2) differ by whole blocks."""
+    if not (norm > 0 and math.isfinite(norm)):
+        return ""
+    return "█" * max(0, min(MAGNITUDE_BLOCKS, math.floor(math.log10(norm / MAGNITUDE_FLOOR)) + 1))
+
+
+def _norm(value: float) -> str:
+    return "0" if value == 0 else f"{value:.2e}"
+
+
+def diagnostics_text(diagnosis: Diagnosis | None, norms: Sequence[Sequence[float]],
+                     shapes: Sequence[str], width: int) -> Text:
+    """The table of layers, fitted to ``width`` columns: the trend (the last
+    epochs' norms, each layer on its own log scale) gets what the fixed
+    columns leave; the shapes and the weight ranges go first when short."""
+    out = Text(no_wrap=True, overflow="crop", end="")
+    if diagnosis is None:
+        out.append("no diagnosis yet: it appears with the first weights", style="dim")
+        return out
+    layers = diagnosis.layers
+    show_shape = show_range = True
+    fixed = 5 + 10 + MAGNITUDE_BLOCKS + 7 + HIST_BINS + 6  # layer, norm, bar, dead, histogram, gaps
+    trend = width - fixed - 7 - 16
+    if trend < 10:
+        show_shape, trend = False, trend + 7
+    if trend < 10:
+        show_range, trend = False, trend + 16
+    trend = max(trend, 0)
+    cells = [("layer", 5), ("‖dL/dW‖", 10), (f"log₁₀ ({MAGNITUDE_FLOOR:.0e}+)", MAGNITUDE_BLOCKS)]
+    if trend:
+        cells.append((f"last {len(norms)} epochs" if norms else "per epoch", trend))
+    cells += [("dead", 7)]
+    if show_shape:
+        cells.append(("W", 7))
+    cells.append(("weights", HIST_BINS))
+    if show_range:
+        cells.append(("range", 16))
+    out.append(" ".join(f"{title[:w]:<{w}}" for title, w in cells).rstrip() + "\n", style="bold")
+    history = list(zip(*norms)) if norms else [() for _ in layers]
+    for i, name in enumerate(layers):
+        norm = diagnosis.grad_norms[i]
+        out.append(f"{name:<5} ")
+        out.append(f"{_norm(norm):<10} ", style=NORM_STYLE)
+        out.append(f"{magnitude_bar(norm):<{MAGNITUDE_BLOCKS}} ", style=BAR_STYLE)
+        if trend:
+            out.append(f"{sparkline(history[i], trend, log=True):<{trend}} ", style=BAR_STYLE)
+        if i < len(diagnosis.dead):
+            dead, units = diagnosis.dead[i], diagnosis.widths[i]
+            cell = f"{dead}/{units}" + (" ≡" if diagnosis.identical[i] else "")
+            out.append(f"{cell:<7} ", style=DEAD_STYLE if dead else "")
+        else:
+            out.append(f"{'out':<7} ", style="dim")
+        if show_shape:
+            out.append(f"{shapes[i] if i < len(shapes) else '':<7} ", style="dim")
+        hist = diagnosis.histograms[i]
+        out.append(f"{sparkline(hist.counts, HIST_BINS):<{HIST_BINS}}", style=BAR_STYLE)
+        if show_range:
+            out.append(f" {hist.edges[0]:+.2g}..{hist.edges[-1]:+.2g}", style="dim")
+        out.append("\n")
+    first, last = diagnosis.grad_norms[0], diagnosis.grad_norms[-1]
+    if len(layers) > 1 and last > 0:
+        out.append(f"{layers[0]}/{layers[-1]} gradient ratio {first / last:.2g}", style="italic")
+    if any(diagnosis.identical):
+        out.append("   ≡: every unit of the layer identical (symmetry never broken)", style="italic")
+    return out
+
+
+class Tested(Protocol):
+    """A test evaluation (``app.labwork.TestResult``)."""
+
+    score: float
+    loss: float
+    best_epoch: int | None  # None: the current weights were evaluated
+    dev: Confusion
+    test: Confusion
+
+
+def results_text(tested: Tested | None, grad_check: tuple[int, GradCheck] | None, epoch: int) -> Text:
+    """The last test (score, loss, which model) with its confusion matrices on
+    dev and test side by side, and the last gradient check."""
+    out = Text(end="")
+    if tested is None:
+        out.append("no test yet: t evaluates the best-dev model on the test set "
+                   "(a run also does when it ends)\n", style="dim")
+    else:
+        best = tested.best_epoch
+        which = "the current model" if best is None else f"the best-dev model (epoch {best})"
+        out.append(f"test accuracy {tested.score:.4f}, loss {tested.loss:.4f}, of {which}\n", style="bold")
+        left, right = tested.dev.lines("dev"), tested.test.lines("test")
+        pad = max(map(len, left)) + 4
+        for a, b in zip(left, right):
+            out.append(f"{a.replace('[Confusion] ', ''):<{pad}}{b.replace('[Confusion] ', '')}\n")
+    if grad_check is None:
+        out.append("no gradient check yet: g compares the backward with finite differences", style="dim")
+    else:
+        at, result = grad_check
+        stale = "" if at == epoch else f" (at epoch {at}; the weights have moved since)"
+        out.append(result.line().replace("[Gradient check] ", f"gradient check{stale}: "),
+                   style="bold" if result.worst < 1e-4 else "bold #ff6060")
+    return out
