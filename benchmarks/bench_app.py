@@ -90,6 +90,8 @@ def child(mode: str, out: Path, epochs: int) -> None:
 
         async def scenario(self) -> None:
             await self.until_idle()
+            if os.environ.get("BENCH_TAB"):  # e.g. lab-tab: the diagnostics drawn while training
+                self.tabs.active = os.environ["BENCH_TAB"]
             if mode == "frames":
                 self._submit(Toggle())  # a finished run: full curves, a trained map, a long log
                 await self.until_idle()

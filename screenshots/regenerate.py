@@ -1,6 +1,8 @@
-"""Regenerate screenshots/*.svg from the real app with the book's settings:
-the idle screen, a finished run, the activations tab, and a finished run at
-80x24. Run from anywhere: python screenshots/regenerate.py"""
+"""Regenerate screenshots/*.svg from the real app: with the book's settings
+the idle screen, a finished run, the activations tab, a finished run at
+80x24 and the compare tab (logistic regression against the MLP); with the
+vanishing preset (4.4.2) the lab's diagnostics after a run and a gradient
+check. Run from anywhere: python screenshots/regenerate.py"""
 from __future__ import annotations
 
 import asyncio
@@ -10,14 +12,16 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from tui_mlp.app import TrainerApp
-from tui_mlp.config import Config
+from tui_mlp.presets import preset_config
 
 HERE = Path(__file__).resolve().parent
-SHOTS = [  # file name, terminal size, keys pressed
-    ("idle", (120, 40), ()),
-    ("finished", (120, 40), ("s",)),
-    ("activations", (120, 40), ("s", "a")),
-    ("finished-80x24", (80, 24), ("s",)),
+SHOTS = [  # file name, terminal size, keys pressed, preset
+    ("idle", (120, 40), (), "book"),
+    ("finished", (120, 40), ("s",), "book"),
+    ("activations", (120, 40), ("s", "a"), "book"),
+    ("finished-80x24", (80, 24), ("s",), "book"),
+    ("compare", (120, 40), ("v",), "book"),
+    ("diagnostics", (120, 40), ("l", "s", "g"), "vanishing"),
 ]
 
 
@@ -30,12 +34,14 @@ async def drawn(pilot: Pilot) -> None:
             raise TimeoutError("the app did not settle")
         await asyncio.sleep(0.02)
     await app.workers.wait_for_complete()
+    while app.comparer.view.state == "running":
+        await asyncio.sleep(0.02)
     app.poll()
     await pilot.pause()
 
 
-async def shoot(name: str, size: tuple[int, int], keys: tuple[str, ...]) -> Path:
-    app = TrainerApp(Config())
+async def shoot(name: str, size: tuple[int, int], keys: tuple[str, ...], preset: str) -> Path:
+    app = TrainerApp(preset_config(preset))
     async with app.run_test(size=size) as pilot:
         await drawn(pilot)
         for key in keys:
@@ -47,8 +53,8 @@ async def shoot(name: str, size: tuple[int, int], keys: tuple[str, ...]) -> Path
 
 
 def main() -> None:
-    for name, size, keys in SHOTS:
-        print(asyncio.run(shoot(name, size, keys)))
+    for name, size, keys, preset in SHOTS:
+        print(asyncio.run(shoot(name, size, keys, preset)))
 
 
 if __name__ == "__main__":

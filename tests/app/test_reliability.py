@@ -204,7 +204,7 @@ async def test_case5_q_at_any_moment_exits_within_a_second(moment: str, tmp_path
         real_save = checkpoint.torch.save
 
         def slow_save(obj, fh):
-            time.sleep(0.15)
+            time.sleep(0.1)
             real_save(obj, fh)
 
         monkeypatch.setattr(checkpoint.torch, "save", slow_save)

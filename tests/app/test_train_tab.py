@@ -304,6 +304,8 @@ async def test_80x24_renders_with_the_map_and_the_status_visible() -> None:
             assert pane.region.area > 0 and screen.contains_region(pane.region)
         assert app.boundary.size.width >= 40 and app.boundary.size.height >= 6
         assert "finished" in app.status.text and "epoch 40/40" in app.status.text
+        shown = [app.status.render_line(y).text for y in range(2)]  # as drawn: no wrapping
+        assert shown[0].lstrip().startswith("finished") and shown[1].lstrip().startswith("loss ")
         assert GLYPHS["train"] in map_text(app)
         assert app.screen.has_class("-narrow") and app.screen.has_class("-short")
 

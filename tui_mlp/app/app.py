@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import time
 from pathlib import Path
+from typing import Callable
 
 import torch
 from textual import on, work
@@ -20,7 +21,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui_mlp.app.comparer import Comparer
@@ -240,8 +241,10 @@ class TrainerApp(LabActions, App[None]):
 
     # ------------------------------------------------------------ settings
     @on(SettingsForm.Applied)
-    def _settings_applied(self, message: SettingsForm.Applied) -> None:
-        self._submit(Configure(message.config))
+    def _settings_applied(self) -> None:
+        pending = self.form.take_pending()
+        if pending is not None:
+            self._submit(Configure(pending))
 
     def _refuse_invalid(self, action: str) -> bool:
         """True (and a notification naming the field) if the form is invalid."""
@@ -253,21 +256,48 @@ class TrainerApp(LabActions, App[None]):
         return True
 
     # ------------------------------------------------------------ actions
-    def action_toggle(self) -> None:
-        if self.trainer.snapshot.state != RUNNING and self._refuse_invalid("start"):
+    def _after_fields(self, then: Callable[[], None]) -> None:
+        """Run ``then`` once every settings field has handled the keys already
+        sent to it. textual handles an app key before a field has seen the
+        keys typed just ahead of it, so without this "30, enter, s" typed in
+        one burst could start the run before the 30 is in the form. Every
+        command key goes through here, so they keep their order too."""
+        fields = list(self.form.query(Input))
+        pending = len(fields)
+
+        def one_done() -> None:
+            nonlocal pending
+            pending -= 1
+            if pending == 0:
+                then()
+
+        for field in fields:
+            field.call_later(one_done)
+
+    def _command(self, command: Command, needs_valid_form: bool = False, verb: str = "") -> None:
+        """Send the form's settings if they changed, then ``command``; refuse
+        (naming the field) if the command needs a valid form and it is not."""
+        pending = self.form.take_pending()
+        if pending is not None:
+            self._submit(Configure(pending))
+        if needs_valid_form and self._refuse_invalid(verb):
             return
-        self._submit(Toggle())
+        self._submit(command)
+
+    def action_toggle(self) -> None:
+        def toggle() -> None:
+            # pausing needs no valid form; starting and resuming do
+            self._command(Toggle(), self.trainer.snapshot.state != RUNNING, "start")
+        self._after_fields(toggle)
 
     def action_step(self) -> None:
-        if self._refuse_invalid("step"):
-            return
-        self._submit(Step())
+        self._after_fields(lambda: self._command(Step(), True, "step"))
 
     def action_reset(self) -> None:
-        self._submit(Reset())
+        self._after_fields(lambda: self._command(Reset()))
 
     def action_test(self) -> None:
-        self._submit(Test())
+        self._after_fields(lambda: self._command(Test()))
 
     def action_save(self) -> None:
         def chosen(path: str | None) -> None:

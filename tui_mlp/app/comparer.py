@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 from tui_mlp.app.trainer import Curves
@@ -101,11 +101,9 @@ class Comparer:
     @staticmethod
     def _final(base: CompareView, result: Comparison) -> CompareView:
         exps = result.experiments
-        curves = []
-        for exp in exps:
-            curves.append(_curves(exp.runner.history))
         first = exps[0]
-        return CompareView(DONE, base.config, base.labels, (curves[0], curves[1]),
+        return CompareView(DONE, base.config, base.labels,
+                           (_curves(exps[0].runner.history), _curves(exps[1].runner.history)),
                            (first.train_set, first.dev_set, first.test_set),
                            (exps[0].runner.parameters(), exps[1].runner.parameters()),
                            base.activations, tuple(result.table_lines()),

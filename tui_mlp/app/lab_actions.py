@@ -29,8 +29,10 @@ if TYPE_CHECKING:
     from tui_mlp.app.app import TrainerApp
 
 DEFAULT_SETTINGS, DEFAULT_HISTORY, DEFAULT_RUN = "run.toml", "history.csv", "run.json"
-#: Minimum seconds between redraws of the compare tab (its plot has four curves).
+#: Minimum seconds between redraws of the compare tab (its plot has four curves)
+#: and, while training, of the lab tab (the UI thread's time is taken from training).
 COMPARE_INTERVAL = 0.3
+LAB_INTERVAL = 0.25
 #: Where these keys work (and are listed in the footer, which must fit in 80
 #: columns); the others work on every tab.
 SHOWN_ON = {
@@ -51,7 +53,7 @@ class LabActions:
     settings_path = DEFAULT_SETTINGS
     history_path = DEFAULT_HISTORY
     run_path = DEFAULT_RUN
-    _compare_time = 0.0
+    _compare_time = _lab_time = 0.0
 
     # ------------------------------------------------------------ footer
     def check_action(self: TrainerApp, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -156,11 +158,14 @@ class LabActions:
     # ------------------------------------------------------------ drawing
     def poll_lab(self: TrainerApp) -> None:
         """Redraw the lab or compare tab, whichever is shown (called from ``poll``)."""
-        active = self.tabs.active
+        active, now = self.tabs.active, time.perf_counter()
         if active == "lab-tab":
-            self.lab_pane.show(self.trainer.snapshot)
+            snap = self.trainer.snapshot
+            if snap.state != "running" or now - self._lab_time >= LAB_INTERVAL:
+                self.lab_pane.show(snap)
+                self._lab_time = now
         elif active == "compare-tab":
-            view, now = self.comparer.view, time.perf_counter()
+            view = self.comparer.view
             if view.state != "running" or now - self._compare_time >= COMPARE_INTERVAL:
                 self.compare_pane.show(view)
                 self._compare_time = now

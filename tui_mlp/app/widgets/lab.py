@@ -33,9 +33,11 @@ class TextView(Widget):
         super().__init__(**kwargs)
         self.text = Text()
 
-    def set_text(self, text: Text) -> None:
+    def set_text(self, text: Text, layout: bool = True) -> None:
+        """``layout=False`` when the height cannot change (the same number of
+        unwrapped lines): a layout of the screen costs more than the pane."""
         self.text = text
-        self.refresh()
+        self.refresh(layout=layout)
 
     def render(self) -> Text:
         return self.text
@@ -69,8 +71,9 @@ class LabPane(Vertical):
         if key != self._diag_key:
             self._diag_key = key
             shapes = ["x".join(map(str, layer["W"].shape)) for layer in (snap.params or {}).values()]
-            self.diagnostics.set_text(diagnostics_text(snap.diagnosis, snap.grad_norms, shapes,
-                                                       self.diagnostics.content_size.width))
+            text = diagnostics_text(snap.diagnosis, snap.grad_norms, shapes, self.diagnostics.content_size.width)
+            rows = len(text.plain.splitlines())  # no_wrap: one row per line
+            self.diagnostics.set_text(text, layout=rows != len(self.diagnostics.text.plain.splitlines()))
         key = (snap.tested, snap.grad_check, snap.epoch if snap.grad_check else None)
         if key != self._results_key:
             self._results_key = key

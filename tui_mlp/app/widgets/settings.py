@@ -5,7 +5,8 @@ goes into a collapsed "advanced" group, so new fields need no code here.
 
 Each field is parsed as typed by ``config.parse_field`` and the whole form by
 ``config.build_config``; the message shows beside the field. When the whole
-form is valid and differs from the last config sent, ``Applied`` goes up.
+form is valid and differs from the last config sent, ``Applied`` goes up and
+the app collects the config with ``take_pending``.
 """
 from __future__ import annotations
 
@@ -61,11 +62,8 @@ class SettingsForm(VerticalScroll):
                 Binding("enter", "submit", "leave field", show=False, priority=True)]
 
     class Applied(Message):
-        """The form is valid and describes a new config."""
-
-        def __init__(self, config: Config) -> None:
-            super().__init__()
-            self.config = config
+        """The form is valid and describes a new config: the app takes it with
+        ``take_pending`` (so a command key that gets there first sends it first)."""
 
     def __init__(self, config: Config, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -191,11 +189,18 @@ class SettingsForm(VerticalScroll):
                 self.set_field_error(name, field_errors.get(name))
         return config
 
+    def take_pending(self) -> Config | None:
+        """The form's config if it is valid and not sent yet (it counts as sent now)."""
+        config = self.check()
+        if config is None or config == self._sent:
+            return None
+        self._sent = config
+        return config
+
     def _apply(self) -> None:
         config = self.check()
         if config is not None and config != self._sent:
-            self._sent = config
-            self.post_message(self.Applied(config))
+            self.post_message(self.Applied())
 
     # ------------------------------------------------------------ events
     @on(Input.Changed)

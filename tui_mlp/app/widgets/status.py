@@ -22,7 +22,7 @@ class StatusLine(Widget):
     speed, the last note or error), then the numbers (losses, accuracies,
     best dev accuracy), labelled when there is room."""
 
-    DEFAULT_CSS = "StatusLine { height: 2; }"
+    DEFAULT_CSS = "StatusLine { height: 2; text-wrap: nowrap; text-overflow: ellipsis; }"
     #: Narrower than this, the numbers lose their labels.
     LABELS_FROM = 78
 
