@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import math
 import random
+import threading
 import time
 
 import pytest
@@ -182,8 +183,11 @@ async def test_case4_a_key_storm_runs_one_loop_never_rewinds_and_ends_as_the_las
         await wait_until(lambda: len(submitted) == len(keys))
         assert submitted == [names[k] for k in keys]  # every key, in order
         final = expected_state(keys)
-        await wait_until(lambda: not app.trainer._commands and state(app) == final)
-        await asyncio.sleep(0.2)
+        if final == RUNNING:
+            await wait_until(lambda: not app.trainer._commands and state(app) == RUNNING)
+            await asyncio.sleep(0.3)
+        else:  # the worker stops only once it has handled every command
+            await wait_until(lambda: not app.trainer.busy)
         storming = False
         await sampler
         assert state(app) == final
@@ -200,11 +204,13 @@ async def test_case4_a_key_storm_runs_one_loop_never_rewinds_and_ends_as_the_las
 # ---------------------------------------------------------------- case 5
 @pytest.mark.parametrize("moment", ["running", "paused", "finished", "saving"])
 async def test_case5_q_at_any_moment_exits_within_a_second(moment: str, tmp_path, monkeypatch) -> None:
+    saving = threading.Event()
     if moment == "saving":
         real_save = checkpoint.torch.save
 
-        def slow_save(obj, fh):
-            time.sleep(0.1)
+        def slow_save(obj, fh):  # a save that takes 0.2 s per file, so q lands in the middle
+            saving.set()
+            time.sleep(0.2)
             real_save(obj, fh)
 
         monkeypatch.setattr(checkpoint.torch, "save", slow_save)
@@ -224,7 +230,7 @@ async def test_case5_q_at_any_moment_exits_within_a_second(moment: str, tmp_path
             await pilot.press("n")
             await settle(pilot)
             await pilot.press("ctrl+s", "enter")
-            await wait_until(lambda: app.trainer.busy)
+            await wait_until(saving.is_set)
         start = time.monotonic()
         send_keys(app, "q")
         await wait_until(lambda: not app.is_running, timeout=1.0)
