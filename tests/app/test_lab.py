@@ -281,3 +281,27 @@ def test_config_round_trip_through_the_form_for_every_preset() -> None:
                   else text_of(config.get(name)) for name in FIELDS}
         assert build_config(values) == config
     assert Config() == PRESETS["book"].config()
+
+
+async def test_per_epoch_gradient_norms_run_only_while_the_lab_tab_shows() -> None:
+    """They cost the training thread time (issue 3's overhead budget), so the
+    Train tab trains without them and the Lab tab turns them on."""
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert epoch(app) == 1
+        assert app.trainer.snapshot.grad_norms == ()
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await wait_until(lambda: epoch(app) == 2)
+        assert len(app.trainer.snapshot.grad_norms) == 1
+        await pilot.press("l")  # back to Train: off again
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await wait_until(lambda: epoch(app) == 3)
+        assert len(app.trainer.snapshot.grad_norms) == 1

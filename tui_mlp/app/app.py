@@ -236,6 +236,7 @@ class TrainerApp(LabActions, App[None]):
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self) -> None:
+        self.trainer.live_diagnostics = self.tabs.active == "lab-tab"
         self.refresh_bindings()  # the lab's keys are listed on their tabs only
         self.poll()
 

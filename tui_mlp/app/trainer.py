@@ -189,6 +189,9 @@ class Trainer:
         self._grad_check: tuple[int, GradCheck] | None = None
         self._loops = 0
         self.max_loops = 0  # the most loops ever inside `work` at once: must stay 1
+        #: Set by the UI while the Lab tab shows: per-epoch gradient norms and the
+        #: rationed diagnose() cost the training thread time, so they run only then.
+        self.live_diagnostics = False
 
     # ------------------------------------------------------------ UI side
     def submit(self, command: Command) -> bool:
@@ -425,6 +428,7 @@ class Trainer:
         exp, runner = self._exp, self._exp.runner
         epochs = self._config.train.epochs
         old_best = runner.best_score
+        runner.diagnostics = self.live_diagnostics
         record = exp.step()
         if record.grad_norms is not None:
             self._norms.append(record.grad_norms)
@@ -467,7 +471,8 @@ class Trainer:
             if params or self._shown_params is None:
                 self._shown_params = runner.parameters()
                 now = time.perf_counter()
-                if params and (self._state != RUNNING or now - self._diagnosis_time >= DIAGNOSE_INTERVAL):
+                if params and (self._state != RUNNING or (
+                        self.live_diagnostics and now - self._diagnosis_time >= DIAGNOSE_INTERVAL)):
                     # on copies (tui_mlp.diagnostics); rationed: it costs a forward and a backward
                     self._diagnosis, self._diagnosis_time = diagnose(exp.model, *exp.train_set), now
             h, cols = runner.history, runner.history.columns
