@@ -301,18 +301,18 @@ class TrainerApp(LabActions, App[None]):
         self._after_fields(lambda: self._command(Test()))
 
     def action_save(self) -> None:
-        def chosen(path: str | None) -> None:
-            if path:
-                self.model_dir = path
-                self._submit(Save(path))
-        self.push_screen(PathDialog("save the best model to directory", self.model_dir), chosen)
+        self._ask_model_dir("save the best model to directory", Save)
 
     def action_load(self) -> None:
+        self._ask_model_dir("load a model from directory", Load)
+
+    def _ask_model_dir(self, title: str, command: type[Save] | type[Load]) -> None:
+        """Ask for a directory (default: the last one used), then queue ``command`` with it."""
         def chosen(path: str | None) -> None:
             if path:
                 self.model_dir = path
-                self._submit(Load(path))
-        self.push_screen(PathDialog("load a model from directory", self.model_dir), chosen)
+                self._submit(command(path))
+        self.push_screen(PathDialog(title, self.model_dir), chosen)
 
     def action_curves(self) -> None:
         if self.tabs.active == "compare-tab":
