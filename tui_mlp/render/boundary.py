@@ -2,7 +2,9 @@
 
 Every pixel's probability comes from one batched forward pass; palette
 indices, point overlays and priorities are tensor ops; the only transfer to
-Python is a single ``.tolist()``. Each cell is a half block ("▀": foreground
+Python is a single ``.tolist()``. What depends only on the size and the
+data (pixel centres, the cell under each point) is a ``Layout``, computed
+once and reused for every new set of weights. Each cell is a half block ("▀": foreground
 = upper pixel, background = lower pixel), so one row of text holds two rows
 of pixels. Consecutive equal cells merge into one Segment.
 """
@@ -123,25 +125,42 @@ def pixel_grid(bounds: Bounds, width: int, height: int) -> torch.Tensor:
     return torch.stack([gx.reshape(-1), gy.reshape(-1)], dim=1)
 
 
-def cell_runs(params: Mapping[str, Params], activation: str, bounds: Bounds,
-              width: int, height: int, points: Points | None) -> tuple[list[list[int]], int]:
+@dataclass(frozen=True)
+class Layout:
+    """A map of ``width`` x ``height`` cells over ``bounds``: the inputs of the
+    forward pass (every pixel centre, then every point) and the cell under
+    each point."""
+
+    width: int
+    height: int
+    X: torch.Tensor
+    n_grid: int
+    points: Points | None
+    cell: torch.Tensor | None
+
+    @classmethod
+    def of(cls, bounds: Bounds, width: int, height: int, points: Points | None = None) -> "Layout":
+        grid = pixel_grid(bounds, width, height)
+        if points is None or not points.X.shape[0]:
+            return cls(width, height, grid, grid.shape[0], None, None)
+        col = ((points.X[:, 0] - bounds.x0) / (bounds.x1 - bounds.x0) * width).long().clamp(0, width - 1)
+        row = ((bounds.y1 - points.X[:, 1]) / (bounds.y1 - bounds.y0) * height).long().clamp(0, height - 1)
+        return cls(width, height, torch.cat([grid, points.X]), grid.shape[0], points, row * width + col)
+
+
+def cell_runs(params: Mapping[str, Params], activation: str, layout: Layout) -> tuple[list[list[int]], int]:
     """The map as runs of equal cells: ``[rows, codes, lengths]`` (a code is
     an index into ``CELLS``), plus the number of misclassified points."""
-    grid = pixel_grid(bounds, width, height)
-    n_grid = grid.shape[0]
-    X = grid if points is None else torch.cat([grid, points.X])
-    prob = torch.nan_to_num(forward(params, activation, X), nan=0.5)
+    width, height, n_grid, points, cell = layout.width, layout.height, layout.n_grid, layout.points, layout.cell
+    prob = torch.nan_to_num(forward(params, activation, layout.X), nan=0.5)
     predicted = (prob[:n_grid] >= 0.5).long()
     level = ((prob[:n_grid] - 0.5).abs() * (2 * LEVELS)).long().clamp(max=LEVELS - 1)
     region = (predicted * LEVELS + level).reshape(2 * height, width)
     codes = (region[0::2] * _N_REGION + region[1::2]).reshape(-1)  # upper x lower
     n_wrong = torch.zeros((), dtype=torch.long)
-    if points is not None and points.X.shape[0]:
+    if points is not None and cell is not None:
         wrong = ((prob[n_grid:] >= 0.5).float() != points.y).long()
         n_wrong = wrong.sum()
-        col = ((points.X[:, 0] - bounds.x0) / (bounds.x1 - bounds.x0) * width).long().clamp(0, width - 1)
-        row = ((bounds.y1 - points.X[:, 1]) / (bounds.y1 - bounds.y0) * height).long().clamp(0, height - 1)
-        cell = row * width + col
         # one point per cell: misclassified first, then test, dev, train
         priority = wrong * len(KINDS) + points.kind + 1
         best = torch.zeros(width * height, dtype=torch.long).scatter_reduce(
@@ -174,11 +193,10 @@ def rows_of(runs: list[list[int]], height: int) -> list[list[Segment]]:
     return rows
 
 
-def draw(params: Mapping[str, Params], activation: str, bounds: Bounds, width: int,
-         height: int, points: Points | None = None) -> tuple[list[list[Segment]], int]:
-    """The map as ``height`` rows of Segments, ``width`` cells each, and the
-    number of misclassified points."""
-    if width < 1 or height < 1:
+def draw(params: Mapping[str, Params], activation: str, layout: Layout) -> tuple[list[list[Segment]], int]:
+    """The map as ``layout.height`` rows of Segments, ``layout.width`` cells
+    each, and the number of misclassified points."""
+    if layout.width < 1 or layout.height < 1:
         return [], 0
-    runs, n_wrong = cell_runs(params, activation, bounds, width, height, points)
-    return rows_of(runs, height), n_wrong
+    runs, n_wrong = cell_runs(params, activation, layout)
+    return rows_of(runs, layout.height), n_wrong

@@ -11,14 +11,14 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Size
 from textual.strip import Strip
-from textual.widget import Widget
 
-from tui_mlp.render.boundary import GLYPHS, POINT, WRONG_BG, Bounds, Points, draw
+from tui_mlp.app.widgets.lines import StripPane
+from tui_mlp.render.boundary import GLYPHS, POINT, WRONG_BG, Bounds, Layout, Points, draw
 
 LEGEND_STYLE = Style(color="#c0c0c0")
 
 
-class BoundaryMap(Widget):
+class BoundaryMap(StripPane):
     """Half-block map of P(class 1) with the data on top; the last row is the
     legend, the border's subtitle the axis ranges."""
 
@@ -30,7 +30,7 @@ class BoundaryMap(Widget):
         self._activation = "logistic"
         self._points: Points | None = None
         self._bounds: Bounds | None = None
-        self._strips: list[Strip] = []
+        self._layout: Layout | None = None  # for the current data and size
         self._drawn_size = Size(0, 0)
         self.misclassified = 0
         self.point_count = 0
@@ -39,6 +39,7 @@ class BoundaryMap(Widget):
         """New data sets: the axes follow them."""
         self._points = Points.of(train, dev, test)
         self._bounds = b = Bounds.of(self._points.X)
+        self._layout = None
         self.point_count = int(self._points.X.shape[0])
         self.border_subtitle = f"x1 {b.x0:.1f}..{b.x1:.1f}  x2 {b.y0:.1f}..{b.y1:.1f}"
 
@@ -55,12 +56,12 @@ class BoundaryMap(Widget):
         width, height = self.size
         if self._params is None or self._bounds is None or width < 1 or height < 2:
             return
-        rows, self.misclassified = draw(self._params, self._activation, self._bounds,
-                                        width, height - 1, self._points)
-        self._strips = [Strip(row, width) for row in rows]
-        self._strips.append(self._legend(width))
+        layout = self._layout
+        if layout is None or (layout.width, layout.height) != (width, height - 1):
+            self._layout = layout = Layout.of(self._bounds, width, height - 1, self._points)
+        rows, self.misclassified = draw(self._params, self._activation, layout)
         self._drawn_size = self.size
-        self.refresh()
+        self.show_strips([*(Strip(row, width) for row in rows), self._legend(width)])
 
     def _legend(self, width: int) -> Strip:
         glyph = Style(color=POINT[0], bold=True)
@@ -70,8 +71,3 @@ class BoundaryMap(Widget):
         segments += [Segment(GLYPHS["train"], Style(color=POINT[1], bgcolor=WRONG_BG, bold=True)),
                      Segment(f"wrong {self.misclassified}", LEGEND_STYLE)]
         return Strip(segments).crop_extend(0, width, LEGEND_STYLE)
-
-    def render_line(self, y: int) -> Strip:
-        if y < len(self._strips):
-            return self._strips[y]
-        return Strip.blank(self.size.width)

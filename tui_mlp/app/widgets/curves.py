@@ -34,6 +34,9 @@ class CurvesPlot(StripPlot):
         self.replot()
         return self.mode
 
+    def figure_key(self) -> tuple:
+        return (self.mode,)
+
     def draw(self) -> str | None:
         plt = self.plt
         c = self._curves

@@ -16,7 +16,8 @@ from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.strip import Strip
-from textual.widget import Widget
+
+from tui_mlp.app.widgets.lines import StripPane
 
 MAX_LINES = 2000
 STYLES = {
@@ -32,7 +33,7 @@ def style_of(line: str) -> Style:
     return STYLES.get(line[:line.find("]") + 1], PLAIN)
 
 
-class TrainLog(Widget, can_focus=True):
+class TrainLog(StripPane, can_focus=True):
     """Newest line at the bottom; the wheel or the arrow keys scroll back,
     End (or scrolling to the bottom) follows the end again."""
 
@@ -55,21 +56,27 @@ class TrainLog(Widget, can_focus=True):
     def write_lines(self, lines: Iterable[str]) -> None:
         new = [(line, style_of(line)) for line in lines]
         self._lines.extend(new)
-        if self.offset_from_end:
+        if self.offset_from_end:  # held in place: the view does not move
             self._scroll_to(self.offset_from_end + len(new))
-        self.refresh()
+        else:
+            self._changed()
 
     def clear(self) -> None:
         self._lines.clear()
         self._scroll_to(0)
-        self.refresh()
+
+    def _changed(self) -> None:
+        self.show_strips(self._visible())
+
+    def on_resize(self) -> None:
+        self._changed()
 
     def _scroll_to(self, offset: int) -> None:
         top = max(len(self._lines) - self.size.height, 0)
         self.offset_from_end = max(0, min(offset, top))
         self.border_subtitle = f"↑ {self.offset_from_end} newer lines below (end: follow)" \
             if self.offset_from_end else ""
-        self.refresh()
+        self._changed()
 
     def action_scroll(self, lines: int) -> None:
         self._scroll_to(self.offset_from_end + lines)
@@ -91,13 +98,13 @@ class TrainLog(Widget, can_focus=True):
         event.stop()
         self.action_scroll(-3)
 
-    def render_line(self, y: int) -> Strip:
+    def _visible(self) -> list[Strip]:
         width, height = self.size
         start = max(len(self._lines) - height - self.offset_from_end, 0)
-        index = start + y
-        if index >= len(self._lines):
-            return Strip.blank(width)
-        text, style = self._lines[index]
-        if len(text) > width:
-            text = text[:max(width - 1, 0)] + "…"
-        return Strip([Segment(text, style)]).extend_cell_length(width)
+        strips = []
+        for index in range(start, min(start + height, len(self._lines))):
+            text, style = self._lines[index]
+            if len(text) > width:
+                text = text[:max(width - 1, 0)] + "…"
+            strips.append(Strip([Segment(text, style)]).extend_cell_length(width, style))
+        return strips

@@ -4,37 +4,49 @@ on every repaint."""
 from __future__ import annotations
 
 from rich.segment import Segment
-from rich.style import Style
 from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
+from tui_mlp.app.widgets.lines import MUTED, PAD, StripPane
 from tui_mlp.render.plot import matrix_rows
 
 
-class StripPlot(PlotextPlot):
+class StripPlot(StripPane, PlotextPlot):
     """Subclasses fill ``self.plt`` in ``draw`` and call ``replot``; ``draw``
-    returns lines of text instead when there is nothing to plot yet."""
+    returns lines of text instead when there is nothing to plot yet.
+
+    A new figure (axes, labels, limits) is set up only when its size, the
+    theme or ``figure_key`` changed; otherwise only the data is replaced,
+    which spares plotext rebuilding the whole figure on every redraw."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._strips: list[Strip] = []
+        self._figure: tuple | None = None
 
     def draw(self) -> str | None:
         raise NotImplementedError
 
+    def figure_key(self) -> tuple:
+        """Whatever ``draw`` decides the figure's settings (not data) by."""
+        return ()
+
     def replot(self) -> None:
         width, height = self.size
         plt = self.plt
-        plt.clear_figure()
+        figure = (width, height, self.app.theme, self.figure_key())
+        if figure == self._figure:
+            plt.clear_data()
+        else:
+            plt.clear_figure()
+            self._figure = figure
         if width < 1 or height < 1:
-            self._strips = []
+            self.show_strips([])
             return
         empty = self.draw()
         if empty is not None:
-            lines = [Strip([Segment(text.center(width)[:width], Style(dim=True))], width)
+            lines = [Strip([Segment(text.center(width)[:width], MUTED)], width)
                      for text in empty.splitlines()]
-            self._strips = [Strip.blank(width)] * ((height - len(lines)) // 2) + lines
-            self.refresh()
+            self.show_strips([Strip.blank(width, PAD)] * ((height - len(lines)) // 2) + lines)
             return
         plt.plotsize(width, height)
         plt._set_size(width, height)  # as PlotextPlot.render does
@@ -42,14 +54,8 @@ class StripPlot(PlotextPlot):
         plt._set_sizes()
         plt._build_matrix()
         m = plt.monitor.matrix
-        self._strips = [Strip(row).crop_extend(0, width, None)
-                        for row in matrix_rows(m.marker, m.fullground, m.style, m.background)]
-        self.refresh()
+        strips = [Strip(row) for row in matrix_rows(m.marker, m.fullground, m.style, m.background)]
+        self.show_strips([s if s.cell_length == width else s.crop_extend(0, width, PAD) for s in strips])
 
     def on_resize(self) -> None:
         self.replot()
-
-    def render_line(self, y: int) -> Strip:
-        if y < len(self._strips):
-            return self._strips[y]
-        return Strip.blank(self.size.width)

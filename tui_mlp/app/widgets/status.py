@@ -1,28 +1,40 @@
 """The status line: state word, epoch e/N, losses and accuracies, best dev
-accuracy, epochs per second, and the last note or error."""
+accuracy, epochs per second, and the last note or error.
+
+Drawn through the Line API: the two lines are built once per change, not
+re-rendered from rich Text on every repaint."""
 from __future__ import annotations
 
-from rich.text import Text
+from rich.segment import Segment
+from rich.style import Style
 from textual.reactive import reactive
-from textual.widget import Widget
+from textual.strip import Strip
 
 from tui_mlp.app.trainer import ERROR, FINISHED, PAUSED, RUNNING, Snapshot
+from tui_mlp.app.widgets.lines import MUTED, PAD, StripPane
 
+_WORD = "#101010"
 STATE_STYLES = {
-    "idle": "bold reverse",
-    RUNNING: "bold reverse green",
-    PAUSED: "bold reverse yellow",
-    FINISHED: "bold reverse blue",
-    ERROR: "bold reverse red",
+    "idle": Style(bold=True, color=_WORD, bgcolor="#c0c0c0"),
+    RUNNING: Style(bold=True, color=_WORD, bgcolor="#4cb860"),
+    PAUSED: Style(bold=True, color=_WORD, bgcolor="#e0b030"),
+    FINISHED: Style(bold=True, color=_WORD, bgcolor="#5b9be0"),
+    ERROR: Style(bold=True, color=_WORD, bgcolor="#e05050"),
 }
+BOLD, PLAIN = Style(bold=True), PAD
+NOTE = Style(italic=True)
+FAULT = Style(bold=True, color="#ff6060")
+ELLIPSIS = "…"
+
+Line = list[tuple[str, Style]]
 
 
-class StatusLine(Widget):
+class StatusLine(StripPane):
     """Two lines from the latest snapshot: what is happening (state, epoch,
     speed, the last note or error), then the numbers (losses, accuracies,
     best dev accuracy), labelled when there is room."""
 
-    DEFAULT_CSS = "StatusLine { height: 2; text-wrap: nowrap; text-overflow: ellipsis; }"
+    DEFAULT_CSS = "StatusLine { height: 2; }"
     #: Narrower than this, the numbers lose their labels.
     LABELS_FROM = 78
 
@@ -40,34 +52,54 @@ class StatusLine(Widget):
                round(snap.speed), snap.error, snap.note)
         if key != self._key:
             self._key, self._snapshot = key, snap
-            self.refresh()
+            self._redraw()
+
+    def watch_show_speed(self) -> None:
+        self._redraw()
+
+    def on_resize(self) -> None:
+        self._redraw()
 
     @property
     def text(self) -> str:
         """Both lines as plain text (what a test reads)."""
-        return self.render().plain
+        return "\n".join("".join(text for text, _ in line) for line in self.lines(self.size.width))
 
-    def render(self) -> Text:
+    def lines(self, width: int) -> list[Line]:
+        """The two lines as (text, style) pieces, labelled if ``width`` allows."""
         snap = self._snapshot
         if snap is None:
-            return Text(" starting ", style=STATE_STYLES["idle"])
-        out = Text(no_wrap=True, overflow="ellipsis", end="")
-        out.append(f" {snap.state} ", style=STATE_STYLES.get(snap.state, "bold"))
-        out.append(f" epoch {snap.epoch}/{snap.config.train.epochs}", style="bold")
+            return [[(" starting ", STATE_STYLES["idle"])], []]
+        first: Line = [(f" {snap.state} ", STATE_STYLES.get(snap.state, BOLD)),
+                       (f" epoch {snap.epoch}/{snap.config.train.epochs}", BOLD)]
         if snap.speed and snap.state in (RUNNING, PAUSED, FINISHED):
             speed = f"{snap.speed:,.0f}" if self.show_speed else "-"
-            out.append(f"  {speed} ep/s", style="" if snap.state == RUNNING else "dim")
+            first.append((f"  {speed} ep/s", PLAIN if snap.state == RUNNING else MUTED))
         if snap.state == ERROR and snap.error:
-            out.append(f"  {snap.error}", style="bold red")
+            first.append((f"  {snap.error}", FAULT))
         elif snap.note:
-            out.append(f"  {snap.note}", style="italic")
-        out.append("\n")
-        labels = self.size.width >= self.LABELS_FROM
+            first.append((f"  {snap.note}", NOTE))
+        second: Line = []
+        labels = width >= self.LABELS_FROM
         if snap.metrics is not None:
             tl, ta, dl, da = snap.metrics
-            out.append(f" train loss {tl:.4f} acc {ta:.4f}  dev loss {dl:.4f} acc {da:.4f}" if labels
-                       else f" loss {tl:.3f}/{dl:.3f}  acc {ta:.3f}/{da:.3f}")
+            second.append((f" train loss {tl:.4f} acc {ta:.4f}  dev loss {dl:.4f} acc {da:.4f}" if labels
+                           else f" loss {tl:.3f}/{dl:.3f}  acc {ta:.3f}/{da:.3f}", PLAIN))
         if snap.best_epoch >= 0:
-            out.append(f"  best dev {snap.best_score:.4f} @{snap.best_epoch}" if labels
-                       else f"  best {snap.best_score:.3f}")
-        return out
+            second.append((f"  best dev {snap.best_score:.4f} @{snap.best_epoch}" if labels
+                           else f"  best {snap.best_score:.3f}", PLAIN))
+        return [first, second]
+
+    def _redraw(self) -> None:
+        width = self.size.width
+        self.show_strips([_strip(line, width) for line in self.lines(width)])
+
+
+def _strip(line: Line, width: int) -> Strip:
+    """One line cut to ``width`` cells, an ellipsis marking the cut."""
+    strip = Strip([Segment(text, style) for text, style in line if text])
+    if strip.cell_length > width:
+        kept = list(strip.crop(0, max(width - 1, 0)))
+        style = kept[-1].style if kept else None
+        strip = Strip([*kept, Segment(ELLIPSIS, style)]) if width else Strip([])
+    return strip.extend_cell_length(width, PAD)

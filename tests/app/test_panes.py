@@ -1,0 +1,112 @@
+"""The panes redrawn while training (``StripPane``): only changed rows are
+repainted, and their strips never need Textual's ANSI-to-RGB filter."""
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.app import App, ComposeResult
+from textual.filter import ANSIToTruecolor, Monochrome
+from textual.strip import Strip
+
+from tui_mlp.app import TrainerApp
+from tui_mlp.app.trainer import Toggle
+from tui_mlp.app.widgets.lines import StripPane
+
+from .helpers import SIZE, SMALL, settle, started
+
+
+class CountingPane(StripPane):
+    """Counts which rows Textual asks for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: Counter[int] = Counter()
+
+    def render_line(self, y: int) -> Strip:
+        self.asked[y] += 1
+        return super().render_line(y)
+
+
+class PaneApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield CountingPane()
+
+
+def rows(texts: list[str], width: int) -> list[Strip]:
+    return [Strip([Segment(text, Style(color="#ffffff"))]).extend_cell_length(width) for text in texts]
+
+
+async def test_only_the_rows_that_changed_are_repainted() -> None:
+    app = PaneApp()
+    async with app.run_test(size=(30, 10)) as pilot:
+        pane = app.query_one(CountingPane)
+        width = pane.size.width
+        texts = [f"row {y}" for y in range(8)]
+        pane.show_strips(rows(texts, width))
+        await pilot.pause()
+        pane.asked.clear()
+        texts[3], texts[4], texts[6] = "changed 3", "changed 4", "changed 6"
+        pane.show_strips(rows(texts, width))
+        await pilot.pause()
+        assert set(pane.asked) == {3, 4, 6}
+        assert [pane.render_line(y).text.rstrip() for y in (2, 3, 6)] == ["row 2", "changed 3", "changed 6"]
+        pane.asked.clear()
+        pane.show_strips(rows(texts, width))  # nothing new: nothing repainted
+        await pilot.pause()
+        assert not pane.asked
+        pane.asked.clear()
+        pane.show_strips(rows([f"new {y}" for y in range(8)], width))  # most rows: one full repaint
+        await pilot.pause()
+        assert set(pane.asked) >= set(range(8))
+
+
+def non_rgb_styles(pane: StripPane) -> set[Style]:
+    """Styles in the pane's strips that the skipped filter would have changed."""
+    styles = {segment.style for y in range(pane.size.height) for segment in pane.render_line(y)}
+    return {style for style in styles if style is not None and (
+        style.dim or (style.color is not None and style.color.triplet is None)
+        or (style.bgcolor is not None and style.bgcolor.triplet is None))}
+
+
+async def test_the_training_panes_hold_rgb_colours_only() -> None:
+    """Dropping the ANSI-to-RGB filter is only right while every colour in
+    these panes is RGB and nothing is dim: in every state they can show."""
+    app = TrainerApp(SMALL.with_values(lr=1e6))  # diverges: the error state too
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        panes = [app.boundary, app.curves, app.log_pane, app.status]
+        seen = [non_rgb_styles(pane) for pane in panes]
+        app._submit(Toggle())
+        await settle(pilot)
+        assert app.trainer.snapshot.state == "error"
+        seen += [non_rgb_styles(pane) for pane in panes]
+        await pilot.press("c")  # accuracy curves
+        seen.append(non_rgb_styles(app.curves))
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert app.trainer.snapshot.state == "finished"
+        seen += [non_rgb_styles(pane) for pane in (app.boundary, app.curves, app.log_pane, app.status)]
+    assert all(not styles for styles in seen), seen
+
+
+async def test_no_color_draws_every_tab_in_monochrome(monkeypatch) -> None:
+    """NO_COLOR turns on Textual's monochrome filter, which fails on a segment
+    without a style: every pane, in every tab, after a run, must draw."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        filters = app.boundary.get_line_filters()
+        assert any(isinstance(f, Monochrome) for f in filters)
+        assert not any(isinstance(f, ANSIToTruecolor) for f in filters)
+        await pilot.press("s")
+        await settle(pilot)
+        for key in ("c", "a", "l", "v", "a"):  # curves mode, then each tab in turn
+            await pilot.press(key)
+            await pilot.pause()
+        assert app.trainer.snapshot.state == "finished"

@@ -1,0 +1,69 @@
+"""The base of the panes redrawn while training: a picture kept as Strips.
+
+A pane computes its picture once per change and hands it to ``show_strips``;
+``render_line`` only returns stored Strips. Two savings make a frame cheap:
+
+- only the rows that differ from the last picture are repainted (and sent
+  to the terminal): late in a run most of the map stands still;
+- the strips hold RGB colours only, so Textual's per-line filter that turns
+  ANSI colours and ``dim`` into RGB is skipped for them (it cost about a
+  quarter of the frame); any other filter (``NO_COLOR``'s monochrome,
+  ``TEXTUAL_FILTERS=dim``) still applies. Use ``MUTED`` instead of ``dim``.
+
+Every segment carries a style, padding included (``PAD``): the monochrome
+filter that ``NO_COLOR`` turns on fails on a segment without one.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+from rich.style import Style
+from textual.filter import ANSIToTruecolor, LineFilter
+from textual.geometry import Region
+from textual.strip import Strip
+from textual.widget import Widget
+
+#: Secondary text, in place of ``dim``.
+MUTED = Style(color="#8a8a8a")
+#: Blank cells: a style that says nothing, rather than none at all.
+PAD = Style()
+
+
+class StripPane(Widget):
+    """A Line-API pane showing a list of Strips, one per content row."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._strips: list[Strip] = []
+
+    def show_strips(self, strips: list[Strip]) -> None:
+        """Show ``strips``; repaint only the rows that changed."""
+        old, self._strips = self._strips, strips
+        width = self.size.width
+        if len(old) != len(strips) or any(s.cell_length != width for s in (*old[:1], *strips[:1])):
+            self.refresh()
+            return
+        changed = [y for y, (a, b) in enumerate(zip(old, strips)) if a != b]
+        if len(changed) > len(strips) // 2:  # one region is cheaper than many
+            self.refresh()
+        elif changed:
+            self.refresh(*(Region(0, start, width, end - start) for start, end in _runs(changed)))
+
+    def render_line(self, y: int) -> Strip:
+        if y < len(self._strips):
+            return self._strips[y]
+        return Strip.blank(self.size.width, PAD)
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        return [f for f in self.app.get_line_filters() if not isinstance(f, ANSIToTruecolor)]
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as [start, end) runs of consecutive rows."""
+    runs: list[tuple[int, int]] = []
+    for y in rows:
+        if runs and runs[-1][1] == y:
+            runs[-1] = (runs[-1][0], y + 1)
+        else:
+            runs.append((y, y + 1))
+    return runs
