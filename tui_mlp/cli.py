@@ -222,7 +222,7 @@ def run_train(args: argparse.Namespace) -> int:
     if isinstance(config, int):
         return config
 
-    from tui_mlp.files import WriteError, check_writable
+    from tui_mlp.files import WriteError, check_not_input, check_writable
 
     outputs = {"--save-config": args.save_config, "--history-csv": args.history_csv,
                "--export-json": args.export_json}
@@ -230,6 +230,7 @@ def run_train(args: argparse.Namespace) -> int:
         for option, path in outputs.items():
             if path is not None:
                 check_writable(path)
+                check_not_input(path, config.data_file)
     except WriteError as exc:
         return _fail(f"{option}: {exc}", EXIT_FAILED)
     if args.save_config is not None:
@@ -311,15 +312,10 @@ def run_train(args: argparse.Namespace) -> int:
     return EXIT_INTERRUPTED if outcome["stopped"] == "interrupted" else 0
 
 
-def _sparkline(counts: Sequence[int]) -> str:
-    bars = " ▁▂▃▄▅▆▇█"
-    top = max(counts) or 1
-    return "".join(bars[0 if c == 0 else max(1, round(8 * c / top))] for c in counts)
-
-
 def _diagnostics(exp: Any, record: Any, log: Any) -> dict[str, Any]:
     """Print and return the diagnostics of the final (best-dev) model on the training set."""
     from tui_mlp.diagnostics import check_budget, diagnose, gradient_check
+    from tui_mlp.render.diagnostics import histogram_bars
 
     X, y = exp.train_set
     d = diagnose(exp.model, X, y)
@@ -337,7 +333,7 @@ def _diagnostics(exp: Any, record: Any, log: Any) -> dict[str, Any]:
                if any(d.identical) else ""))
     for h in d.histograms:
         log(f"[Diagnostics] weights {h.layer} [{h.edges[0]:.3g}, {h.edges[-1]:.3g}] "
-            f"{_sparkline(h.counts)}")
+            f"{histogram_bars(h.counts)}")
     rows, per_tensor = check_budget(exp.model, X.shape[0])
     check = gradient_check(exp.model, X[:rows], y[:rows], max_per_tensor=per_tensor)
     log(check.line())

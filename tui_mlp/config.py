@@ -82,6 +82,11 @@ class Config:
     def init_seed(self) -> int:
         return self.data.seed if self.model.init_seed is None else self.model.init_seed
 
+    @property
+    def data_file(self) -> str | None:
+        """The CSV file the data come from (no export may replace it), if any."""
+        return self.data.csv if self.data.dataset == "csv" and self.data.csv else None
+
     def get(self, name: str) -> Any:
         return getattr(getattr(self, FIELDS[name].group), name)
 

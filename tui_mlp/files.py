@@ -61,3 +61,16 @@ def check_writable(path: str | os.PathLike) -> None:
         raise WriteError(f"cannot write {target}: no such directory {directory}")
     if not os.access(directory, os.W_OK | os.X_OK):
         raise WriteError(f"cannot write {target}: permission denied (directory {directory})")
+
+
+def check_not_input(path: str | os.PathLike, data_file: str | os.PathLike | None) -> None:
+    """Raise ``WriteError`` if writing ``path`` would replace ``data_file``, the
+    CSV the run reads its data from (an export aimed at the wrong file)."""
+    if not data_file:
+        return
+    try:
+        same = os.path.samefile(path, data_file)
+    except OSError:  # one of them does not exist (yet): compare the names
+        same = Path(path).resolve() == Path(data_file).resolve()
+    if same:
+        raise WriteError(f"cannot write {path}: it is the data file the run reads (csv); choose another file")

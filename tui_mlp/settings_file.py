@@ -81,6 +81,10 @@ def read_settings(path: str | os.PathLike) -> tuple[dict[str, Any], Any]:
             values[name] = value
             origin[name] = key
 
+    csv = values.get("csv")
+    if isinstance(csv, str) and csv and not Path(csv).expanduser().is_absolute():
+        values["csv"] = str(path.parent / csv)  # as written in the file: beside the file
+
     def label(name: str) -> str:
         return f"{path}: [{origin.get(name, FIELDS[name].group if name in FIELDS else '?')}] {name}"
     return values, label
@@ -93,16 +97,22 @@ def load_config(path: str | os.PathLike, base: Config | None = None) -> Config:
     return build_layered([(values, label)], base)
 
 
-def config_toml(config: Config) -> str:
-    """The TOML text of a config (every field; an unset init seed is left out)."""
+def config_toml(config: Config, where: str | os.PathLike | None = None) -> str:
+    """The TOML text of a config (every field; an unset init seed is left out).
+    A relative CSV path is written relative to the directory ``where`` (the
+    file's), since that is where ``read_settings`` looks for it."""
     import tomli_w
 
-    return HEADER + tomli_w.dumps(config.to_dict())
+    values = config.to_dict()
+    csv = values.get("data", {}).get("csv")
+    if where is not None and csv and not Path(csv).expanduser().is_absolute():
+        values["data"]["csv"] = os.path.relpath(Path(csv).resolve(), Path(where).resolve())
+    return HEADER + tomli_w.dumps(values)
 
 
 def save_config(config: Config, path: str | os.PathLike) -> Path:
     """Write the settings atomically; WriteError (one line) if the path is unwritable."""
-    return write_text_atomic(path, config_toml(config))
+    return write_text_atomic(path, config_toml(config, Path(path).parent))
 
 
 __all__ = ["SettingsFileError", "ConfigError", "read_settings", "load_config",

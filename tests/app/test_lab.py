@@ -253,6 +253,27 @@ async def test_e_and_j_export_the_history_and_the_run() -> None:
         assert "no such directory" in notes(app)[-1]
 
 
+
+async def test_no_export_may_overwrite_the_csv_the_run_reads() -> None:
+    data = Path("points.csv")
+    data.write_text("\n".join(f"{i / 10},{(i % 7) / 3},{i % 2}" for i in range(60)) + "\n")
+    before = data.read_bytes()
+    app = TrainerApp(SMALL.with_values(dataset="csv", csv="points.csv", train=40, dev=10, epochs=5))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("l")
+        for key, what in (("e", "history"), ("j", "run")):
+            await pilot.press(key)
+            await answer(pilot, "./points.csv")
+            await wait_until(lambda: bool(notes(app)) and notes(app)[-1].startswith(f"{what} not exported"))
+            assert "it is the data file the run reads (csv)" in notes(app)[-1]
+        await pick(pilot, "save-settings")
+        await answer(pilot, "points.csv")
+        await wait_until(lambda: "settings not saved" in notes(app)[-1])
+    assert data.read_bytes() == before
+
 # ---------------------------------------------------------------- 6. keys
 async def test_every_lab_key_is_in_the_footer_and_the_footer_fits_in_80_columns() -> None:
     app = TrainerApp(SMALL)

@@ -16,6 +16,7 @@ from tui_mlp.experiment import build, build_model
 from tui_mlp.nn import MLP
 from tui_mlp.nn.activation import Logistic
 from tui_mlp.presets import preset_config
+from tui_mlp.render.diagnostics import histogram_bars
 
 from .helpers import SMALL, train
 
@@ -220,3 +221,10 @@ def test_cli_diagnostics(cli):
     assert diag["layers"] == ["fc1", "fc2"] and len(diag["last_epoch_grad_norms"]) == 2
     assert diag["gradient_check"]["worst_relative_error"] < 1e-4
     assert sum(diag["weight_histograms"]["fc1"]["counts"]) == 10
+
+
+def test_histogram_bars_start_from_zero():
+    """An empty bin is blank and the fullest a full block, in the CLI's report
+    and the lab tab alike (a min-max scale would draw the emptiest bin)."""
+    assert histogram_bars([0, 5, 10, 1]) == " ▄█▁"
+    assert histogram_bars([3, 3]) == "██" and histogram_bars([0, 0]) == "  "

@@ -183,3 +183,44 @@ def test_new_files_get_ordinary_permissions(tmp_path):
 def test_config_toml_is_plain_text():
     text = config_toml(Config())
     assert "lr = 0.2" in text and "hidden = [\n    5,\n]" in text
+
+
+# ---------------------------------------------------------------- a CSV path in a settings file
+def write_points(path) -> None:
+    rows = [f"{i / 10},{(i % 7) / 3},{i % 2}" for i in range(60)]
+    path.write_text("\n".join(rows) + "\n")
+
+
+def test_a_relative_csv_path_in_a_settings_file_is_found_beside_the_file(cli, tmp_path, monkeypatch):
+    (tmp_path / "runs").mkdir()
+    write_points(tmp_path / "runs" / "points.csv")
+    settings = tmp_path / "runs" / "run.toml"
+    settings.write_text("[data]\ncsv = 'points.csv'\ntrain = 40\ndev = 10\n[train]\nepochs = 3\n")
+    monkeypatch.chdir(tmp_path)  # not where the file is
+    code, out, err = cli("train", "--config", str(settings), "--json")
+    assert code == 0, err
+    assert json.loads(out)["config"]["data"]["csv"] == str(tmp_path / "runs" / "points.csv")
+
+
+def test_saving_writes_the_csv_path_relative_to_the_settings_file(tmp_path, monkeypatch):
+    write_points(tmp_path / "points.csv")
+    monkeypatch.chdir(tmp_path)
+    config = Config().with_values(dataset="csv", csv="points.csv", train=40, dev=10)
+    (tmp_path / "elsewhere").mkdir()
+    path = save_config(config, tmp_path / "elsewhere" / "run.toml")
+    assert "csv = \"../points.csv\"" in path.read_text()
+    monkeypatch.chdir(tmp_path / "elsewhere")  # loading from anywhere finds the same file
+    assert os.path.samefile(load_config(path).data.csv, tmp_path / "points.csv")
+
+
+@pytest.mark.parametrize("option", ["--history-csv", "--export-json", "--save-config"])
+def test_no_output_may_overwrite_the_csv_being_read(cli, tmp_path, option):
+    data = tmp_path / "points.csv"
+    write_points(data)
+    before = data.read_bytes()
+    code, out, err = cli("train", "--csv", str(data), "--train", "40", "--dev", "10", "--epochs", "2",
+                         option, str(tmp_path / "." / "points.csv"))
+    assert code == 1 and out == ""
+    assert err.strip() == (f"tui-mlp: {option}: cannot write {data}: it is the data "
+                           "file the run reads (csv); choose another file")
+    assert data.read_bytes() == before

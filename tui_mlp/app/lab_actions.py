@@ -21,7 +21,7 @@ from tui_mlp.app.widgets.compare import ComparePane
 from tui_mlp.app.widgets.dialogs import PathDialog
 from tui_mlp.app.widgets.lab import LOAD_FILE, SAVE_FILE, LabPane, PresetPicker
 from tui_mlp.config import Config, ConfigError
-from tui_mlp.files import WriteError
+from tui_mlp.files import WriteError, check_not_input
 from tui_mlp.presets import PRESETS
 from tui_mlp.settings_file import SettingsFileError, load_config, save_config
 
@@ -94,6 +94,7 @@ class LabActions:
                 return
             self.settings_path = path
             try:
+                check_not_input(path, config.data_file)
                 save_config(config, path)
             except WriteError as exc:
                 self.notify(f"settings not saved: {exc}", severity="error", timeout=8)
@@ -132,6 +133,11 @@ class LabActions:
         def chosen(path: str | None) -> None:
             if path:
                 setattr(self, f"{attr}_path", path)
+                try:
+                    check_not_input(path, self.trainer.snapshot.config.data_file)
+                except WriteError as exc:
+                    self.notify(f"{what} not exported: {exc}", severity="error", timeout=8)
+                    return
                 self._submit(Export(what, path))
         self.push_screen(PathDialog(title, getattr(self, f"{attr}_path"), "file"), chosen)
 

@@ -43,6 +43,13 @@ def sparkline(values: Sequence[float], width: int, log: bool = False) -> str:
     return "".join(BARS[1 + round(7 * (v - lo) / (hi - lo))] for v in values)
 
 
+def histogram_bars(counts: Sequence[int]) -> str:
+    """Bin counts as eighth blocks from zero: an empty bin stays blank, the
+    fullest is a full block."""
+    top = max(counts, default=0) or 1
+    return "".join(BARS[0 if c == 0 else max(1, round(8 * c / top))] for c in counts)
+
+
 def magnitude_bar(norm: float) -> str:
     """One block per power of ten above ``MAGNITUDE_FLOOR``: layers whose
     gradients differ by orders of magnitude (4.4.2) differ by whole blocks."""
@@ -100,7 +107,7 @@ def diagnostics_text(diagnosis: Diagnosis | None, norms: Sequence[Sequence[float
         if show_shape:
             out.append(f"{shapes[i] if i < len(shapes) else '':<7} ", style="dim")
         hist = diagnosis.histograms[i]
-        out.append(f"{sparkline(hist.counts, HIST_BINS):<{HIST_BINS}}", style=BAR_STYLE)
+        out.append(f"{histogram_bars(hist.counts):<{HIST_BINS}}", style=BAR_STYLE)
         if show_range:
             out.append(f" {hist.edges[0]:+.2g}..{hist.edges[-1]:+.2g}", style="dim")
         out.append("\n")
