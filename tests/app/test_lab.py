@@ -138,8 +138,29 @@ async def test_the_lab_shows_live_gradient_norms_and_the_vanishing_gradients_of_
         for layer in ("fc1", "fc2", "fc3", "fc4", "fc5"):
             assert layer in diagnostics
         assert "last 20 epochs" in diagnostics and "fc1/fc5 gradient ratio" in diagnostics
+        # the plot of the norms: fc1's line decades below fc5's
+        rows = line_rows(app.query_one(LabPane).norms)
+        assert {0, 4} <= set(rows)  # (lines of similar norms may cover each other)
+        assert min(rows[0]) > max(rows[4]) + 2
         await pilot.press("l")
         assert app.tabs.active == "train-tab"
+
+
+def line_rows(plot) -> dict[int, list[int]]:
+    """Per layer, the rows where its colour is drawn in the right half of the
+    plot (the legend sits on the left)."""
+    from tui_mlp.app.widgets.lab import LAYER_COLOURS
+
+    found: dict[int, list[int]] = {}
+    width = plot.size.width
+    for y in range(plot.size.height):
+        x = 0
+        for segment in plot.render_line(y):
+            colour = segment.style.color.triplet if segment.style and segment.style.color else None
+            if colour is not None and x >= width // 2 and tuple(colour) in LAYER_COLOURS:
+                found.setdefault(LAYER_COLOURS.index(tuple(colour)), []).append(y)
+            x += segment.cell_length
+    return found
 
 
 async def test_the_lab_shows_every_relu_dead_with_bias_minus_8_of_4_4_3() -> None:
@@ -325,4 +346,10 @@ async def test_per_epoch_gradient_norms_run_only_while_the_lab_tab_shows() -> No
         await pilot.press("n")
         await settle(pilot)
         await wait_until(lambda: epoch(app) == 3)
+        assert len(app.trainer.snapshot.grad_norms) == 1
+        await pilot.press("l")  # on again: the norms kept are the latest epochs in a row
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await wait_until(lambda: epoch(app) == 4)
         assert len(app.trainer.snapshot.grad_norms) == 1

@@ -428,6 +428,8 @@ class Trainer:
         exp, runner = self._exp, self._exp.runner
         epochs = self._config.train.epochs
         old_best = runner.best_score
+        if self.live_diagnostics and not runner.diagnostics:
+            self._norms.clear()  # the norms kept are always the latest epochs in a row
         runner.diagnostics = self.live_diagnostics
         record = exp.step()
         if record.grad_norms is not None:

@@ -1,4 +1,5 @@
-"""The lab tab (diagnostics and results of the current run) and the preset picker.
+"""The lab tab (diagnostics, gradient norms over the last epochs, results of
+the current run) and the preset picker.
 
 The tab draws only what the worker published: the per-epoch gradient norms,
 the diagnosis of the weights (dead units, histograms), the last test with its
@@ -6,6 +7,8 @@ confusion matrices and the last gradient check all arrive in the snapshot;
 nothing here touches the model.
 """
 from __future__ import annotations
+
+import math
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,9 +22,13 @@ from textual.widgets.option_list import Option
 SAVE_FILE, LOAD_FILE = "save-settings", "load-settings"
 
 from tui_mlp.app.trainer import Snapshot
+from tui_mlp.app.widgets.plot import StripPlot
 from tui_mlp.app.widgets.status import StatusLine
 from tui_mlp.presets import PRESETS
-from tui_mlp.render.diagnostics import diagnostics_text, results_text
+from tui_mlp.render.diagnostics import MAGNITUDE_FLOOR, diagnostics_text, results_text
+
+#: One colour per layer (cycled), first layer first.
+LAYER_COLOURS = ((90, 160, 255), (120, 200, 120), (240, 200, 80), (230, 120, 40), (220, 90, 160), (170, 140, 255))
 
 
 class TextView(Widget):
@@ -43,13 +50,55 @@ class TextView(Widget):
         return self.text
 
 
+class NormsPlot(StripPlot):
+    """Each layer's gradient norm over the last epochs, all on one log scale:
+    layers orders of magnitude apart (4.4.2) are lines decades apart, and a
+    layer whose gradient is zero (4.4.3) lies on the floor."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._norms: tuple[tuple[float, ...], ...] = ()
+        self._layers: tuple[str, ...] = ()
+        self._last_epoch = 0
+
+    def show(self, norms: tuple[tuple[float, ...], ...], layers: tuple[str, ...], last_epoch: int) -> None:
+        self._norms, self._layers, self._last_epoch = norms, layers, last_epoch
+        self.replot()
+
+    def draw(self) -> str | None:
+        if not self._norms:
+            return "gradient norms per layer appear here\nwhile training with this tab open"
+        plt, floor = self.plt, math.log10(MAGNITUDE_FLOOR)
+        xs = list(range(self._last_epoch - len(self._norms) + 1, self._last_epoch + 1))
+        shown: list[float] = []
+        for i, series in enumerate(zip(*self._norms)):
+            ys = [max(math.log10(v), floor) if v > 0 and math.isfinite(v) else floor for v in series]
+            name = self._layers[i] if i < len(self._layers) else f"fc{i + 1}"
+            plt.plot(xs, ys, label=name, color=LAYER_COLOURS[i % len(LAYER_COLOURS)], marker="hd")
+            shown += ys
+        first = math.floor(min(shown))
+        last = max(math.ceil(max(shown)), first + 1)
+        step = max(1, math.ceil((last - first) / max(self.size.height // 3, 1)))
+        decades = list(range(first, last + 1, step))
+        plt.ylim(first, last)
+        plt.yticks(decades, [f"1e{d}" for d in decades])
+        count = min(5, len(xs))  # whole epochs on the axis
+        epochs = sorted({round(xs[0] + i * (xs[-1] - xs[0]) / max(count - 1, 1)) for i in range(count)})
+        plt.xticks(epochs, [str(e) for e in epochs])
+        if self.size.height >= 12:
+            plt.xlabel("epoch")
+        return None
+
+
 class LabPane(Vertical):
-    """Diagnostics (one row per layer) above results (test, confusion, gradient check)."""
+    """Diagnostics (one row per layer) above results (test, confusion, gradient
+    check), and the gradient norms over the last epochs below."""
 
     def compose(self) -> ComposeResult:
         yield StatusLine(id="lab-status")
         yield TextView(id="diagnostics")
         yield TextView(id="results")
+        yield NormsPlot(id="norms")
 
     def on_mount(self) -> None:
         self.status = self.query_one("#lab-status", StatusLine)
@@ -59,6 +108,9 @@ class LabPane(Vertical):
         self.diagnostics.border_subtitle = "g: gradient check"
         self.results.border_title = "results"
         self.results.border_subtitle = "t: test   e: history CSV   j: run JSON"
+        self.norms = self.query_one("#norms", NormsPlot)
+        self.norms.border_title = "‖dL/dW‖ per layer, last epochs (log scale)"
+        self._norms_key: tuple | None = None
         self._diag_key: tuple | None = None
         self._results_key: tuple | None = None
         self._snap: Snapshot | None = None
@@ -74,6 +126,11 @@ class LabPane(Vertical):
             text = diagnostics_text(snap.diagnosis, snap.grad_norms, shapes, self.diagnostics.content_size.width)
             rows = len(text.plain.splitlines())  # no_wrap: one row per line
             self.diagnostics.set_text(text, layout=rows != len(self.diagnostics.text.plain.splitlines()))
+        layers = tuple(snap.params or ())
+        key = (snap.grad_norms[-1:], len(snap.grad_norms), snap.epoch, layers)
+        if key != self._norms_key:
+            self._norms_key = key
+            self.norms.show(snap.grad_norms, layers, snap.epoch)
         key = (snap.tested, snap.grad_check, snap.epoch if snap.grad_check else None)
         if key != self._results_key:
             self._results_key = key
