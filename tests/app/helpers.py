@@ -89,8 +89,12 @@ async def replace_text(pilot: Pilot, widget, text: str) -> None:
 
 def map_text(app: TrainerApp) -> str:
     """The characters the boundary map shows, row by row."""
-    boundary = app.boundary
-    return "\n".join(boundary.render_line(y).text for y in range(boundary.size.height))
+    return pane_text(app.boundary)
+
+
+def pane_text(pane) -> str:
+    """The characters a Line-API pane shows, row by row."""
+    return "\n".join(pane.render_line(y).text for y in range(pane.size.height))
 
 
 def epoch(app: TrainerApp) -> int:

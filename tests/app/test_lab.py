@@ -9,9 +9,9 @@ from pathlib import Path
 import torch
 from textual.widgets import Input
 
-from tests.app.helpers import SIZE, SMALL, epoch, replace_text, settle, started, state, wait_until
+from tests.app.helpers import SIZE, SMALL, epoch, pane_text, replace_text, settle, started, state, wait_until
 from tui_mlp.app import TrainerApp
-from tui_mlp.app.comparer import DONE
+from tui_mlp.app.comparer import DONE, RUNNING
 from tui_mlp.app.trainer import FINISHED, IDLE
 from tui_mlp.app.widgets.compare import ComparePane
 from tui_mlp.app.widgets.lab import LabPane
@@ -228,6 +228,29 @@ async def test_v_compares_logistic_regression_with_the_mlp() -> None:
         assert app.tabs.active == "train-tab"
         await pilot.press("v")  # same settings: the comparison is kept, not run again
         assert app.comparer.view is view
+
+
+async def test_a_new_comparison_does_not_show_the_last_ones_boundaries() -> None:
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("v")
+        await wait_until(lambda: app.comparer.view.state == DONE)
+        app.poll()
+        await pilot.pause()
+        pane = app.query_one(ComparePane)
+        assert "▀" in pane_text(pane.maps[0])
+        await pilot.press("v")  # back to train: new settings, a long comparison
+        app.form.set_config(SMALL.with_values(epochs=1_000_000))
+        await pilot.pause()
+        await pilot.press("v")
+        await wait_until(lambda: app.comparer.view.state == RUNNING)
+        app.poll()
+        await pilot.pause()
+        for box in pane.maps:
+            shown = pane_text(box)
+            assert "▀" not in shown and "the boundary appears when both are done" in shown
+        await pilot.press("v", "q")
 
 
 # ---------------------------------------------------------------- 5. results

@@ -48,6 +48,11 @@ class BoundaryMap(StripPane):
         self._params, self._activation = params, activation
         self._redraw()
 
+    def clear(self, message: str) -> None:
+        """No map (the weights it showed are gone): ``message`` in the middle."""
+        self._params = None
+        self.show_message(message)
+
     def on_resize(self) -> None:
         if self._params is not None and self.size != self._drawn_size:
             self._redraw()

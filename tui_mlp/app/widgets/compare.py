@@ -92,6 +92,12 @@ class ComparePane(Container):
             for box, params, activation in zip(self.maps, view.params, view.activations):
                 box.set_data(*view.data)
                 box.show(params, activation)
+        elif view.state != DONE and (old is None or old.state != view.state or old.config != view.config):
+            # an earlier comparison's maps would pass for this one's
+            message = {RUNNING: "training: the boundary appears when both are done",
+                       FAILED: "no boundary: the comparison failed"}.get(view.state, "")
+            for box in self.maps:
+                box.clear(message)
 
     def toggle_curves(self) -> str:
         mode = self.curves.toggle()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from rich.segment import Segment
 from rich.style import Style
 from textual.filter import ANSIToTruecolor, LineFilter
 from textual.geometry import Region
@@ -48,6 +49,12 @@ class StripPane(Widget):
             self.refresh()
         elif changed:
             self.refresh(*(Region(0, start, width, end - start) for start, end in _runs(changed)))
+
+    def show_message(self, message: str) -> None:
+        """Lines of muted text in the middle of the pane, in place of a picture."""
+        width, height = self.size
+        lines = [Strip([Segment(text.center(width)[:width], MUTED)], width) for text in message.splitlines()]
+        self.show_strips([Strip.blank(width, PAD)] * max((height - len(lines)) // 2, 0) + lines)
 
     def render_line(self, y: int) -> Strip:
         if y < len(self._strips):

@@ -3,11 +3,10 @@ once per change into Strips (``render.plot``), not re-encoded and re-parsed
 on every repaint."""
 from __future__ import annotations
 
-from rich.segment import Segment
 from textual.strip import Strip
 from textual_plotext import PlotextPlot
 
-from tui_mlp.app.widgets.lines import MUTED, PAD, StripPane
+from tui_mlp.app.widgets.lines import PAD, StripPane
 from tui_mlp.render.plot import matrix_rows
 
 
@@ -44,9 +43,7 @@ class StripPlot(StripPane, PlotextPlot):
             return
         empty = self.draw()
         if empty is not None:
-            lines = [Strip([Segment(text.center(width)[:width], MUTED)], width)
-                     for text in empty.splitlines()]
-            self.show_strips([Strip.blank(width, PAD)] * ((height - len(lines)) // 2) + lines)
+            self.show_message(empty)
             return
         plt.plotsize(width, height)
         plt._set_size(width, height)  # as PlotextPlot.render does
