@@ -145,6 +145,17 @@ def _settings(args: argparse.Namespace) -> Config | int:
         return _fail(str(exc), EXIT_USAGE)
 
 
+def _progress_bar(quiet: bool) -> Any:
+    """rich's progress bars on stdout, gone when done; off for ``--json`` and
+    when stdout is not a terminal. A task's ``loss`` field is text."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    console = _console_class()(highlight=False)
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TextColumn("{task.fields[loss]}"), TimeRemainingColumn(),
+                    console=console, transient=True, disable=quiet or not console.is_terminal)
+
+
 def _console_class() -> type:
     """rich's Console, but a closed pipe raises BrokenPipeError (handled in
     ``main_exit`` as a normal end) instead of rich's own exit with code 1."""
@@ -185,7 +196,7 @@ def _train_epochs(exp: Any, save_dir: str | None, log: Any, progress: Any) -> di
     outcome: dict[str, Any] = {"last": None, "error": None, "stopped": None}
     start = time.perf_counter()
     with _StopFlag() as interrupted, progress:
-        task = progress.add_task("train", total=epochs, loss=float("nan"))
+        task = progress.add_task("training", total=epochs, loss="")
         try:
             for _ in range(epochs):
                 old_best = runner.best_score
@@ -197,7 +208,7 @@ def _train_epochs(exp: Any, save_dir: str | None, log: Any, progress: Any) -> di
                 if record.epoch % log_every == 0:
                     log(train_line(record.epoch, epochs, record.train_loss))
                 if record.epoch % 16 == 0 or record.epoch == epochs - 1:
-                    progress.update(task, completed=record.epoch + 1, loss=record.train_loss)
+                    progress.update(task, completed=record.epoch + 1, loss=f"loss {record.train_loss:.4f}")
                 if interrupted.is_set:
                     outcome["stopped"] = "interrupted"
                     log(f"[Interrupted] stopped after {runner.epoch} of {epochs} epochs")
@@ -242,7 +253,6 @@ def run_train(args: argparse.Namespace) -> int:
             return _fail(f"--save-config: {exc}", EXIT_FAILED)
 
     import torch
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from tui_mlp.checkpoint import CheckpointError
     from tui_mlp.data import DataError
@@ -262,11 +272,7 @@ def run_train(args: argparse.Namespace) -> int:
                 runner.load_model(args.load_dir)
             except CheckpointError as exc:
                 return _fail(f"--load-dir: {exc}", EXIT_FAILED)
-        console = _console_class()(highlight=False)
-        progress = Progress(TextColumn("training"), BarColumn(), MofNCompleteColumn(),
-                            TextColumn("loss {task.fields[loss]:.4f}"), TimeRemainingColumn(),
-                            console=console, transient=True,
-                            disable=args.json or not console.is_terminal)
+        progress = _progress_bar(args.json)
 
         def log(line: str) -> None:  # plain text: no markup, no wrapping
             if not args.json:
@@ -385,6 +391,7 @@ def run_compare(args: argparse.Namespace) -> int:
     from tui_mlp.compare import compare, default_pair
     from tui_mlp.data import DataError
     from tui_mlp.experiment import threads_for
+    from tui_mlp.runner import EpochRecord
 
     a, b = default_pair(config)
     try:
@@ -393,8 +400,17 @@ def run_compare(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         return _fail(str(exc), EXIT_USAGE)
     torch.set_num_threads(max(threads_for(a), threads_for(b)))
+    progress = _progress_bar(args.json)
+    tasks = {tag: progress.add_task(f"training {tag}", total=side.train.epochs, loss="waiting")
+             for tag, side in (("A", a), ("B", b))}
+
+    def on_record(tag: str, record: EpochRecord) -> None:
+        if record.epoch % 16 == 0 or record.stop:  # rich's update costs more than a tiny epoch
+            progress.update(tasks[tag], completed=record.epoch + 1, loss=f"loss {record.train_loss:.4f}")
+
     try:
-        result = compare(a, b)
+        with progress:
+            result = compare(a, b, on_record=on_record)
     except DataError as exc:
         return _fail(f"{option_name('csv')}: {exc}", EXIT_USAGE)
     except KeyboardInterrupt:

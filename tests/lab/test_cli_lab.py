@@ -224,3 +224,21 @@ def test_train_help_lists_the_lab_options(cli):
                    "--diagnostics", "--weight-scale", "--init-seed", "--batch-size", "--patience",
                    "dead-relu", "logistic-regression"):
         assert option in text
+
+
+def test_compare_shows_a_progress_bar_per_side_on_a_terminal(tmp_path):
+    """A terminal sees both sides' bars (B waiting while A trains), then only the table."""
+    from tests.app.helpers import PtyApp
+
+    code = ("import sys\nfrom tui_mlp.cli import main_exit\n"
+            "sys.argv = ['tui-mlp', 'compare', '--epochs', '4000', '--n-samples', '200', '--train', '120', "
+            "'--dev', '40']\nmain_exit()\n")
+    term = PtyApp(code, tmp_path, size=(100, 20))
+    try:
+        assert term.read_for(60, until=b"test acc"), term.output.decode(errors="replace")[-2000:]
+        term.wait_exit(10)
+        text = term.output.decode(errors="replace")
+        assert "training A" in text and "training B" in text and "waiting" in text
+        assert "A logistic regression" in text and term.proc.returncode == 0
+    finally:
+        term.close()
