@@ -47,6 +47,8 @@ import time
 from pathlib import Path
 
 SIZE = (120, 40)
+#: BENCH_TAB=lab-tab: everything measured with the Lab tab showing (diagnostics on).
+LAB = os.environ.get("BENCH_TAB") == "lab-tab"
 
 
 # ---------------------------------------------------------------- the child
@@ -160,14 +162,20 @@ def child(mode: str, out: Path, epochs: int) -> None:
             (``whole_screen``: repaint the settings and tabs too).
             Milliseconds: the parts, the total, and the CPU time of it."""
             start, cpu = time.perf_counter(), time.thread_time()
-            self.boundary.show(snap.params, snap.config.model.activation)
-            mapped = time.perf_counter()
-            self.curves.show(snap.curves)
-            plotted = time.perf_counter()
-            self.log_pane.write_lines([f"[Train] epoch: {snap.epoch}/{snap.config.train.epochs}, "
-                                       f"metrics: {snap.metrics}"])
-            self.status.show(snap)
-            panes = [self.boundary, self.curves, self.log_pane, self.status]
+            if LAB:  # the Lab tab's panes: status, diagnostics, results, the norms plot
+                lab = self.lab_pane
+                lab.show(snap)
+                mapped = plotted = time.perf_counter()
+                panes = [lab.status, lab.diagnostics, lab.results, lab.norms]
+            else:
+                self.boundary.show(snap.params, snap.config.model.activation)
+                mapped = time.perf_counter()
+                self.curves.show(snap.curves)
+                plotted = time.perf_counter()
+                self.log_pane.write_lines([f"[Train] epoch: {snap.epoch}/{snap.config.train.epochs}, "
+                                           f"metrics: {snap.metrics}"])
+                self.status.show(snap)
+                panes = [self.boundary, self.curves, self.log_pane, self.status]
             screen = self.screen
             if whole_screen:
                 screen._compositor._dirty_regions.add(screen.region)
@@ -302,7 +310,7 @@ def main() -> None:
         overhead(args.rounds, args.epochs)
     if args.frame_runs:
         frame_cost(args.frame_runs, args.frame_epochs)
-    if args.presses:
+    if args.presses and not LAB:  # the key it presses (c) shows on the Train tab
         latency(args.presses)
     if args.memory_epochs:
         memory(args.memory_epochs)
@@ -336,9 +344,10 @@ def frame_cost(children: int, epochs: int) -> None:
                         ("screen_ms", "whole screen repainted")):
         frames = [f for r in runs for f in r[kind]]
         per_run = ", ".join(f"{median(r[kind], 'total'):.1f}" for r in runs)
+        parts = (f"lab panes {median(frames, 'map'):.1f}" if LAB else
+                 f"map {median(frames, 'map'):.1f}, curves {median(frames, 'curves'):.1f}")
         print(f"frame cost, {title}: median {median(frames, 'total'):.1f} ms over {len(frames)} frames "
-              f"(per child {per_run}; CPU {median(frames, 'cpu'):.1f} ms: map {median(frames, 'map'):.1f}, "
-              f"curves {median(frames, 'curves'):.1f}, compositing and output "
+              f"(per child {per_run}; CPU {median(frames, 'cpu'):.1f} ms: {parts}, compositing and output "
               f"{median(frames, 'composite'):.1f})")
     print("  (budget: median 15 ms for a full refresh)")
 

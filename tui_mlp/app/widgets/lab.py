@@ -9,6 +9,7 @@ nothing here touches the model.
 from __future__ import annotations
 
 import math
+import time
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,12 +22,15 @@ from textual.widgets.option_list import Option
 
 SAVE_FILE, LOAD_FILE = "save-settings", "load-settings"
 
-from tui_mlp.app.trainer import Snapshot
+from tui_mlp.app.trainer import RUNNING, Snapshot
 from tui_mlp.app.widgets.plot import StripPlot
 from tui_mlp.app.widgets.status import StatusLine
 from tui_mlp.presets import PRESETS
 from tui_mlp.render.diagnostics import MAGNITUDE_FLOOR, diagnostics_text, results_text
 
+#: Seconds between redraws of the norms plot while training (plotext's cost
+#: grows with the lines' length: the plot is an overview, the table is live).
+NORMS_INTERVAL = 1.0
 #: One colour per layer (cycled), first layer first.
 LAYER_COLOURS = ((90, 160, 255), (120, 200, 120), (240, 200, 80), (230, 120, 40), (220, 90, 160), (170, 140, 255))
 
@@ -74,7 +78,8 @@ class NormsPlot(StripPlot):
         for i, series in enumerate(zip(*self._norms)):
             ys = [max(math.log10(v), floor) if v > 0 and math.isfinite(v) else floor for v in series]
             name = self._layers[i] if i < len(self._layers) else f"fc{i + 1}"
-            plt.plot(xs, ys, label=name, color=LAYER_COLOURS[i % len(LAYER_COLOURS)], marker="hd")
+            # points, not lines: one per epoch is dense enough, at half the cost
+            plt.scatter(xs, ys, label=name, color=LAYER_COLOURS[i % len(LAYER_COLOURS)], marker="hd")
             shown += ys
         first = math.floor(min(shown))
         last = max(math.ceil(max(shown)), first + 1)
@@ -111,6 +116,7 @@ class LabPane(Vertical):
         self.norms = self.query_one("#norms", NormsPlot)
         self.norms.border_title = "‖dL/dW‖ per layer, last epochs (log scale)"
         self._norms_key: tuple | None = None
+        self._norms_time = 0.0
         self._diag_key: tuple | None = None
         self._results_key: tuple | None = None
         self._snap: Snapshot | None = None
@@ -128,8 +134,9 @@ class LabPane(Vertical):
             self.diagnostics.set_text(text, layout=rows != len(self.diagnostics.text.plain.splitlines()))
         layers = tuple(snap.params or ())
         key = (snap.grad_norms[-1:], len(snap.grad_norms), snap.epoch, layers)
-        if key != self._norms_key:
-            self._norms_key = key
+        now = time.monotonic()
+        if key != self._norms_key and (snap.state != RUNNING or now - self._norms_time >= NORMS_INTERVAL):
+            self._norms_key, self._norms_time = key, now
             self.norms.show(snap.grad_norms, layers, snap.epoch)
         key = (snap.tested, snap.grad_check, snap.epoch if snap.grad_check else None)
         if key != self._results_key:
