@@ -125,6 +125,8 @@ def child(mode: str, out: Path, epochs: int) -> None:
                     await asyncio.sleep(0.2)
                 self.poll()
                 await asyncio.sleep(0.3)
+                if len(snaps) < 3:
+                    raise SystemExit(f"--frame-epochs {epochs} trained in under 0.4 s: too few snapshots")
                 first, last = snaps[1], self.trainer.snapshot
                 for snap in snaps[-10:]:  # warm caches up
                     self.full_frame(snap, False)

@@ -405,7 +405,8 @@ def run_compare(args: argparse.Namespace) -> int:
              for tag, side in (("A", a), ("B", b))}
 
     def on_record(tag: str, record: EpochRecord) -> None:
-        if record.epoch % 16 == 0 or record.stop:  # rich's update costs more than a tiny epoch
+        last = record.stop or record.epoch + 1 == (a if tag == "A" else b).train.epochs
+        if record.epoch % 16 == 0 or last:  # rich's update costs more than a tiny epoch
             progress.update(tasks[tag], completed=record.epoch + 1, loss=f"loss {record.train_loss:.4f}")
 
     try:

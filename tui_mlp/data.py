@@ -107,7 +107,7 @@ def load_csv(path: str | Path, shuffle: bool = True, noise: float | None = None,
              seed: int | None = None) -> Dataset:
     """Rows ``x1,x2,label`` (label 0 or 1); a first row that is not numbers is a
     header. Blank lines and lines starting with ``#`` are skipped."""
-    path = Path(path)
+    path = Path(path).expanduser()
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

@@ -83,7 +83,7 @@ def read_settings(path: str | os.PathLike) -> tuple[dict[str, Any], Any]:
 
     csv = values.get("csv")
     if isinstance(csv, str) and csv and not Path(csv).expanduser().is_absolute():
-        values["csv"] = str(path.parent / csv)  # as written in the file: beside the file
+        values["csv"] = str(path.parent / csv)  # relative as written in the file: beside the file
 
     def label(name: str) -> str:
         return f"{path}: [{origin.get(name, FIELDS[name].group if name in FIELDS else '?')}] {name}"

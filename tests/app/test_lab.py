@@ -3,13 +3,15 @@ the gradient check, compare, confusion matrices, exports, the footer. Pilot
 tests with real key presses and small configs."""
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from pathlib import Path
 
 import torch
 from textual.widgets import Input
 
-from tests.app.helpers import SIZE, SMALL, epoch, pane_text, replace_text, settle, started, state, wait_until
+from tests.app.helpers import ENDLESS, SIZE, SMALL, epoch, pane_text, replace_text, settle, started, state, wait_until
 from tui_mlp.app import TrainerApp
 from tui_mlp.app.comparer import DONE, RUNNING
 from tui_mlp.app.trainer import FINISHED, IDLE
@@ -316,6 +318,10 @@ async def test_no_export_may_overwrite_the_csv_the_run_reads() -> None:
         await pick(pilot, "save-settings")
         await answer(pilot, "points.csv")
         await wait_until(lambda: "settings not saved" in notes(app)[-1])
+        app.form.set_config(SMALL)  # the form no longer names the CSV; the run still reads it
+        await pick(pilot, "save-settings")
+        await answer(pilot, "points.csv")
+        await wait_until(lambda: sum("settings not saved" in n for n in notes(app)) == 2)
     assert data.read_bytes() == before
 
 # ---------------------------------------------------------------- 6. keys
@@ -376,3 +382,47 @@ async def test_per_epoch_gradient_norms_run_only_while_the_lab_tab_shows() -> No
         await settle(pilot)
         await wait_until(lambda: epoch(app) == 4)
         assert len(app.trainer.snapshot.grad_norms) == 1
+        await pilot.press("n", "n")
+        await settle(pilot)
+        await pilot.press("l")  # to Train: 3 epochs without norms, then back
+        await settle(pilot)
+        await pilot.press("n", "n", "n")
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        app.poll()
+        await pilot.pause()
+        snap = app.trainer.snapshot
+        assert (snap.epoch, len(snap.grad_norms), snap.norms_end) == (9, 3, 5)  # epochs 3, 4, 5 (as logged)
+        ticks = pane_text(app.lab_pane.norms).splitlines()[-2]  # above the "epoch" label
+        assert ticks.split() == ["3", "4", "5"]  # the kept norms sit at their own epochs
+
+
+async def test_the_norms_plot_is_redrawn_at_most_once_a_second_while_training() -> None:
+    app = TrainerApp(ENDLESS)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("l")
+        plot = app.lab_pane.norms
+        shown = []
+        original = plot.show
+        plot.show = lambda *args: (shown.append(time.monotonic()), original(*args))
+        await pilot.press("s")
+        await asyncio.sleep(2.6)
+        assert state(app) == "running" and epoch(app) > 100
+        assert 1 <= len(shown) <= 4, shown
+        await pilot.press("s")
+
+
+async def test_each_tab_key_opens_its_tab_from_any_tab_and_again_goes_back_to_train() -> None:
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        keys = {"a": "activations-tab", "l": "lab-tab", "v": "compare-tab"}
+        for first, second in [("l", "a"), ("a", "l"), ("v", "a"), ("a", "v"), ("l", "v"), ("v", "l")]:
+            await pilot.press(first)
+            assert app.tabs.active == keys[first]
+            await pilot.press(second)
+            assert app.tabs.active == keys[second]
+            await pilot.press(second)
+            assert app.tabs.active == "train-tab"

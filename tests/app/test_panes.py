@@ -10,11 +10,16 @@ from textual.app import App, ComposeResult
 from textual.filter import ANSIToTruecolor, Monochrome
 from textual.strip import Strip
 
-from tui_mlp.app import TrainerApp
-from tui_mlp.app.trainer import Toggle
-from tui_mlp.app.widgets.lines import StripPane
+import pytest
 
-from .helpers import SIZE, SMALL, settle, started
+from tui_mlp.app import TrainerApp
+from tui_mlp.app.comparer import DONE
+from tui_mlp.app.trainer import Toggle
+from tui_mlp.app.widgets.lines import PAD, StripPane
+from tui_mlp.app.widgets.status import STATE_STYLES
+from tui_mlp.app.widgets.status import _strip as status_strip
+
+from .helpers import SIZE, SMALL, pane_text, settle, started, wait_until
 
 
 class CountingPane(StripPane):
@@ -62,6 +67,31 @@ async def test_only_the_rows_that_changed_are_repainted() -> None:
         assert set(pane.asked) >= set(range(8))
 
 
+async def test_a_message_is_wrapped_again_when_the_pane_is_resized() -> None:
+    app = PaneApp()
+    async with app.run_test(size=(60, 10)) as pilot:
+        pane = app.query_one(CountingPane)
+        message = "training: the boundary appears when both are done"
+        pane.show_message(message)
+        await pilot.pause()
+        assert pane_text(pane).split() == message.split()  # one line, centred
+        await pilot.resize_terminal(20, 10)
+        await pilot.pause()
+        rows = pane_text(pane).splitlines()
+        assert all(len(row) == 20 for row in rows if row.strip())
+        assert " ".join(pane_text(pane).split()) == message  # wrapped, nothing cut
+
+
+@pytest.mark.parametrize("width", [0, 1, 2, 5, 40])
+def test_a_status_line_is_cut_to_its_width_with_an_ellipsis(width):
+    line = [(" running ", STATE_STYLES["running"]), (" epoch 120/1000", PAD)]
+    strip = status_strip(line, width)
+    assert strip.cell_length == width
+    assert all(segment.style is not None for segment in strip)  # NO_COLOR's filter needs one
+    if width < 24:
+        assert strip.text.endswith("…") or width == 0
+
+
 def non_rgb_styles(pane: StripPane) -> set[Style]:
     """Styles in the pane's strips that the skipped filter would have changed."""
     styles = {segment.style for y in range(pane.size.height) for segment in pane.render_line(y)}
@@ -87,10 +117,23 @@ async def test_the_training_panes_hold_rgb_colours_only() -> None:
     app = TrainerApp(SMALL)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        await pilot.press("s")
+        await pilot.press("l", "s")  # the lab's panes while training, then every tab
         await settle(pilot)
         assert app.trainer.snapshot.state == "finished"
-        seen += [non_rgb_styles(pane) for pane in (app.boundary, app.curves, app.log_pane, app.status)]
+        app.poll()
+        await pilot.pause()
+        panes = [pane for pane in app.query(StripPane) if pane.size.width]  # the lab tab
+        for key in ("a", "v"):  # activations, then compare
+            await pilot.press(key)
+            await pilot.pause()
+            panes += [pane for pane in app.query(StripPane) if pane.size.width]
+        await wait_until(lambda: app.comparer.view.state == DONE)
+        app.poll()
+        await pilot.pause()
+        panes += [pane for pane in app.query(StripPane) if pane.size.width]
+        assert {type(pane).__name__ for pane in panes} >= {  # the train tab's were seen above
+            "StatusLine", "NormsPlot", "FunctionPlot", "CompareCurves", "BoundaryMap"}
+        seen += [non_rgb_styles(pane) for pane in panes]
     assert all(not styles for styles in seen), seen
 
 

@@ -214,13 +214,18 @@ def test_saving_writes_the_csv_path_relative_to_the_settings_file(tmp_path, monk
 
 
 @pytest.mark.parametrize("option", ["--history-csv", "--export-json", "--save-config"])
-def test_no_output_may_overwrite_the_csv_being_read(cli, tmp_path, option):
+@pytest.mark.parametrize("spelling", ["same", "link"])
+def test_no_output_may_overwrite_the_csv_being_read(cli, tmp_path, option, spelling):
     data = tmp_path / "points.csv"
     write_points(data)
     before = data.read_bytes()
+    target = data
+    if spelling == "link":  # another name for the same file
+        target = tmp_path / "link.csv"
+        target.symlink_to(data)
     code, out, err = cli("train", "--csv", str(data), "--train", "40", "--dev", "10", "--epochs", "2",
-                         option, str(tmp_path / "." / "points.csv"))
+                         option, str(target))
     assert code == 1 and out == ""
-    assert err.strip() == (f"tui-mlp: {option}: cannot write {data}: it is the data "
+    assert err.strip() == (f"tui-mlp: {option}: cannot write {target}: it is the data "
                            "file the run reads (csv); choose another file")
     assert data.read_bytes() == before

@@ -323,7 +323,7 @@ class TrainerApp(LabActions, App[None]):
 
     def action_activations(self) -> None:
         tabs = self.tabs
-        tabs.active = "activations-tab" if tabs.active == "train-tab" else "train-tab"
+        tabs.active = "train-tab" if tabs.active == "activations-tab" else "activations-tab"
 
     def run(self, *args, **kwargs):  # type: ignore[override]
         """Run the app; after a real (not headless) session the process is about

@@ -94,7 +94,8 @@ class LabActions:
                 return
             self.settings_path = path
             try:
-                check_not_input(path, config.data_file)
+                for data_file in (config.data_file, self.trainer.snapshot.config.data_file):
+                    check_not_input(path, data_file)  # the form's CSV and the running one's
                 save_config(config, path)
             except WriteError as exc:
                 self.notify(f"settings not saved: {exc}", severity="error", timeout=8)

@@ -71,6 +71,7 @@ class Snapshot:
     error: str | None = None
     note: str = ""  # a short word on what changed last (shown in the status)
     grad_norms: tuple[tuple[float, ...], ...] = ()  # per epoch (the last NORM_EPOCHS), per layer
+    norms_end: int = -1  # the epoch (as the log counts) of the last of ``grad_norms``
     diagnosis: Diagnosis | None = None  # of the weights in ``params``, on the training set
     tested: TestResult | None = None  # the last ``t`` (or end of run) of this run
     grad_check: tuple[int, GradCheck] | None = None  # (epoch, result) of the last ``g``
@@ -183,6 +184,7 @@ class Trainer:
         self._note = ""
         self._segment_start = (0.0, 0)  # (time, epoch) when running last began, for epochs/s
         self._norms: deque[tuple[float, ...]] = deque(maxlen=NORM_EPOCHS)
+        self._norms_end = -1
         self._diagnosis: Diagnosis | None = None
         self._diagnosis_time = 0.0
         self._tested: TestResult | None = None
@@ -428,12 +430,14 @@ class Trainer:
         exp, runner = self._exp, self._exp.runner
         epochs = self._config.train.epochs
         old_best = runner.best_score
-        if self.live_diagnostics and not runner.diagnostics:
+        live = self.live_diagnostics  # set by the UI thread: read once
+        if live and not runner.diagnostics:
             self._norms.clear()  # the norms kept are always the latest epochs in a row
-        runner.diagnostics = self.live_diagnostics
+        runner.diagnostics = live
         record = exp.step()
         if record.grad_norms is not None:
             self._norms.append(record.grad_norms)
+            self._norms_end = record.epoch
         self._metrics = (record.train_loss, record.train_score, record.dev_loss, record.dev_score)
         if record.improved:
             self.log.append(improved_line(old_best, record.dev_score))
@@ -486,6 +490,6 @@ class Trainer:
             epoch=epoch, config=self._config, data=data, params=self._shown_params,
             metrics=self._metrics, best_score=best, best_epoch=best_epoch,
             curves=curves, speed=self._speed, error=self._error, note=self._note,
-            grad_norms=tuple(self._norms), diagnosis=self._diagnosis, tested=self._tested,
+            grad_norms=tuple(self._norms), norms_end=self._norms_end, diagnosis=self._diagnosis, tested=self._tested,
             grad_check=self._grad_check)
         self._last_publish = time.perf_counter()

@@ -125,7 +125,7 @@ def pixel_grid(bounds: Bounds, width: int, height: int) -> torch.Tensor:
     return torch.stack([gx.reshape(-1), gy.reshape(-1)], dim=1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Layout:
     """A map of ``width`` x ``height`` cells over ``bounds``: the inputs of the
     forward pass (every pixel centre, then every point) and the cell under

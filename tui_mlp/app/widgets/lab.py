@@ -57,7 +57,8 @@ class TextView(Widget):
 class NormsPlot(StripPlot):
     """Each layer's gradient norm over the last epochs, all on one log scale:
     layers orders of magnitude apart (4.4.2) are lines decades apart, and a
-    layer whose gradient is zero (4.4.3) lies on the floor."""
+    layer whose gradient is zero (4.4.3) lies on the floor (1e-12); an
+    infinite norm is drawn at the top and a NaN leaves a gap."""
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -66,6 +67,7 @@ class NormsPlot(StripPlot):
         self._last_epoch = 0
 
     def show(self, norms: tuple[tuple[float, ...], ...], layers: tuple[str, ...], last_epoch: int) -> None:
+        """``norms`` per epoch (per layer), the last of them at ``last_epoch``."""
         self._norms, self._layers, self._last_epoch = norms, layers, last_epoch
         self.replot()
 
@@ -74,15 +76,18 @@ class NormsPlot(StripPlot):
             return "gradient norms per layer appear here\nwhile training with this tab open"
         plt, floor = self.plt, math.log10(MAGNITUDE_FLOOR)
         xs = list(range(self._last_epoch - len(self._norms) + 1, self._last_epoch + 1))
-        shown: list[float] = []
-        for i, series in enumerate(zip(*self._norms)):
-            ys = [max(math.log10(v), floor) if v > 0 and math.isfinite(v) else floor for v in series]
+        layers = [[(x, math.inf if v == math.inf else max(math.log10(v), floor) if v > 0 else floor)
+                   for x, v in zip(xs, series) if not math.isnan(v)] for series in zip(*self._norms)]
+        finite = [y for points in layers for _, y in points if y != math.inf] or [floor]
+        first = math.floor(min(finite))
+        last = max(math.ceil(max(finite)), first + 1)
+        for i, points in enumerate(layers):
+            if not points:
+                continue
             name = self._layers[i] if i < len(self._layers) else f"fc{i + 1}"
             # points, not lines: one per epoch is dense enough, at half the cost
-            plt.scatter(xs, ys, label=name, color=LAYER_COLOURS[i % len(LAYER_COLOURS)], marker="hd")
-            shown += ys
-        first = math.floor(min(shown))
-        last = max(math.ceil(max(shown)), first + 1)
+            plt.scatter([x for x, _ in points], [min(y, last) for _, y in points], label=name,
+                        color=LAYER_COLOURS[i % len(LAYER_COLOURS)], marker="hd")
         step = max(1, math.ceil((last - first) / max(self.size.height // 3, 1)))
         decades = list(range(first, last + 1, step))
         plt.ylim(first, last)
@@ -133,11 +138,11 @@ class LabPane(Vertical):
             rows = len(text.plain.splitlines())  # no_wrap: one row per line
             self.diagnostics.set_text(text, layout=rows != len(self.diagnostics.text.plain.splitlines()))
         layers = tuple(snap.params or ())
-        key = (snap.grad_norms[-1:], len(snap.grad_norms), snap.epoch, layers)
+        key = (snap.grad_norms[-1:], len(snap.grad_norms), snap.norms_end, layers)
         now = time.monotonic()
         if key != self._norms_key and (snap.state != RUNNING or now - self._norms_time >= NORMS_INTERVAL):
             self._norms_key, self._norms_time = key, now
-            self.norms.show(snap.grad_norms, layers, snap.epoch)
+            self.norms.show(snap.grad_norms, layers, snap.norms_end)
         key = (snap.tested, snap.grad_check, snap.epoch if snap.grad_check else None)
         if key != self._results_key:
             self._results_key = key

@@ -15,6 +15,7 @@ filter that ``NO_COLOR`` turns on fails on a segment without one.
 """
 from __future__ import annotations
 
+import textwrap
 from typing import Sequence
 
 from rich.segment import Segment
@@ -36,9 +37,32 @@ class StripPane(Widget):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._strips: list[Strip] = []
+        self._message: str | None = None  # shown instead of a picture (kept for resizes)
 
     def show_strips(self, strips: list[Strip]) -> None:
         """Show ``strips``; repaint only the rows that changed."""
+        self._message = None
+        self._update(strips)
+
+    def show_message(self, message: str) -> None:
+        """Lines of muted text in the middle of the pane, in place of a picture,
+        wrapped to the pane's width (again on every resize)."""
+        self._message = message
+        self._update(self._message_strips(message))
+
+    def on_resize(self) -> None:
+        if self._message is not None:
+            self._update(self._message_strips(self._message))
+
+    def _message_strips(self, message: str) -> list[Strip]:
+        width, height = self.size
+        if width < 1:
+            return []
+        lines = [Strip([Segment(text.center(width), MUTED)], width)
+                 for line in message.splitlines() for text in textwrap.wrap(line, width) or [""]]
+        return [Strip.blank(width, PAD)] * max((height - len(lines)) // 2, 0) + lines
+
+    def _update(self, strips: list[Strip]) -> None:
         old, self._strips = self._strips, strips
         width = self.size.width
         if len(old) != len(strips) or any(s.cell_length != width for s in (*old[:1], *strips[:1])):
@@ -49,12 +73,6 @@ class StripPane(Widget):
             self.refresh()
         elif changed:
             self.refresh(*(Region(0, start, width, end - start) for start, end in _runs(changed)))
-
-    def show_message(self, message: str) -> None:
-        """Lines of muted text in the middle of the pane, in place of a picture."""
-        width, height = self.size
-        lines = [Strip([Segment(text.center(width)[:width], MUTED)], width) for text in message.splitlines()]
-        self.show_strips([Strip.blank(width, PAD)] * max((height - len(lines)) // 2, 0) + lines)
 
     def render_line(self, y: int) -> Strip:
         if y < len(self._strips):

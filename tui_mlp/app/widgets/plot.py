@@ -14,8 +14,8 @@ class StripPlot(StripPane, PlotextPlot):
     """Subclasses fill ``self.plt`` in ``draw`` and call ``replot``; ``draw``
     returns lines of text instead when there is nothing to plot yet.
 
-    A new figure (axes, labels, limits) is set up only when its size, the
-    theme or ``figure_key`` changed; otherwise only the data is replaced,
+    A new figure (axes, labels, limits) is set up only when its size or
+    ``figure_key`` changed; otherwise only the data is replaced,
     which spares plotext rebuilding the whole figure on every redraw."""
 
     def __init__(self, **kwargs) -> None:
@@ -32,7 +32,7 @@ class StripPlot(StripPane, PlotextPlot):
     def replot(self) -> None:
         width, height = self.size
         plt = self.plt
-        figure = (width, height, self.app.theme, self.figure_key())
+        figure = (width, height, self.figure_key())
         if figure == self._figure:
             plt.clear_data()
         else:

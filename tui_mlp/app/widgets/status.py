@@ -100,6 +100,6 @@ def _strip(line: Line, width: int) -> Strip:
     strip = Strip([Segment(text, style) for text, style in line if text])
     if strip.cell_length > width:
         kept = list(strip.crop(0, max(width - 1, 0)))
-        style = kept[-1].style if kept else None
+        style = kept[-1].style if kept else PAD
         strip = Strip([*kept, Segment(ELLIPSIS, style)]) if width else Strip([])
     return strip.extend_cell_length(width, PAD)
