@@ -439,9 +439,16 @@ def run_serve(args: argparse.Namespace) -> int:
 
 
 def run_app() -> int:
-    from tui_mlp.app import TrainerApp
+    terminal = sys.stdout.isatty()
+    if terminal:  # importing torch and textual takes seconds: say so meanwhile
+        print("tui-mlp: starting...", end="", flush=True)
+    try:
+        from tui_mlp.app import TrainerApp
 
-    TrainerApp().run()
+        TrainerApp().run()
+    finally:
+        if terminal:  # back on the terminal's own screen: take the line away again
+            print("\r\033[K", end="", flush=True)
     return 0
 
 

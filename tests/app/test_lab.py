@@ -230,6 +230,7 @@ async def test_v_compares_logistic_regression_with_the_mlp() -> None:
         assert app.tabs.active == "train-tab"
         await pilot.press("v")  # same settings: the comparison is kept, not run again
         assert app.comparer.view is view
+        assert "compared already" in notes(app)[-1]
 
 
 async def test_a_new_comparison_does_not_show_the_last_ones_boundaries() -> None:

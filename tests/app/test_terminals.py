@@ -57,3 +57,20 @@ def test_the_map_palette_keeps_the_classes_apart_in_fewer_colours(system: ColorS
         assert shown(colour) != shown(WRONG_BG)
         for level in range(1, LEVELS):
             assert shown(colour) != shown(REGION[label][level])  # a point shows on its own class
+
+
+def test_the_command_says_it_is_starting_and_leaves_no_trace_on_quit(tmp_path) -> None:
+    """`tui-mlp` spends seconds importing torch and textual before the first
+    frame: a line says so, and is taken away again when the app ends."""
+    code = "import sys\nfrom tui_mlp.cli import main_exit\nsys.argv = ['tui-mlp']\nmain_exit()\n"
+    app = PtyApp(code, cwd=tmp_path, size=(80, 24))
+    try:
+        assert app.read_for(30, until=b"tui-mlp: starting...")
+        assert app.read_for(30, until=b"idle")
+        assert app.output.index(b"starting...") < app.output.index(b"\x1b[?1049h")  # before the app's screen
+        app.send(b"q")
+        app.wait_exit(timeout=5)
+    finally:
+        app.close()
+    assert app.proc.returncode == 0
+    assert bytes(app.output).rstrip(b"\r\n").endswith(b"\r\x1b[K")

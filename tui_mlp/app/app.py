@@ -150,7 +150,6 @@ class TrainerApp(LabActions, App[None]):
         self.status = self.query_one("#status", StatusLine)
         self.tabs = self.query_one(TabbedContent)
         self.form.border_title = "settings"
-        self.form.border_subtitle = "esc: leave field"
         self.boundary.border_title = "decision boundary"
         self.curves.border_title = "curves: loss (c)"
         self.log_pane.border_title = "log"
@@ -253,7 +252,8 @@ class TrainerApp(LabActions, App[None]):
         if error is None:
             return False
         name, text = error
-        self.notify(f"cannot {action}: {FIELDS[name].label} is invalid. {text}", severity="error")
+        label = FIELDS[name].label
+        self.notify(f"cannot {action}: {text if text.startswith(label) else f'{label}: {text}'}", severity="error")
         return True
 
     # ------------------------------------------------------------ actions

@@ -365,7 +365,7 @@ class Trainer:
         except CheckpointError as exc:
             self.emit(Event("error", str(exc)))
             return
-        self._adopt(fresh, f"loaded {directory}")
+        self._adopt(fresh, f"loaded {directory}", mark=False)  # the [Load] line below marks it
         score, loss = fresh.runner.evaluate(fresh.dev_set)
         self.log.append(f"[Load] model loaded from {directory}; dev score/loss: {score:.4f}/{loss:.4f}")
         self.emit(Event("info", f"loaded the model from {directory}"))
@@ -378,8 +378,11 @@ class Trainer:
         if self._exp is not None and (config.data, config.model) == (old.data, old.model):
             self._exp.retune(config.train)
             self._config = config
-            if self._state == FINISHED and self._exp.runner.epoch < config.train.epochs:
-                self._set_state(PAUSED)
+            more = self._exp.runner.epoch < config.train.epochs
+            if self._state == FINISHED and more:
+                self._set_state(PAUSED)  # s goes on to the new number of epochs
+            elif self._state == PAUSED and not more:
+                self._set_state(FINISHED)  # nothing left to resume: s starts a new run
             self._note = "training settings applied, weights kept"
             self._publish()
             return
@@ -412,7 +415,9 @@ class Trainer:
         self._config = config
         self._adopt(exp, note)
 
-    def _adopt(self, exp: Experiment, note: str) -> None:
+    def _adopt(self, exp: Experiment, note: str, mark: bool = True) -> None:
+        if self._run and note and mark:  # where one run's lines end and the next one's begin
+            self.log.append(f"[Run {self._run + 1}] {note}")
         self._exp = exp
         self._run += 1
         self._state, self._steps, self._error = IDLE, 0, None

@@ -20,3 +20,11 @@ def decimate(xs: Sequence[float], ys: Sequence[float], width: int) -> tuple[list
     step = (n - 1) / (width - 1)
     idx = [round(i * step) for i in range(width)]
     return [xs[i] for i in idx], [ys[i] for i in idx]
+
+
+def whole_ticks(first: float, last: float, count: int = 5) -> list[int]:
+    """At most ``count`` whole numbers spread evenly from ``first`` to ``last``
+    (epochs are counted in whole numbers: an axis should say 250, not 249.8)."""
+    first, last = round(first), round(last)
+    count = max(1, min(count, last - first + 1))
+    return sorted({round(first + i * (last - first) / max(count - 1, 1)) for i in range(count)})

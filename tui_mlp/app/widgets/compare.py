@@ -11,7 +11,7 @@ from textual.containers import Container
 from tui_mlp.app.comparer import DONE, FAILED, IDLE, RUNNING, CompareView
 from tui_mlp.app.trainer import Curves
 from tui_mlp.app.widgets.boundary import BoundaryMap
-from tui_mlp.app.widgets.curves import DEV_COLOUR, FRAME, TRAIN_COLOUR, CurvesPlot
+from tui_mlp.app.widgets.curves import DEV_COLOUR, FRAME, TRAIN_COLOUR, CurvesPlot, epoch_axis
 from tui_mlp.app.widgets.lab import TextView
 from tui_mlp.render.curves import decimate
 
@@ -43,8 +43,8 @@ class CompareCurves(CurvesPlot):
                     xs, ys = decimate(c.epochs, ys, width)
                     plt.plot(xs, ys, label=f"{tag} {which}", color=colour, marker="hd")
                     self.points_plotted += len(xs)
-        if self.mode == "accuracy":
-            plt.ylim(0, 1)
+        epochs = [e for c in self._pair for e in c.epochs[:1] + c.epochs[-1:]]
+        epoch_axis(plt, min(epochs), max(epochs), self.size.height >= 16)
         return None
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from tui_mlp.app.trainer import Curves
 from tui_mlp.app.widgets.plot import StripPlot
-from tui_mlp.render.curves import decimate
+from tui_mlp.render.curves import decimate, whole_ticks
 
 TRAIN_COLOUR = (230, 120, 40)
 DEV_COLOUR = (90, 160, 255)
@@ -49,8 +49,15 @@ class CurvesPlot(StripPlot):
             xs, ys = decimate(c.epochs, ys, width)
             plt.plot(xs, ys, label=label, color=colour, marker="hd")
             self.points_plotted += len(xs)
-        if self.size.height >= 16:  # the border already names the metric
-            plt.xlabel("epoch")
-        if self.mode == "accuracy":
-            plt.ylim(0, 1)
+        epoch_axis(plt, c.epochs[0], c.epochs[-1], self.size.height >= 16)
         return None
+
+
+def epoch_axis(plt, first: float, last: float, label: bool) -> None:
+    """Whole epochs on the x axis, and its title when there is room (the
+    border already names the metric). The y axis fits the data, accuracy too:
+    a 0-1 axis would press every accuracy curve against the top."""
+    ticks = whole_ticks(first, last)
+    plt.xticks(ticks, [str(t) for t in ticks])
+    if label:
+        plt.xlabel("epoch")

@@ -23,6 +23,7 @@ from textual.widgets.option_list import Option
 SAVE_FILE, LOAD_FILE = "save-settings", "load-settings"
 
 from tui_mlp.app.trainer import RUNNING, Snapshot
+from tui_mlp.app.widgets.curves import epoch_axis
 from tui_mlp.app.widgets.plot import StripPlot
 from tui_mlp.app.widgets.status import StatusLine
 from tui_mlp.presets import PRESETS
@@ -57,7 +58,7 @@ class TextView(Widget):
 class NormsPlot(StripPlot):
     """Each layer's gradient norm over the last epochs, all on one log scale:
     layers orders of magnitude apart (4.4.2) are lines decades apart, and a
-    layer whose gradient is zero (4.4.3) lies on the floor (1e-12); an
+    layer whose gradient is zero (4.4.3) lies on the floor (1e-12, marked 0); an
     infinite norm is drawn at the top and a NaN leaves a gap."""
 
     def __init__(self, **kwargs) -> None:
@@ -71,9 +72,14 @@ class NormsPlot(StripPlot):
         self._norms, self._layers, self._last_epoch = norms, layers, last_epoch
         self.replot()
 
+    #: Rows below which the plot would say nothing: a hint instead.
+    MIN_HEIGHT = 8
+
     def draw(self) -> str | None:
         if not self._norms:
             return "gradient norms per layer appear here\nwhile training with this tab open"
+        if self.size.height < self.MIN_HEIGHT:
+            return "a taller terminal shows each layer's norm over the last epochs here"
         plt, floor = self.plt, math.log10(MAGNITUDE_FLOOR)
         xs = list(range(self._last_epoch - len(self._norms) + 1, self._last_epoch + 1))
         layers = [[(x, math.inf if v == math.inf else max(math.log10(v), floor) if v > 0 else floor)
@@ -91,12 +97,9 @@ class NormsPlot(StripPlot):
         step = max(1, math.ceil((last - first) / max(self.size.height // 3, 1)))
         decades = list(range(first, last + 1, step))
         plt.ylim(first, last)
-        plt.yticks(decades, [f"1e{d}" for d in decades])
-        count = min(5, len(xs))  # whole epochs on the axis
-        epochs = sorted({round(xs[0] + i * (xs[-1] - xs[0]) / max(count - 1, 1)) for i in range(count)})
-        plt.xticks(epochs, [str(e) for e in epochs])
-        if self.size.height >= 12:
-            plt.xlabel("epoch")
+        zero = any(v == 0 for norms in self._norms for v in norms)
+        plt.yticks(decades, ["0" if zero and d == floor else f"1e{d}" for d in decades])
+        epoch_axis(plt, xs[0], xs[-1], self.size.height >= 12)
         return None
 
 

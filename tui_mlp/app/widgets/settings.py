@@ -72,6 +72,18 @@ class SettingsForm(VerticalScroll):
         self._errors: dict[str, str] = {}
         self._external: dict[str, tuple[Any, str]] = {}  # refusals from outside (a bad CSV)
 
+    #: The border's hint: how to get out of a field, or into one.
+    IN_FIELD, OUTSIDE = "esc: leave field", "tab or click: edit"
+
+    def on_mount(self) -> None:
+        self.border_subtitle = self.OUTSIDE
+
+    def on_descendant_focus(self) -> None:
+        self.border_subtitle = self.IN_FIELD
+
+    def on_descendant_blur(self) -> None:
+        self.border_subtitle = self.IN_FIELD if self.has_focus_within else self.OUTSIDE
+
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
         for group, title in GROUP_TITLES.items():
