@@ -167,6 +167,7 @@ def child(mode: str, out: Path, epochs: int) -> None:
             if LAB:  # the Lab tab's panes: status, diagnostics, results, the norms plot
                 lab = self.lab_pane
                 lab.show(snap)
+                lab.norms.show(snap.grad_norms, tuple(snap.params), snap.norms_end)  # rationed to 1/s in use
                 mapped = plotted = time.perf_counter()
                 panes = [lab.status, lab.diagnostics, lab.results, lab.norms]
             else:

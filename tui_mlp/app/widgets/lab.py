@@ -27,11 +27,15 @@ from tui_mlp.app.widgets.curves import epoch_axis
 from tui_mlp.app.widgets.plot import StripPlot
 from tui_mlp.app.widgets.status import StatusLine
 from tui_mlp.presets import PRESETS
+from tui_mlp.render.curves import decimate
 from tui_mlp.render.diagnostics import MAGNITUDE_FLOOR, diagnostics_text, results_text
 
 #: Seconds between redraws of the norms plot while training (plotext's cost
 #: grows with the lines' length: the plot is an overview, the table is live).
 NORMS_INTERVAL = 1.0
+#: Points per layer in the norms plot: plotext's cost grows with them, and a
+#: trend over the last epochs needs no more.
+NORMS_POINTS = 48
 #: One colour per layer (cycled), first layer first.
 LAYER_COLOURS = ((90, 160, 255), (120, 200, 120), (240, 200, 80), (230, 120, 40), (220, 90, 160), (170, 140, 255))
 
@@ -91,9 +95,9 @@ class NormsPlot(StripPlot):
             if not points:
                 continue
             name = self._layers[i] if i < len(self._layers) else f"fc{i + 1}"
-            # points, not lines: one per epoch is dense enough, at half the cost
-            plt.scatter([x for x, _ in points], [min(y, last) for _, y in points], label=name,
-                        color=LAYER_COLOURS[i % len(LAYER_COLOURS)], marker="hd")
+            # points, not lines (half the cost), and at most NORMS_POINTS of them
+            xs_i, ys_i = decimate([x for x, _ in points], [min(y, last) for _, y in points], NORMS_POINTS)
+            plt.scatter(xs_i, ys_i, label=name, color=LAYER_COLOURS[i % len(LAYER_COLOURS)], marker="hd")
         step = max(1, math.ceil((last - first) / max(self.size.height // 3, 1)))
         decades = list(range(first, last + 1, step))
         plt.ylim(first, last)
