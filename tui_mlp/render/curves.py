@@ -26,5 +26,5 @@ def whole_ticks(first: float, last: float, count: int = 5) -> list[int]:
     """At most ``count`` whole numbers spread evenly from ``first`` to ``last``
     (epochs are counted in whole numbers: an axis should say 250, not 249.8)."""
     first, last = round(first), round(last)
-    count = max(1, min(count, last - first + 1))
+    count = max(1, min(count, 5, last - first + 1))
     return sorted({round(first + i * (last - first) / max(count - 1, 1)) for i in range(count)})

@@ -44,7 +44,7 @@ class CompareCurves(CurvesPlot):
                     plt.plot(xs, ys, label=f"{tag} {which}", color=colour, marker="hd")
                     self.points_plotted += len(xs)
         epochs = [e for c in self._pair for e in c.epochs[:1] + c.epochs[-1:]]
-        epoch_axis(plt, min(epochs), max(epochs), self.size.height >= 16)
+        epoch_axis(plt, min(epochs), max(epochs), self.size.width, self.size.height >= 16)
         return None
 
 

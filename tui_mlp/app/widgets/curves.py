@@ -49,15 +49,17 @@ class CurvesPlot(StripPlot):
             xs, ys = decimate(c.epochs, ys, width)
             plt.plot(xs, ys, label=label, color=colour, marker="hd")
             self.points_plotted += len(xs)
-        epoch_axis(plt, c.epochs[0], c.epochs[-1], self.size.height >= 16)
+        epoch_axis(plt, c.epochs[0], c.epochs[-1], self.size.width, self.size.height >= 16)
         return None
 
 
-def epoch_axis(plt, first: float, last: float, label: bool) -> None:
-    """Whole epochs on the x axis, and its title when there is room (the
+def epoch_axis(plt, first: float, last: float, width: int, label: bool) -> None:
+    """Whole epochs on the x axis, as many as fit in ``width`` columns without
+    touching (plotext would drop colliding labels, and which ones depends on
+    the process's hash seed), and the axis title when there is room (the
     border already names the metric). The y axis fits the data, accuracy too:
     a 0-1 axis would press every accuracy curve against the top."""
-    ticks = whole_ticks(first, last)
+    ticks = whole_ticks(first, last, max(2, (width - FRAME) // (len(str(round(last))) + 3)))
     plt.xticks(ticks, [str(t) for t in ticks])
     if label:
         plt.xlabel("epoch")

@@ -103,7 +103,7 @@ class NormsPlot(StripPlot):
         plt.ylim(first, last)
         zero = any(v == 0 for norms in self._norms for v in norms)
         plt.yticks(decades, ["0" if zero and d == floor else f"1e{d}" for d in decades])
-        epoch_axis(plt, xs[0], xs[-1], self.size.height >= 12)
+        epoch_axis(plt, xs[0], xs[-1], self.size.width, self.size.height >= 12)
         return None
 
 

@@ -1,0 +1,28 @@
+"""What the curves get before plotext sees them: decimated series and whole-epoch ticks."""
+from __future__ import annotations
+
+import pytest
+
+from tui_mlp.render.curves import decimate, whole_ticks
+
+
+@pytest.mark.parametrize("n, width", [(1000, 23), (10, 23), (5000, 2), (3, 1)])
+def test_decimate_keeps_at_most_width_points_and_both_ends(n, width):
+    xs = list(range(n))
+    ys = [x * 0.5 for x in xs]
+    dx, dy = decimate(xs, ys, width)
+    assert len(dx) == min(n, width) and dy == [x * 0.5 for x in dx]
+    assert dx[-1] == n - 1 and (width < 2 or dx[0] == 0)
+    assert dx == sorted(set(dx))
+
+
+@pytest.mark.parametrize("first, last, count, expected", [
+    (0, 999, 5, [0, 250, 500, 749, 999]),
+    (0, 999, 2, [0, 999]),
+    (181, 300, 5, [181, 211, 240, 270, 300]),
+    (3, 5, 5, [3, 4, 5]),  # no more ticks than epochs
+    (7, 7, 5, [7]),
+    (0, 10**6, 40, [0, 250000, 500000, 750000, 1000000]),  # never more than five
+])
+def test_whole_ticks_are_whole_evenly_spread_and_include_both_ends(first, last, count, expected):
+    assert whole_ticks(first, last, count) == expected
