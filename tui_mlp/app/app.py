@@ -253,7 +253,8 @@ class TrainerApp(LabActions, App[None]):
             return False
         name, text = error
         label = FIELDS[name].label
-        self.notify(f"cannot {action}: {text if text.startswith(label) else f'{label}: {text}'}", severity="error")
+        named = text if text.startswith(label) else f"{label}: {text}"
+        self.notify(f"cannot {action}: {named}", severity="error")
         return True
 
     # ------------------------------------------------------------ actions

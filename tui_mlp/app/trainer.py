@@ -495,6 +495,6 @@ class Trainer:
             epoch=epoch, config=self._config, data=data, params=self._shown_params,
             metrics=self._metrics, best_score=best, best_epoch=best_epoch,
             curves=curves, speed=self._speed, error=self._error, note=self._note,
-            grad_norms=tuple(self._norms), norms_end=self._norms_end, diagnosis=self._diagnosis, tested=self._tested,
-            grad_check=self._grad_check)
+            grad_norms=tuple(self._norms), norms_end=self._norms_end, diagnosis=self._diagnosis,
+            tested=self._tested, grad_check=self._grad_check)
         self._last_publish = time.perf_counter()

@@ -20,8 +20,6 @@ from textual.widget import Widget
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-SAVE_FILE, LOAD_FILE = "save-settings", "load-settings"
-
 from tui_mlp.app.trainer import RUNNING, Snapshot
 from tui_mlp.app.widgets.curves import epoch_axis
 from tui_mlp.app.widgets.plot import StripPlot
@@ -30,8 +28,9 @@ from tui_mlp.presets import PRESETS
 from tui_mlp.render.curves import decimate
 from tui_mlp.render.diagnostics import MAGNITUDE_FLOOR, diagnostics_text, results_text
 
+SAVE_FILE, LOAD_FILE = "save-settings", "load-settings"  # the picker's settings-file options
 #: Seconds between redraws of the norms plot while training (plotext's cost
-#: grows with the lines' length: the plot is an overview, the table is live).
+#: grows with the points drawn: the plot is an overview, the table is live).
 NORMS_INTERVAL = 1.0
 #: Points per layer in the norms plot: plotext's cost grows with them, and a
 #: trend over the last epochs needs no more.
@@ -65,6 +64,9 @@ class NormsPlot(StripPlot):
     layer whose gradient is zero (4.4.3) lies on the floor (1e-12, marked 0); an
     infinite norm is drawn at the top and a NaN leaves a gap."""
 
+    #: Rows below which the plot would say nothing: a hint instead.
+    MIN_HEIGHT = 8
+
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._norms: tuple[tuple[float, ...], ...] = ()
@@ -75,9 +77,6 @@ class NormsPlot(StripPlot):
         """``norms`` per epoch (per layer), the last of them at ``last_epoch``."""
         self._norms, self._layers, self._last_epoch = norms, layers, last_epoch
         self.replot()
-
-    #: Rows below which the plot would say nothing: a hint instead.
-    MIN_HEIGHT = 8
 
     def draw(self) -> str | None:
         if not self._norms:
