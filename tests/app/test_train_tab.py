@@ -432,3 +432,16 @@ async def test_the_activations_tab_tables_every_function_against_torch() -> None
         assert app.tabs.active == "train-tab"
         await pilot.click("#tabs Tab#--content-tab-activations-tab")  # the mouse works too
         assert app.tabs.active == "activations-tab"
+
+
+async def test_the_settings_border_says_how_to_leave_a_field_only_while_in_one() -> None:
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        assert app.form.border_subtitle == "tab or click: edit"
+        app.query_one("#lr", Input).focus()
+        await pilot.pause()
+        assert app.form.border_subtitle == "esc: leave field"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is None and app.form.border_subtitle == "tab or click: edit"

@@ -229,3 +229,16 @@ def test_no_output_may_overwrite_the_csv_being_read(cli, tmp_path, option, spell
     assert err.strip() == (f"tui-mlp: {option}: cannot write {target}: it is the data "
                            "file the run reads (csv); choose another file")
     assert data.read_bytes() == before
+
+
+def test_a_csv_path_may_start_with_the_home_directory(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    write_points(tmp_path / "points.csv")
+    settings = tmp_path / "sub" / "run.toml"
+    settings.parent.mkdir()
+    settings.write_text("[data]\ncsv = '~/points.csv'\ntrain = 40\ndev = 10\n[train]\nepochs = 2\n")
+    code, out, err = cli("train", "--config", str(settings), "--json")  # in a file
+    assert code == 0, err
+    code, out, err = cli("train", "--csv", "~/points.csv", "--train", "40", "--dev", "10",  # as typed in the app
+                         "--epochs", "2", "--json")
+    assert code == 0, err
