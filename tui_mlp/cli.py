@@ -156,6 +156,13 @@ def _progress_bar(quiet: bool) -> Any:
                     console=console, transient=True, disable=quiet or not console.is_terminal)
 
 
+def _advance(progress: Any, task: Any, record: Any, total: int) -> None:
+    """Move a bar to ``record``'s epoch: every 16 epochs (rich's update costs
+    more than a tiny epoch) and at the last one."""
+    if record.epoch % 16 == 0 or record.stop or record.epoch + 1 == total:
+        progress.update(task, completed=record.epoch + 1, loss=f"loss {record.train_loss:.4f}")
+
+
 def _console_class() -> type:
     """rich's Console, but a closed pipe raises BrokenPipeError (handled in
     ``main_exit`` as a normal end) instead of rich's own exit with code 1."""
@@ -207,8 +214,7 @@ def _train_epochs(exp: Any, save_dir: str | None, log: Any, progress: Any) -> di
                         runner.save_model(save_dir)
                 if record.epoch % log_every == 0:
                     log(train_line(record.epoch, epochs, record.train_loss))
-                if record.epoch % 16 == 0 or record.epoch == epochs - 1:
-                    progress.update(task, completed=record.epoch + 1, loss=f"loss {record.train_loss:.4f}")
+                _advance(progress, task, record, epochs)
                 if interrupted.is_set:
                     outcome["stopped"] = "interrupted"
                     log(f"[Interrupted] stopped after {runner.epoch} of {epochs} epochs")
@@ -401,13 +407,12 @@ def run_compare(args: argparse.Namespace) -> int:
         return _fail(str(exc), EXIT_USAGE)
     torch.set_num_threads(max(threads_for(a), threads_for(b)))
     progress = _progress_bar(args.json)
-    tasks = {tag: progress.add_task(f"training {tag}", total=side.train.epochs, loss="waiting")
-             for tag, side in (("A", a), ("B", b))}
+    totals = {"A": a.train.epochs, "B": b.train.epochs}
+    tasks = {tag: progress.add_task(f"training {tag}", total=total, loss="waiting")
+             for tag, total in totals.items()}
 
     def on_record(tag: str, record: EpochRecord) -> None:
-        last = record.stop or record.epoch + 1 == (a if tag == "A" else b).train.epochs
-        if record.epoch % 16 == 0 or last:  # rich's update costs more than a tiny epoch
-            progress.update(tasks[tag], completed=record.epoch + 1, loss=f"loss {record.train_loss:.4f}")
+        _advance(progress, tasks[tag], record, totals[tag])
 
     try:
         with progress:
