@@ -75,7 +75,7 @@ def child(mode: str, out: Path, epochs: int) -> None:
     import torch
 
     from tui_mlp.app import TrainerApp
-    from tui_mlp.app.trainer import Toggle
+    from tui_mlp.session import Toggle
     from tui_mlp.config import Config
     from tui_mlp.experiment import build
 

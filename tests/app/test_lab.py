@@ -13,8 +13,7 @@ from textual.widgets import Input
 
 from tests.app.helpers import ENDLESS, SIZE, SMALL, epoch, pane_text, replace_text, settle, started, state, wait_until
 from tui_mlp.app import TrainerApp
-from tui_mlp.app.comparer import DONE, RUNNING
-from tui_mlp.app.trainer import FINISHED, IDLE
+from tui_mlp.session import CompareState, State
 from tui_mlp.app.widgets.compare import ComparePane
 from tui_mlp.app.widgets.lab import LabPane
 from tui_mlp.config import Config
@@ -61,7 +60,7 @@ async def test_p_picks_a_preset_which_fills_the_form_and_resets_the_run() -> Non
         assert app.trainer.snapshot.config == expected
         assert app.query_one("#hidden", Input).value == "3,3,3,3"
         assert app.query_one("#bias_init", Input).value == "1"
-        assert (state(app), epoch(app)) == (IDLE, 0)
+        assert (state(app), epoch(app)) == (State.IDLE, 0)
         assert list(app.trainer.snapshot.params) == ["fc1", "fc2", "fc3", "fc4", "fc5"]
         assert any("preset vanishing" in n for n in notes(app))
 
@@ -132,7 +131,7 @@ async def test_the_lab_shows_live_gradient_norms_and_the_vanishing_gradients_of_
         await pilot.press("s")
         await settle(pilot)
         snap = app.trainer.snapshot
-        assert state(app) == FINISHED
+        assert state(app) == State.FINISHED
         assert len(snap.grad_norms) == 20 and all(len(n) == 5 for n in snap.grad_norms)
         norms = snap.diagnosis.grad_norms
         assert norms[0] < 1e-3 * norms[-1]  # the first layer's gradient vanishes
@@ -211,7 +210,7 @@ async def test_v_compares_logistic_regression_with_the_mlp() -> None:
         await pilot.press("v")
         assert app.tabs.active == "compare-tab"
         await app.workers.wait_for_complete()
-        await wait_until(lambda: app.comparer.view.state == DONE)
+        await wait_until(lambda: app.comparer.view.state == CompareState.DONE)
         app.poll()
         await pilot.pause()
         view = app.comparer.view
@@ -238,7 +237,7 @@ async def test_a_new_comparison_does_not_show_the_last_ones_boundaries() -> None
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         await pilot.press("v")
-        await wait_until(lambda: app.comparer.view.state == DONE)
+        await wait_until(lambda: app.comparer.view.state == CompareState.DONE)
         app.poll()
         await pilot.pause()
         pane = app.query_one(ComparePane)
@@ -247,7 +246,7 @@ async def test_a_new_comparison_does_not_show_the_last_ones_boundaries() -> None
         app.form.set_config(SMALL.with_values(epochs=1_000_000))
         await pilot.pause()
         await pilot.press("v")
-        await wait_until(lambda: app.comparer.view.state == RUNNING)
+        await wait_until(lambda: app.comparer.view.state == CompareState.RUNNING)
         app.poll()
         await pilot.pause()
         for box in pane.maps:

@@ -13,8 +13,7 @@ from textual.strip import Strip
 import pytest
 
 from tui_mlp.app import TrainerApp
-from tui_mlp.app.comparer import DONE
-from tui_mlp.app.trainer import Toggle
+from tui_mlp.session import CompareState, Toggle
 from tui_mlp.app.widgets.lines import PAD, StripPane
 from tui_mlp.app.widgets.status import STATE_STYLES
 from tui_mlp.app.widgets.status import _strip as status_strip
@@ -127,7 +126,7 @@ async def test_the_training_panes_hold_rgb_colours_only() -> None:
             await pilot.press(key)
             await pilot.pause()
             panes += [pane for pane in app.query(StripPane) if pane.size.width]
-        await wait_until(lambda: app.comparer.view.state == DONE)
+        await wait_until(lambda: app.comparer.view.state == CompareState.DONE)
         app.poll()
         await pilot.pause()
         panes += [pane for pane in app.query(StripPane) if pane.size.width]

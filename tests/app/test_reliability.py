@@ -18,7 +18,7 @@ from textual.widgets import Input
 
 from tui_mlp import checkpoint
 from tui_mlp.app import TrainerApp
-from tui_mlp.app.trainer import ERROR, FINISHED, IDLE, PAUSED, RUNNING
+from tui_mlp.session import State
 from tui_mlp.checkpoint import load_params
 from tui_mlp.config import FIELDS, ConfigError, parse_field
 from tui_mlp.experiment import Experiment
@@ -72,7 +72,7 @@ def test_case1_any_text_in_any_field_is_accepted_or_refused_naming_the_field(ent
             if error is not None:
                 await pilot.press("s")
                 await asyncio.sleep(0.05)
-                assert (state(app), epoch(app)) == (IDLE, 0)
+                assert (state(app), epoch(app)) == (State.IDLE, 0)
                 assert any(FIELDS[error[0]].label in n.message for n in app._notifications)
             await settle(pilot)
     asyncio.run(run())
@@ -86,7 +86,7 @@ async def test_case2_divergence_stops_in_error_keeps_the_best_and_the_last_finit
         await pilot.press("s")
         await settle(pilot)
         snap = app.trainer.snapshot
-        assert snap.state == ERROR
+        assert snap.state == State.ERROR
         assert snap.error.startswith(f"training diverged at epoch {snap.epoch} (loss = ")
         assert snap.error.endswith("lower the learning rate")
         assert "error" in app.status.text and "diverged" in app.status.text
@@ -107,7 +107,7 @@ async def test_case2_divergence_stops_in_error_keeps_the_best_and_the_last_finit
         await replace_text(pilot, app.query_one("#lr", Input), "0.2")
         await pilot.press("enter", "s")
         await settle(pilot)
-        assert state(app) == FINISHED and app.trainer.snapshot.error is None
+        assert state(app) == State.FINISHED and app.trainer.snapshot.error is None
 
 
 # ---------------------------------------------------------------- case 3
@@ -128,27 +128,27 @@ async def test_case3_an_exception_in_an_epoch_is_logged_and_the_next_start_works
         await started(pilot)
         await pilot.press("s")
         await settle(pilot)
-        assert state(app) == ERROR and epoch(app) == 2
+        assert state(app) == State.ERROR and epoch(app) == 2
         assert "[Error] epoch 2: RuntimeError: injected fault" in app.log_pane.lines
         assert "injected fault" in app.status.text
         assert any("injected fault" in n.message for n in app._notifications)
         await pilot.press("s")
         await settle(pilot)
-        assert (state(app), epoch(app)) == (FINISHED, SMALL.train.epochs)
+        assert (state(app), epoch(app)) == (State.FINISHED, SMALL.train.epochs)
         assert app.trainer.max_loops == 1
 
 
 # ---------------------------------------------------------------- case 4
 def expected_state(keys: list[str]) -> str:
     """The state machine of s/n/r/t on a run too long to finish."""
-    now = IDLE
+    now = State.IDLE
     for key in keys:
         if key == "s":
-            now = PAUSED if now == RUNNING else RUNNING
-        elif key == "n" and now in (IDLE, PAUSED):
-            now = PAUSED
+            now = State.PAUSED if now == State.RUNNING else State.RUNNING
+        elif key == "n" and now in (State.IDLE, State.PAUSED):
+            now = State.PAUSED
         elif key == "r":
-            now = IDLE
+            now = State.IDLE
     return now
 
 
@@ -183,8 +183,8 @@ async def test_case4_a_key_storm_runs_one_loop_never_rewinds_and_ends_as_the_las
         await wait_until(lambda: len(submitted) == len(keys))
         assert submitted == [names[k] for k in keys]  # every key, in order
         final = expected_state(keys)
-        if final == RUNNING:
-            await wait_until(lambda: not app.trainer._commands and state(app) == RUNNING)
+        if final == State.RUNNING:
+            await wait_until(lambda: not app.trainer._commands and state(app) == State.RUNNING)
             await asyncio.sleep(0.3)
         else:  # the worker stops only once it has handled every command
             await wait_until(lambda: not app.trainer.busy)
@@ -196,7 +196,7 @@ async def test_case4_a_key_storm_runs_one_loop_never_rewinds_and_ends_as_the_las
             assert run_b >= run_a
             if run_a == run_b:
                 assert epoch_b >= epoch_a
-        if final == RUNNING:
+        if final == State.RUNNING:
             send_keys(app, "s")
         await settle(pilot)
 
@@ -225,7 +225,7 @@ async def test_case5_q_at_any_moment_exits_within_a_second(moment: str, tmp_path
             await wait_until(lambda: epoch(app) > 5)
             if moment == "paused":
                 send_keys(app, "s")
-                await wait_until(lambda: state(app) == PAUSED)
+                await wait_until(lambda: state(app) == State.PAUSED)
         else:
             await pilot.press("n")
             await settle(pilot)
@@ -277,7 +277,7 @@ async def test_case6_a_failed_save_says_why_and_keeps_the_earlier_checkpoint(tmp
         await pilot.press("enter")
         await settle(pilot)
         assert any("cannot save the model to a_file/sub" in n.message for n in app._notifications)
-        assert state(app) == FINISHED
+        assert state(app) == State.FINISHED
         assert {p.name: p.read_bytes() for p in (tmp_path / "best_model").iterdir()} == before
 
 
@@ -317,10 +317,10 @@ async def test_case7_resizing_while_training_and_a_too_small_terminal_hint() -> 
             assert app.query_one("#main").display == (not too_small)
             if not too_small:
                 assert app.boundary.size.width > 0 and app.boundary.render_line(0).cell_length == app.boundary.size.width
-        assert state(app) == RUNNING
+        assert state(app) == State.RUNNING
         send_keys(app, "s")
         await settle(pilot)
-        assert state(app) == PAUSED
+        assert state(app) == State.PAUSED
 
 
 # ---------------------------------------------------------------- case 8

@@ -8,7 +8,7 @@ import torch
 from textual.widgets import Checkbox, Input, Select
 
 from tui_mlp.app import TrainerApp
-from tui_mlp.app.trainer import FINISHED, IDLE, PAUSED, RUNNING
+from tui_mlp.session import State
 from tui_mlp.config import FIELDS
 from tui_mlp.render.boundary import GLYPHS
 
@@ -26,10 +26,10 @@ async def test_start_produces_log_lines_and_advances_the_epoch() -> None:
     app = TrainerApp(SMALL)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        assert (state(app), epoch(app)) == (IDLE, 0)
+        assert (state(app), epoch(app)) == (State.IDLE, 0)
         await pilot.press("s")
         await settle(pilot)
-        assert state(app) == FINISHED
+        assert state(app) == State.FINISHED
         assert epoch(app) == SMALL.train.epochs
         lines = app.log_pane.lines
         assert f"[Train] epoch: 0/{SMALL.train.epochs}, loss: " in lines[0] or \
@@ -52,7 +52,7 @@ async def test_s_again_pauses_and_training_stops() -> None:
         send_keys(app, "s")  # (Pilot's press waits for an idle CPU: not while training)
         await wait_until(lambda: epoch(app) > 20)
         send_keys(app, "s")
-        await wait_until(lambda: state(app) == PAUSED)
+        await wait_until(lambda: state(app) == State.PAUSED)
         paused_at = epoch(app)
         await asyncio.sleep(0.3)
         assert epoch(app) == paused_at
@@ -62,7 +62,7 @@ async def test_s_again_pauses_and_training_stops() -> None:
         run = app.trainer.snapshot.run
         send_keys(app, "s")  # resume continues the same run
         await wait_until(lambda: epoch(app) > paused_at + 5)
-        assert state(app) == RUNNING and app.trainer.snapshot.run == run
+        assert state(app) == State.RUNNING and app.trainer.snapshot.run == run
         send_keys(app, "s")
         await settle(pilot)
 
@@ -73,10 +73,10 @@ async def test_n_advances_exactly_one_epoch_when_idle_or_paused() -> None:
         await started(pilot)
         await pilot.press("n")
         await settle(pilot)
-        assert (state(app), epoch(app)) == (PAUSED, 1)
+        assert (state(app), epoch(app)) == (State.PAUSED, 1)
         await pilot.press("n")
         await settle(pilot)
-        assert (state(app), epoch(app)) == (PAUSED, 2)
+        assert (state(app), epoch(app)) == (State.PAUSED, 2)
         assert "epoch 2/40" in app.status.text
 
 
@@ -92,7 +92,7 @@ async def test_reset_returns_to_epoch_zero_with_the_same_initial_weights() -> No
         await pilot.press("r")
         await settle(pilot)
         after = app.trainer.snapshot
-        assert (after.state, after.epoch, after.best_epoch) == (IDLE, 0, -1)
+        assert (after.state, after.epoch, after.best_epoch) == (State.IDLE, 0, -1)
         assert after.run > trained.run
         assert after.curves.epochs == ()
         assert params_equal(after.params, initial.params)
@@ -113,7 +113,7 @@ async def test_invalid_field_shows_its_message_and_blocks_start() -> None:
         assert app.query_one("#lr", Input).has_class("-invalid")
         await pilot.press("s")
         await asyncio.sleep(0.2)
-        assert (state(app), epoch(app)) == (IDLE, 0)
+        assert (state(app), epoch(app)) == (State.IDLE, 0)
         toast = [n.message for n in app._notifications]
         assert f"cannot start: {message}" in toast  # the field named once, with what it accepts
         await type_into(pilot, "lr", "0.5")  # fixed: the message goes, start works
@@ -121,7 +121,7 @@ async def test_invalid_field_shows_its_message_and_blocks_start() -> None:
         assert app.trainer.snapshot.config.train.lr == 0.5
         await pilot.press("s")
         await settle(pilot)
-        assert state(app) == FINISHED
+        assert state(app) == State.FINISHED
 
 
 async def test_cross_field_rule_shows_beside_the_field_it_names() -> None:
@@ -145,12 +145,12 @@ async def test_focus_starts_off_the_form_and_escape_or_enter_leave_a_field() -> 
         assert app.focused is app.query_one("#epochs")
         await pilot.press("end", "backspace", "backspace", "2", "5", "s")  # 's' is typed, not a key
         assert app.query_one("#epochs", Input).value == "25s"
-        assert epoch(app) == 0 and state(app) == IDLE
+        assert epoch(app) == 0 and state(app) == State.IDLE
         await pilot.press("backspace", "escape")
         assert app.focused is None
         await pilot.press("s")  # now a key again
         await settle(pilot)
-        assert (state(app), epoch(app)) == (FINISHED, 25)
+        assert (state(app), epoch(app)) == (State.FINISHED, 25)
         await pilot.click("#seed")
         await pilot.press("enter")
         assert app.focused is None
@@ -167,12 +167,12 @@ async def test_keys_typed_in_one_burst_keep_their_order() -> None:
         await settle(pilot)
         assert app.query_one("#epochs", Input).value == "30"
         assert app.focused is None
-        assert (state(app), epoch(app)) == (FINISHED, 30)
+        assert (state(app), epoch(app)) == (State.FINISHED, 30)
         await pilot.click("#log_epochs")
         send_keys(app, "end", "backspace", "backspace", "5", "enter", "r")
         await settle(pilot)
         assert app.query_one("#log_epochs", Input).value == "5"
-        assert (state(app), epoch(app)) == (IDLE, 0)
+        assert (state(app), epoch(app)) == (State.IDLE, 0)
 
 
 async def test_a_data_change_redraws_the_map_points_before_any_training() -> None:
@@ -186,7 +186,7 @@ async def test_a_data_change_redraws_the_map_points_before_any_training() -> Non
         await settle(pilot)
         assert app.boundary.point_count == 300
         assert map_text(app) != before
-        assert (state(app), epoch(app)) == (IDLE, 0)
+        assert (state(app), epoch(app)) == (State.IDLE, 0)
         await type_into(pilot, "noise", "0.5")
         await settle(pilot)
         assert app.trainer.snapshot.config.data.noise == 0.5
@@ -351,7 +351,7 @@ async def test_a_training_setting_changed_while_paused_keeps_the_weights() -> No
         after = app.trainer.snapshot
         assert after.config.train.lr == 0.05
         assert app.trainer._exp.runner.optimizer.lr == 0.05
-        assert (after.run, after.epoch, after.state) == (before.run, 3, PAUSED)
+        assert (after.run, after.epoch, after.state) == (before.run, 3, State.PAUSED)
         assert params_equal(after.params, before.params)
         assert "weights kept" in app.status.text
         await pilot.press("n")
@@ -366,17 +366,17 @@ async def test_more_epochs_after_a_finished_run_resume_it_and_fewer_again_finish
         await pilot.press("s")
         await settle(pilot)
         run = app.trainer.snapshot.run
-        assert (state(app), epoch(app)) == (FINISHED, 40)
+        assert (state(app), epoch(app)) == (State.FINISHED, 40)
         await type_into(pilot, "epochs", "60")
         await settle(pilot)
-        assert (state(app), epoch(app), app.trainer.snapshot.run) == (PAUSED, 40, run)
+        assert (state(app), epoch(app), app.trainer.snapshot.run) == (State.PAUSED, 40, run)
         await type_into(pilot, "epochs", "40")  # back: nothing left to resume
         await settle(pilot)
-        assert (state(app), epoch(app)) == (FINISHED, 40)
+        assert (state(app), epoch(app)) == (State.FINISHED, 40)
         await pilot.press("s")  # a finished run: s starts a new one
         await settle(pilot)
         snap = app.trainer.snapshot
-        assert snap.run > run and (snap.state, snap.epoch) == (FINISHED, 40)
+        assert snap.run > run and (snap.state, snap.epoch) == (State.FINISHED, 40)
 
 
 async def test_a_model_setting_changed_mid_run_resets_it_and_says_so() -> None:
@@ -389,7 +389,7 @@ async def test_a_model_setting_changed_mid_run_resets_it_and_says_so() -> None:
         await type_into(pilot, "hidden", "8,4")
         await settle(pilot)
         snap = app.trainer.snapshot
-        assert (snap.epoch, snap.state) == (0, IDLE) and snap.run > run
+        assert (snap.epoch, snap.state) == (0, State.IDLE) and snap.run > run
         assert [layer["W"].shape[1] for layer in snap.params.values()] == [8, 4, 1]
         assert "new model" in app.status.text
         assert any("model settings changed: the run was reset" in n.message for n in app._notifications)

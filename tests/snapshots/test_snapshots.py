@@ -74,12 +74,12 @@ async def lab_diagnostics(pilot: Pilot) -> None:
 
 async def compared(pilot: Pilot) -> None:
     """The book's settings: chapter 3's logistic regression against the 2-5-1 MLP."""
-    from tui_mlp.app.comparer import DONE
+    from tui_mlp.session import CompareState
 
     await drawn(pilot)
     await pilot.press("v")
     deadline = time.monotonic() + 60
-    while pilot.app.comparer.view.state != DONE:
+    while pilot.app.comparer.view.state != CompareState.DONE:
         assert time.monotonic() < deadline
         await asyncio.sleep(0.02)
     pilot.app.poll()

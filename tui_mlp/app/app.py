@@ -24,11 +24,8 @@ from textual.message import Message
 from textual.widgets import Footer, Input, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from tui_mlp.app.comparer import Comparer
+from tui_mlp.session import Command, Comparer, Configure, Event, Load, Reset, Save, State, Step, Test, Toggle, Trainer
 from tui_mlp.app.lab_actions import LabActions
-from tui_mlp.app.trainer import (
-    RUNNING, Command, Configure, Event, Load, Reset, Save, Step, Test, Toggle, Trainer,
-)
 from tui_mlp.app.widgets.activations import ActivationsPane
 from tui_mlp.app.widgets.boundary import BoundaryMap
 from tui_mlp.app.widgets.compare import ComparePane
@@ -204,7 +201,7 @@ class TrainerApp(LabActions, App[None]):
         includes Textual's compositing of the frames it caused)."""
         snap = self.trainer.snapshot
         now, cpu = time.perf_counter(), time.thread_time()
-        running = snap.state == RUNNING
+        running = snap.state == State.RUNNING
         if running:
             spent, elapsed = cpu - self._cpu_mark, now - self._wall_mark
             self._ui_debt = min(max(self._ui_debt + spent - UI_SHARE * elapsed, 0.0), MAX_DEBT)
@@ -289,7 +286,7 @@ class TrainerApp(LabActions, App[None]):
     def action_toggle(self) -> None:
         def toggle() -> None:
             # pausing needs no valid form; starting and resuming do
-            self._command(Toggle(), self.trainer.snapshot.state != RUNNING, "start")
+            self._command(Toggle(), self.trainer.snapshot.state != State.RUNNING, "start")
         self._after_fields(toggle)
 
     def action_step(self) -> None:

@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.worker import get_current_worker
 
-from tui_mlp.app.comparer import DONE, FAILED
-from tui_mlp.app.trainer import CheckGradients, Configure, Export, Reset
+from tui_mlp.session import CheckGradients, CompareState, Configure, Export, Reset
 from tui_mlp.app.widgets.compare import ComparePane
 from tui_mlp.app.widgets.dialogs import PathDialog
 from tui_mlp.app.widgets.lab import LOAD_FILE, SAVE_FILE, LabPane, PresetPicker
@@ -154,9 +153,9 @@ class LabActions:
             return
         config = self.form.check()
         view = self.comparer.view
-        if config is not None and (view.config != config or view.state == FAILED):
+        if config is not None and (view.config != config or view.state == CompareState.FAILED):
             self._compare(self.comparer.begin(), config)
-        elif view.state == DONE:
+        elif view.state == CompareState.DONE:
             self.notify("these settings are compared already: change one to compare anew", timeout=3)
 
     @work(thread=True, exclusive=True, group="compare", exit_on_error=False)

@@ -8,8 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Container
 
-from tui_mlp.app.comparer import DONE, FAILED, IDLE, RUNNING, CompareView
-from tui_mlp.app.trainer import Curves
+from tui_mlp.session import CompareState, CompareView, Curves
 from tui_mlp.app.widgets.boundary import BoundaryMap
 from tui_mlp.app.widgets.curves import DEV_COLOUR, FRAME, TRAIN_COLOUR, CurvesPlot, epoch_axis
 from tui_mlp.app.widgets.lab import TextView
@@ -50,12 +49,12 @@ class CompareCurves(CurvesPlot):
 
 def status_text(view: CompareView) -> Text:
     """The table when done; otherwise what is happening."""
-    if view.state == IDLE:
+    if view.state == CompareState.IDLE:
         return Text("v trains chapter 3's logistic regression (A) and the MLP of the settings (B) "
                     "on the same data and seeds", style="dim")
-    if view.state == FAILED:
+    if view.state == CompareState.FAILED:
         return Text(f"comparison failed: {view.error}", style="bold #ff6060")
-    if view.state == RUNNING:
+    if view.state == CompareState.RUNNING:
         a, b = view.epochs
         return Text(f"training... A {view.labels[0]}: epoch {a}/{view.total}   "
                     f"B {view.labels[1]}: epoch {b}/{view.total}", style="italic")
@@ -88,14 +87,14 @@ class ComparePane(Container):
         self.curves.show_pair(view.curves)
         for tag, box, label in zip("AB", self.maps, view.labels):
             box.border_title = f"{tag}: {label}" if label else f"{tag}: boundary"
-        if view.state == DONE and (old is None or old.params is not view.params):
+        if view.state == CompareState.DONE and (old is None or old.params is not view.params):
             for box, params, activation in zip(self.maps, view.params, view.activations):
                 box.set_data(*view.data)
                 box.show(params, activation)
-        elif view.state != DONE and (old is None or old.state != view.state or old.config != view.config):
+        elif view.state != CompareState.DONE and (old is None or old.state != view.state or old.config != view.config):
             # an earlier comparison's maps would pass for this one's
-            message = {RUNNING: "training: the boundary appears when both are done",
-                       FAILED: "no boundary: the comparison failed"}.get(view.state, "")
+            message = {CompareState.RUNNING: "training: the boundary appears when both are done",
+                       CompareState.FAILED: "no boundary: the comparison failed"}.get(view.state, "")
             for box in self.maps:
                 box.clear(message)
 

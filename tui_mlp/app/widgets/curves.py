@@ -6,7 +6,7 @@ to call ``show`` (at most ~3 Hz while training).
 """
 from __future__ import annotations
 
-from tui_mlp.app.trainer import Curves
+from tui_mlp.session import Curves
 from tui_mlp.app.widgets.plot import StripPlot
 from tui_mlp.render.curves import decimate, whole_ticks
 

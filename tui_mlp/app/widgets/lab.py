@@ -20,7 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from tui_mlp.app.trainer import RUNNING, Snapshot
+from tui_mlp.session import Snapshot, State
 from tui_mlp.app.widgets.curves import epoch_axis
 from tui_mlp.app.widgets.plot import StripPlot
 from tui_mlp.app.widgets.status import StatusLine
@@ -146,7 +146,7 @@ class LabPane(Vertical):
         layers = tuple(snap.params or ())
         key = (snap.grad_norms[-1:], len(snap.grad_norms), snap.norms_end, layers)
         now = time.monotonic()
-        if key != self._norms_key and (snap.state != RUNNING or now - self._norms_time >= NORMS_INTERVAL):
+        if key != self._norms_key and (snap.state != State.RUNNING or now - self._norms_time >= NORMS_INTERVAL):
             self._norms_key, self._norms_time = key, now
             self.norms.show(snap.grad_norms, layers, snap.norms_end)
         key = (snap.tested, snap.grad_check, snap.epoch if snap.grad_check else None)

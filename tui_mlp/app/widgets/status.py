@@ -10,16 +10,16 @@ from rich.style import Style
 from textual.reactive import reactive
 from textual.strip import Strip
 
-from tui_mlp.app.trainer import ERROR, FINISHED, PAUSED, RUNNING, Snapshot
+from tui_mlp.session import Snapshot, State
 from tui_mlp.app.widgets.lines import MUTED, PAD, StripPane
 
 _WORD = "#101010"
 STATE_STYLES = {
-    "idle": Style(bold=True, color=_WORD, bgcolor="#c0c0c0"),
-    RUNNING: Style(bold=True, color=_WORD, bgcolor="#4cb860"),
-    PAUSED: Style(bold=True, color=_WORD, bgcolor="#e0b030"),
-    FINISHED: Style(bold=True, color=_WORD, bgcolor="#5b9be0"),
-    ERROR: Style(bold=True, color=_WORD, bgcolor="#e05050"),
+    State.IDLE: Style(bold=True, color=_WORD, bgcolor="#c0c0c0"),
+    State.RUNNING: Style(bold=True, color=_WORD, bgcolor="#4cb860"),
+    State.PAUSED: Style(bold=True, color=_WORD, bgcolor="#e0b030"),
+    State.FINISHED: Style(bold=True, color=_WORD, bgcolor="#5b9be0"),
+    State.ERROR: Style(bold=True, color=_WORD, bgcolor="#e05050"),
 }
 BOLD, PLAIN = Style(bold=True), PAD
 NOTE = Style(italic=True)
@@ -69,13 +69,13 @@ class StatusLine(StripPane):
         """The two lines as (text, style) pieces, labelled if ``width`` allows."""
         snap = self._snapshot
         if snap is None:
-            return [[(" starting ", STATE_STYLES["idle"])], []]
+            return [[(" starting ", STATE_STYLES[State.IDLE])], []]
         first: Line = [(f" {snap.state} ", STATE_STYLES.get(snap.state, BOLD)),
                        (f" epoch {snap.epoch}/{snap.config.train.epochs}", BOLD)]
-        if snap.speed and snap.state in (RUNNING, PAUSED, FINISHED):
+        if snap.speed and snap.state in (State.RUNNING, State.PAUSED, State.FINISHED):
             speed = f"{snap.speed:,.0f}" if self.show_speed else "-"
-            first.append((f"  {speed} ep/s", PLAIN if snap.state == RUNNING else MUTED))
-        if snap.state == ERROR and snap.error:
+            first.append((f"  {speed} ep/s", PLAIN if snap.state == State.RUNNING else MUTED))
+        if snap.state == State.ERROR and snap.error:
             first.append((f"  {snap.error}", FAULT))
         elif snap.note:
             first.append((f"  {snap.note}", NOTE))

@@ -12,16 +12,30 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
+from enum import Enum
 from typing import Callable
 
-from tui_mlp.app.trainer import Curves
 from tui_mlp.compare import Comparison, compare, default_pair, describe
 from tui_mlp.config import Config, ConfigError
 from tui_mlp.data import DataError, Dataset
 from tui_mlp.history import History
 from tui_mlp.runner import EpochRecord
+from tui_mlp.session.snapshot import Curves, curves_of
 
-IDLE, RUNNING, DONE, FAILED = "idle", "running", "done", "failed"
+
+
+class CompareState(str, Enum):
+    """Where a comparison is."""
+
+    IDLE = "idle"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+    def __str__(self) -> str:
+        return self.value
+
+
 PUBLISH_INTERVAL = 0.1
 
 
@@ -29,7 +43,7 @@ PUBLISH_INTERVAL = 0.1
 class CompareView:
     """What the compare tab draws, frozen at one moment of the compare worker."""
 
-    state: str = IDLE
+    state: CompareState = CompareState.IDLE
     config: Config | None = None  # the settings the pair was made from
     labels: tuple[str, str] = ("", "")
     curves: tuple[Curves, Curves] = (Curves(), Curves())
@@ -40,12 +54,6 @@ class CompareView:
     error: str | None = None
     epochs: tuple[int, int] = (0, 0)  # done so far, per side
     total: int = 0  # epochs each side trains at most
-
-
-def _curves(history: History) -> Curves:
-    cols = history.columns
-    return Curves(tuple(history.epochs), tuple(cols["train_loss"]), tuple(cols["dev_loss"]),
-                  tuple(cols["train_score"]), tuple(cols["dev_score"]))
 
 
 class Comparer:
@@ -67,7 +75,7 @@ class Comparer:
         labels = (describe(a), describe(b))
         histories = {"A": History(), "B": History()}
         done = {"A": 0, "B": 0}
-        base = CompareView(RUNNING, config, labels, activations=(a.model.activation, b.model.activation),
+        base = CompareView(CompareState.RUNNING, config, labels, activations=(a.model.activation, b.model.activation),
                            total=config.train.epochs)
         self._publish(ticket, base)
         last = time.perf_counter()
@@ -85,25 +93,25 @@ class Comparer:
         try:
             result = compare(a, b, labels, on_record)
         except (ConfigError, DataError) as exc:
-            self._publish(ticket, CompareView(FAILED, config, labels, error=str(exc)))
+            self._publish(ticket, CompareView(CompareState.FAILED, config, labels, error=str(exc)))
             return
         except Exception as exc:  # noqa: BLE001 - a fault here must not take the app down
-            self._publish(ticket, CompareView(FAILED, config, labels, error=f"{type(exc).__name__}: {exc}"))
+            self._publish(ticket, CompareView(CompareState.FAILED, config, labels, error=f"{type(exc).__name__}: {exc}"))
             return
         self._publish(ticket, self._final(base, result))
 
     @staticmethod
     def _progress(base: CompareView, histories: dict[str, History], done: dict[str, int]) -> CompareView:
         return CompareView(base.state, base.config, base.labels,
-                           (_curves(histories["A"]), _curves(histories["B"])),
+                           (curves_of(histories["A"]), curves_of(histories["B"])),
                            activations=base.activations, epochs=(done["A"], done["B"]), total=base.total)
 
     @staticmethod
     def _final(base: CompareView, result: Comparison) -> CompareView:
         exps = result.experiments
         first = exps[0]
-        return CompareView(DONE, base.config, base.labels,
-                           (_curves(exps[0].runner.history), _curves(exps[1].runner.history)),
+        return CompareView(CompareState.DONE, base.config, base.labels,
+                           (curves_of(exps[0].runner.history), curves_of(exps[1].runner.history)),
                            (first.train_set, first.dev_set, first.test_set),
                            (exps[0].runner.parameters(), exps[1].runner.parameters()),
                            base.activations, tuple(result.table_lines()),

@@ -14,14 +14,11 @@ worker is needed, under the same lock the worker uses to decide to exit, so
 a command can never be left behind with no worker to run it.
 """
 from __future__ import annotations
-
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
 from typing import Callable
 
-from tui_mlp.app.labwork import TestResult, check_gradients, run_record, test_best
 from tui_mlp.config import Config
 from tui_mlp.data import DataError, Dataset
 from tui_mlp.diagnostics import Diagnosis, GradCheck, diagnose
@@ -29,8 +26,10 @@ from tui_mlp.experiment import Experiment, build, load_data
 from tui_mlp.files import WriteError
 from tui_mlp.results import write_history_csv, write_run_json
 from tui_mlp.runner import TrainingDiverged, improved_line, test_line, train_line
-
-IDLE, RUNNING, PAUSED, FINISHED, ERROR = "idle", "running", "paused", "finished", "error"
+from tui_mlp.session.commands import (
+    CheckGradients, Command, Configure, Export, Load, Reset, Save, Step, Test, Toggle)
+from tui_mlp.session.labwork import TestResult, check_gradients, run_record, test_best
+from tui_mlp.session.snapshot import Curves, Event, LogBuffer, Snapshot, State, curves_of
 
 #: Seconds between published snapshots while running (plus one at every state change).
 PUBLISH_INTERVAL = 0.04
@@ -38,138 +37,16 @@ PUBLISH_INTERVAL = 0.04
 DIAGNOSE_INTERVAL = 0.25
 #: Epochs of per-layer gradient norms kept for the lab's sparklines.
 NORM_EPOCHS = 120
-LOG_LINES = 2000
-
-
-@dataclass(frozen=True)
-class Curves:
-    """Copies of the runner's bounded history, safe to read from any thread."""
-
-    epochs: tuple[int, ...] = ()
-    train_loss: tuple[float, ...] = ()
-    dev_loss: tuple[float, ...] = ()
-    train_score: tuple[float, ...] = ()
-    dev_score: tuple[float, ...] = ()
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """Everything the screen draws, frozen at one moment of the worker."""
-
-    run: int  # a new number after every reset, rebuild or load
-    data_version: int  # a new number whenever the data sets change
-    state: str
-    epoch: int  # epochs done in this run
-    config: Config
-    data: tuple[Dataset, Dataset, Dataset] | None
-    params: dict | None  # copies of the weights drawn on the map
-    metrics: tuple[float, float, float, float] | None = None  # train loss/acc, dev loss/acc
-    best_score: float = 0.0
-    best_epoch: int = -1
-    curves: Curves = field(default_factory=Curves)
-    speed: float = 0.0  # epochs per second while running
-    error: str | None = None
-    note: str = ""  # a short word on what changed last (shown in the status)
-    grad_norms: tuple[tuple[float, ...], ...] = ()  # per epoch (the last NORM_EPOCHS), per layer
-    norms_end: int = -1  # the epoch (as the log counts) of the last of ``grad_norms``
-    diagnosis: Diagnosis | None = None  # of the weights in ``params``, on the training set
-    tested: TestResult | None = None  # the last ``t`` (or end of run) of this run
-    grad_check: tuple[int, GradCheck] | None = None  # (epoch, result) of the last ``g``
-
-
-@dataclass(frozen=True)
-class Event:
-    """A rare event for the screen: a notification, possibly about one field."""
-
-    kind: str  # "info" | "warning" | "error"
-    text: str
-    field: str | None = None
-
-
-class LogBuffer:
-    """The last ``maxlen`` log lines, with a running count so a reader can ask
-    for what it has not seen yet."""
-
-    def __init__(self, maxlen: int = LOG_LINES) -> None:
-        self._lines: deque[str] = deque(maxlen=maxlen)
-        self._count = 0
-        self._lock = threading.Lock()
-
-    def append(self, line: str) -> None:
-        with self._lock:
-            self._lines.append(line)
-            self._count += 1
-
-    def since(self, count: int) -> tuple[list[str], int]:
-        """Lines written after the first ``count`` (at most ``maxlen``), and the new count."""
-        with self._lock:
-            new = min(self._count - count, len(self._lines))
-            lines = list(self._lines)[len(self._lines) - new:] if new > 0 else []
-            return lines, self._count
-
-
-# ---------------------------------------------------------------- commands
-@dataclass(frozen=True)
-class Toggle:
-    """``s``: start, pause or resume; from finished or error, a fresh run."""
-
-
-@dataclass(frozen=True)
-class Step:
-    """``n``: one epoch, when idle or paused."""
-
-
-@dataclass(frozen=True)
-class Reset:
-    """``r``: fresh weights from the seed, same data, history cleared."""
-
-
-@dataclass(frozen=True)
-class Test:
-    """``t``: evaluate the best model on the test set."""
-
-
-@dataclass(frozen=True)
-class Save:
-    directory: str
-
-
-@dataclass(frozen=True)
-class Load:
-    directory: str
-
-
-@dataclass(frozen=True)
-class Configure:
-    """New settings: training ones retune the run, data or model ones reset it."""
-
-    config: Config
-
-
-@dataclass(frozen=True)
-class CheckGradients:
-    """``g``: the hand-written backward against finite differences, on a copy."""
-
-
-@dataclass(frozen=True)
-class Export:
-    """Write the history (``what="history"``, CSV) or the run (``"run"``, JSON)."""
-
-    what: str
-    path: str
-
-
-Command = Toggle | Step | Reset | Test | Save | Load | Configure | CheckGradients | Export
 
 
 class Trainer:
     def __init__(self, config: Config, emit: Callable[[Event], None] = lambda event: None) -> None:
         self.emit = emit
         self.log = LogBuffer()
-        self.snapshot = Snapshot(0, 0, IDLE, 0, config, None, None)
+        self.snapshot = Snapshot(0, 0, State.IDLE, 0, config, None, None)
         self._config = config
         self._exp: Experiment | None = None
-        self._state = IDLE
+        self._state = State.IDLE
         self._steps = 0  # epochs still to run before pausing (the `n` key)
         self._run = 0
         self._data_version = 0
@@ -245,7 +122,7 @@ class Trainer:
                     self._active = False
 
     def _wants_epoch(self) -> bool:
-        return self._exp is not None and (self._state == RUNNING or self._steps > 0)
+        return self._exp is not None and (self._state == State.RUNNING or self._steps > 0)
 
     def _guarded(self, fn: Callable, *args: object) -> None:
         """Run one command or epoch; any exception becomes state ``error``."""
@@ -258,7 +135,7 @@ class Trainer:
             self._fail(f"{where}: {type(exc).__name__}: {exc}")
 
     def _fail(self, message: str) -> None:
-        self._state, self._steps, self._error = ERROR, 0, message
+        self._state, self._steps, self._error = State.ERROR, 0, message
         self.log.append(f"[Error] {message}")
         self.emit(Event("error", message))
         self._publish(params=False)
@@ -288,23 +165,23 @@ class Trainer:
             self._export(command.what, command.path)
 
     def _toggle(self) -> None:
-        if self._state == RUNNING:
-            self._set_state(PAUSED)
+        if self._state == State.RUNNING:
+            self._set_state(State.PAUSED)
             return
-        if self._state in (FINISHED, ERROR):
+        if self._state in (State.FINISHED, State.ERROR):
             self._reset("new run")
         if self._exp.runner.epoch >= self._config.train.epochs:
             self.emit(Event("warning", f"already at epoch {self._exp.runner.epoch}: raise epochs or reset"))
             return
         self._segment_start = (time.perf_counter(), self._exp.runner.epoch)
         self._steps = 0
-        self._set_state(RUNNING)
+        self._set_state(State.RUNNING)
 
     def _step(self) -> None:
-        if self._state in (IDLE, PAUSED) and self._exp.runner.epoch < self._config.train.epochs:
+        if self._state in (State.IDLE, State.PAUSED) and self._exp.runner.epoch < self._config.train.epochs:
             self._segment_start = (time.perf_counter(), self._exp.runner.epoch)
             self._steps += 1
-        elif self._state == RUNNING:
+        elif self._state == State.RUNNING:
             self.emit(Event("warning", "one epoch (n) works when idle or paused: pause with s first"))
         else:
             self.emit(Event("warning", f"the run is {self._state}: reset (r) or start anew (s)"))
@@ -379,10 +256,10 @@ class Trainer:
             self._exp.retune(config.train)
             self._config = config
             more = self._exp.runner.epoch < config.train.epochs
-            if self._state == FINISHED and more:
-                self._set_state(PAUSED)  # s goes on to the new number of epochs
-            elif self._state == PAUSED and not more:
-                self._set_state(FINISHED)  # nothing left to resume: s starts a new run
+            if self._state == State.FINISHED and more:
+                self._set_state(State.PAUSED)  # s goes on to the new number of epochs
+            elif self._state == State.PAUSED and not more:
+                self._set_state(State.FINISHED)  # nothing left to resume: s starts a new run
             self._note = "training settings applied, weights kept"
             self._publish()
             return
@@ -420,7 +297,7 @@ class Trainer:
             self.log.append(f"[Run {self._run + 1}] {note}")
         self._exp = exp
         self._run += 1
-        self._state, self._steps, self._error = IDLE, 0, None
+        self._state, self._steps, self._error = State.IDLE, 0, None
         self._speed = 0.0
         self._note = note
         self._norms.clear()
@@ -458,16 +335,16 @@ class Trainer:
             if record.stop:
                 self.log.append(f"[Early stop] no better dev score for {self._config.train.patience} "
                                 f"epochs; stopped after {runner.epoch} epochs")
-            self._set_state(FINISHED)
+            self._set_state(State.FINISHED)
             self._test()
-        elif self._steps == 0 and self._state != RUNNING:
-            self._set_state(PAUSED)
+        elif self._steps == 0 and self._state != State.RUNNING:
+            self._set_state(State.PAUSED)
         elif time.perf_counter() - self._last_publish >= PUBLISH_INTERVAL:
             self._publish()
 
-    def _set_state(self, state: str) -> None:
+    def _set_state(self, state: State) -> None:
         self._state = state
-        if state != RUNNING:
+        if state != State.RUNNING:
             self._steps = 0
         self._note = ""
         self._publish()
@@ -482,13 +359,11 @@ class Trainer:
             if params or self._shown_params is None:
                 self._shown_params = runner.parameters()
                 now = time.perf_counter()
-                if params and (self._state != RUNNING or (
+                if params and (self._state != State.RUNNING or (
                         self.live_diagnostics and now - self._diagnosis_time >= DIAGNOSE_INTERVAL)):
                     # on copies (tui_mlp.diagnostics); rationed: it costs a forward and a backward
                     self._diagnosis, self._diagnosis_time = diagnose(exp.model, *exp.train_set), now
-            h, cols = runner.history, runner.history.columns
-            curves = Curves(tuple(h.epochs), tuple(cols["train_loss"]), tuple(cols["dev_loss"]),
-                            tuple(cols["train_score"]), tuple(cols["dev_score"]))
+            curves = curves_of(runner.history)
             epoch, best, best_epoch, data = runner.epoch, runner.best_score, runner.best_epoch, self._data()
         self.snapshot = Snapshot(
             run=self._run, data_version=self._data_version, state=self._state,

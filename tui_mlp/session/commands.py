@@ -1,0 +1,61 @@
+"""The commands the screen sends the training worker, one small frozen
+dataclass per key; the worker applies them in the order they were queued.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tui_mlp.config import Config
+
+
+@dataclass(frozen=True)
+class Toggle:
+    """``s``: start, pause or resume; from finished or error, a fresh run."""
+
+
+@dataclass(frozen=True)
+class Step:
+    """``n``: one epoch, when idle or paused."""
+
+
+@dataclass(frozen=True)
+class Reset:
+    """``r``: fresh weights from the seed, same data, history cleared."""
+
+
+@dataclass(frozen=True)
+class Test:
+    """``t``: evaluate the best model on the test set."""
+
+
+@dataclass(frozen=True)
+class Save:
+    directory: str
+
+
+@dataclass(frozen=True)
+class Load:
+    directory: str
+
+
+@dataclass(frozen=True)
+class Configure:
+    """New settings: training ones retune the run, data or model ones reset it."""
+
+    config: Config
+
+
+@dataclass(frozen=True)
+class CheckGradients:
+    """``g``: the hand-written backward against finite differences, on a copy."""
+
+
+@dataclass(frozen=True)
+class Export:
+    """Write the history (``what="history"``, CSV) or the run (``"run"``, JSON)."""
+
+    what: str
+    path: str
+
+
+Command = Toggle | Step | Reset | Test | Save | Load | Configure | CheckGradients | Export
