@@ -11,7 +11,6 @@ import json
 import os
 import signal
 import sys
-import time
 from typing import Any, Sequence
 
 from tui_mlp import __version__
@@ -192,45 +191,21 @@ class _StopFlag:
         self.is_set = True
 
 
-def _train_epochs(exp: Any, save_dir: str | None, log: Any, progress: Any) -> dict[str, Any]:
-    """The book's training loop with its log lines. Returns how it ended:
-    ``last`` record, ``seconds``, and ``error`` / ``stopped`` when it ended early.
-    TrainingDiverged becomes ``error``; CheckpointError propagates."""
-    from tui_mlp.runner import TrainingDiverged, improved_line, train_line
+def _train(exp: Any, save_dir: str | None, log: Any, progress: Any) -> Any:
+    """The one training loop (``Runner.train``) with a progress bar, stopped
+    after the current epoch by Ctrl-C; the end's lines are logged here."""
+    from tui_mlp.runner import Stop, final_line, interrupted_line
 
-    runner, config = exp.runner, exp.config
-    epochs, log_every = config.train.epochs, config.train.log_epochs
-    outcome: dict[str, Any] = {"last": None, "error": None, "stopped": None}
-    start = time.perf_counter()
+    runner, epochs = exp.runner, exp.config.train.epochs
     with _StopFlag() as interrupted, progress:
         task = progress.add_task("training", total=epochs, loss="")
-        try:
-            for _ in range(epochs):
-                old_best = runner.best_score
-                record = outcome["last"] = exp.step()
-                if record.improved:
-                    log(improved_line(old_best, record.dev_score))
-                    if save_dir:
-                        runner.save_model(save_dir)
-                if record.epoch % log_every == 0:
-                    log(train_line(record.epoch, epochs, record.train_loss))
-                _advance(progress, task, record, epochs)
-                if interrupted.is_set:
-                    outcome["stopped"] = "interrupted"
-                    log(f"[Interrupted] stopped after {runner.epoch} of {epochs} epochs")
-                    break
-                if record.stop:
-                    outcome["stopped"] = "early stopping"
-                    log(f"[Early stop] no better dev score for {config.train.patience} epochs; "
-                        f"stopped after {runner.epoch} epochs")
-                    break
-        except TrainingDiverged as exc:
-            outcome["error"] = str(exc)
-    if outcome["last"] is not None:  # the last model, before the best-dev one is restored
-        r = outcome["last"]
-        log(f"[Final] epoch {r.epoch}: train loss/accuracy {r.train_loss:.4f}/{r.train_score:.4f}, "
-            f"dev loss/accuracy {r.dev_loss:.4f}/{r.dev_score:.4f}")
-    outcome["seconds"] = time.perf_counter() - start
+        outcome = runner.train(exp.train_set, exp.dev_set, epochs, exp.config.train.log_epochs,
+                               save_dir, log, on_epoch=lambda r: _advance(progress, task, r, epochs),
+                               should_stop=lambda: interrupted.is_set)
+    if outcome.stopped == Stop.REQUESTED:
+        log(interrupted_line(runner.epoch, epochs))
+    if outcome.last is not None:
+        log(final_line(outcome.last))
     return outcome
 
 
@@ -263,8 +238,8 @@ def run_train(args: argparse.Namespace) -> int:
     from tui_mlp.checkpoint import CheckpointError
     from tui_mlp.data import DataError
     from tui_mlp.experiment import build, threads_for
-    from tui_mlp.results import confusion_matrix, seeds_of, write_history_csv, write_run_json
-    from tui_mlp.runner import test_line
+    from tui_mlp.results import evaluate_best, run_record, write_history_csv, write_run_json
+    from tui_mlp.runner import Stop, test_line
 
     torch.set_num_threads(threads_for(config))
     try:
@@ -284,31 +259,25 @@ def run_train(args: argparse.Namespace) -> int:
             if not args.json:
                 progress.console.print(line, markup=False, highlight=False, soft_wrap=True)
 
-        outcome = _train_epochs(exp, args.save_dir, log, progress)
+        outcome = _train(exp, args.save_dir, log, progress)
     except CheckpointError as exc:
         return _fail(f"--save-dir: {exc}", EXIT_FAILED)
 
-    runner.restore_best()
-    test_score, test_loss = runner.evaluate(exp.test_set)
-    log(test_line(test_score, test_loss))
-    confusions = {"dev": confusion_matrix(exp.model, exp.dev_set),
-                  "test": confusion_matrix(exp.model, exp.test_set)}
-    for name, matrix in confusions.items():
+    tested = evaluate_best(exp)
+    log(test_line(tested.score, tested.loss))
+    for name, matrix in (("dev", tested.dev), ("test", tested.test)):
         for line in matrix.lines(name):
             log(line)
-    diagnostics = _diagnostics(exp, outcome["last"], log) if args.diagnostics else None
-
-    result: dict[str, Any] = {
-        "config": config.to_dict(), "test_accuracy": test_score, "test_loss": test_loss,
-        "best_dev_accuracy": runner.best_score, "best_epoch": runner.best_epoch,
-        "final_train_accuracy": outcome["last"].train_score if outcome["last"] else None,
-        "epochs": runner.epoch, "seconds": round(outcome["seconds"], 4), "seeds": seeds_of(config),
-        "confusion": {name: m.to_dict() for name, m in confusions.items()},
+    runner.restore_best()  # the diagnostics describe the best-dev model
+    diagnostics = _diagnostics(exp, outcome.last, log) if args.diagnostics else None
+    stopped = {Stop.REQUESTED: "interrupted", Stop.EARLY: "early stopping"}  # the JSON's words
+    extra: dict[str, Any] = {
         **({"preset": preset(args.preset).name} if args.preset else {}),
         **({"diagnostics": diagnostics} if diagnostics is not None else {}),
-        **({"error": outcome["error"]} if outcome["error"] else {}),
-        **({"stopped": outcome["stopped"]} if outcome["stopped"] else {}),
+        **({"error": outcome.error} if outcome.error else {}),
+        **({"stopped": stopped[outcome.stopped]} if outcome.stopped in stopped else {}),
     }
+    result = run_record(exp, tested, outcome.seconds, **extra)
     if args.json:
         print(json.dumps(result))
     for option, path, write, what in (
@@ -319,14 +288,14 @@ def run_train(args: argparse.Namespace) -> int:
                 write(path, what)
             except WriteError as exc:
                 return _fail(f"{option}: {exc}", EXIT_FAILED)
-    if outcome["error"]:
-        return _fail(outcome["error"], EXIT_FAILED)
-    return EXIT_INTERRUPTED if outcome["stopped"] == "interrupted" else 0
+    if outcome.error:
+        return _fail(outcome.error, EXIT_FAILED)
+    return EXIT_INTERRUPTED if outcome.stopped == Stop.REQUESTED else 0
 
 
 def _diagnostics(exp: Any, record: Any, log: Any) -> dict[str, Any]:
     """Print and return the diagnostics of the final (best-dev) model on the training set."""
-    from tui_mlp.diagnostics import check_budget, diagnose, gradient_check
+    from tui_mlp.diagnostics import budgeted_gradient_check, diagnose
     from tui_mlp.render.diagnostics import histogram_bars
 
     X, y = exp.train_set
@@ -346,8 +315,7 @@ def _diagnostics(exp: Any, record: Any, log: Any) -> dict[str, Any]:
     for h in d.histograms:
         log(f"[Diagnostics] weights {h.layer} [{h.edges[0]:.3g}, {h.edges[-1]:.3g}] "
             f"{histogram_bars(h.counts)}")
-    rows, per_tensor = check_budget(exp.model, X.shape[0])
-    check = gradient_check(exp.model, X[:rows], y[:rows], max_per_tensor=per_tensor)
+    check = budgeted_gradient_check(exp.model, X, y)
     log(check.line())
     return {"layers": list(d.layers), "grad_norms": list(d.grad_norms),
             "last_epoch_grad_norms": list(last) if last else None,

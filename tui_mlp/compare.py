@@ -6,13 +6,12 @@ from the ``experiments``.
 """
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from typing import Callable
 
 from tui_mlp.config import Config, ConfigError
 from tui_mlp.experiment import Experiment, build, load_data
-from tui_mlp.runner import EpochRecord, TrainingDiverged
+from tui_mlp.runner import EpochRecord
 
 #: The hidden layer the MLP side gets when the shared settings have none.
 BOOK_HIDDEN = (5,)
@@ -81,32 +80,28 @@ class Comparison:
 
 
 def train_to_end(exp: Experiment, label: str,
-                 on_record: Callable[[EpochRecord], bool | None] | None = None) -> RunResult:
-    """Train for the configured epochs (or until early stopping, or until
-    ``on_record`` returns True), then score the best-dev model on the test set."""
+                 on_record: Callable[[EpochRecord], None] | None = None,
+                 should_stop: Callable[[], bool] | None = None) -> RunResult:
+    """Train for the configured epochs through the one training loop (or
+    until early stopping, or ``should_stop``), then score the best-dev model
+    on the test set."""
     runner = exp.runner
-    error = None
-    start = time.perf_counter()
-    try:
-        for _ in range(exp.config.train.epochs):
-            record = exp.step()
-            if (on_record and on_record(record)) or record.stop:
-                break
-    except TrainingDiverged as exc:
-        error = str(exc)
-    seconds = time.perf_counter() - start
+    outcome = runner.train(exp.train_set, exp.dev_set, exp.config.train.epochs, log_epochs=0,
+                           log=lambda line: None, on_epoch=on_record, should_stop=should_stop)
     runner.restore_best()
     test_score, test_loss = runner.evaluate(exp.test_set)
     history = {"epoch": list(runner.history.epochs),
                **{k: list(v) for k, v in runner.history.columns.items()}}
     return RunResult(label, exp.config, test_score, test_loss, runner.best_score,
-                     runner.best_epoch, runner.epoch, seconds, history, error)
+                     runner.best_epoch, runner.epoch, outcome.seconds, history, outcome.error)
 
 
 def compare(a: Config, b: Config, labels: tuple[str, str] | None = None,
-            on_record: Callable[[str, EpochRecord], bool | None] | None = None) -> Comparison:
+            on_record: Callable[[str, EpochRecord], None] | None = None,
+            should_stop: Callable[[], bool] | None = None) -> Comparison:
     """Train ``a`` then ``b`` on one data set (built once from the shared data
-    settings, which must be equal) and return both results."""
+    settings, which must be equal) and return both results; ``on_record``
+    sees each side's epochs, tagged "A" or "B"."""
     if a.data != b.data:
         differing = [k for k in a.data.__dataclass_fields__ if getattr(a.data, k) != getattr(b.data, k)]
         raise ConfigError(differing[0], getattr(b.data, differing[0]),
@@ -118,5 +113,5 @@ def compare(a: Config, b: Config, labels: tuple[str, str] | None = None,
     runs = []
     for tag, label, exp in zip("AB", labels, exps):
         callback = (lambda r, tag=tag: on_record(tag, r)) if on_record else None
-        runs.append(train_to_end(exp, label, callback))
+        runs.append(train_to_end(exp, label, callback, should_stop))
     return Comparison((runs[0], runs[1]), exps)

@@ -262,3 +262,11 @@ def gradient_check(model: MLP, X: torch.Tensor, y: torch.Tensor, eps: float = 1e
 __all__ = ["Histogram", "GradCheck", "Diagnosis", "copy_model", "hidden_activations",
            "gradient_norms", "dead_units", "identical_units", "weight_histograms",
            "diagnose", "check_budget", "gradient_check"]
+
+
+def budgeted_gradient_check(model: MLP, X: torch.Tensor, y: torch.Tensor) -> GradCheck:
+    """``gradient_check`` of the current weights on as much of ``(X, y)`` as
+    ``check_budget`` allows: what ``tui-mlp train --diagnostics`` and the
+    app's ``g`` both run."""
+    rows, per_tensor = check_budget(model, X.shape[0])
+    return gradient_check(model, X[:rows], y[:rows], max_per_tensor=per_tensor)

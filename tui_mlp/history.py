@@ -8,10 +8,12 @@ thousand and a plot of the whole run costs the same as a short one.
 from __future__ import annotations
 
 COLUMNS = ("train_loss", "train_score", "dev_loss", "dev_score")
+#: Epochs kept before the history starts to thin itself out.
+DEFAULT_CAPACITY = 8192
 
 
 class History:
-    def __init__(self, capacity: int = 8192) -> None:
+    def __init__(self, capacity: int = DEFAULT_CAPACITY) -> None:
         if capacity < 2 or capacity % 2:
             raise ValueError("capacity must be an even number >= 2")
         self.capacity = capacity

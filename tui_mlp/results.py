@@ -9,7 +9,7 @@ import math
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import torch
 
@@ -18,6 +18,9 @@ from tui_mlp.data import Dataset
 from tui_mlp.files import write_text_atomic
 from tui_mlp.history import COLUMNS, History
 from tui_mlp.nn import MLP
+
+if TYPE_CHECKING:
+    from tui_mlp.experiment import Experiment
 
 HISTORY_HEADER = ("epoch", *COLUMNS)  # epoch,train_loss,train_score,dev_loss,dev_score
 
@@ -81,6 +84,34 @@ def confusion_matrix(model: MLP, data_set: Dataset) -> Confusion:
         return confusion(model(X), y)
 
 
+@dataclass(frozen=True)
+class TestResult:
+    """The best-dev model (or the current one, before any epoch) on dev and test."""
+
+    __test__ = False  # not a pytest test class, whatever its name
+
+    score: float
+    loss: float
+    best_epoch: int | None  # None: no best model yet, the current weights were used
+    dev: Confusion
+    test: Confusion
+
+
+def evaluate_best(exp: Experiment) -> TestResult:
+    """Evaluate the best-dev model on the test set, as the book's ``[Test]``
+    does, with its confusion matrices on dev and test; the current weights
+    are put back afterwards so training continues where it was."""
+    runner = exp.runner
+    current = runner.parameters()
+    used_best = runner.restore_best()
+    try:
+        score, loss = runner.evaluate(exp.test_set)
+        dev, test = confusion_matrix(exp.model, exp.dev_set), confusion_matrix(exp.model, exp.test_set)
+    finally:
+        runner.set_parameters(current)
+    return TestResult(score, loss, runner.best_epoch if used_best else None, dev, test)
+
+
 # ------------------------------------------------------------------ history CSV
 def _number(value: float) -> str:
     return repr(float(value)) if math.isfinite(value) else str(value)
@@ -106,6 +137,25 @@ def seeds_of(config: Config) -> dict[str, int]:
     """Every seed a run uses: data (sampling, shuffle, noise), init (weights) and
     batches (mini-batch order; the init seed + 1, see ``experiment.build``)."""
     return {"data": config.data.seed, "init": config.init_seed, "batches": config.init_seed + 1}
+
+
+def run_record(exp: Experiment, tested: TestResult, seconds: float | None = None,
+               **extra: Any) -> dict[str, Any]:
+    """The run as ``--export-json`` and the app's export write it: settings,
+    seeds, metrics and the confusion matrices of the best-dev model, then
+    ``seconds`` (when timed) and any ``extra`` keys."""
+    runner, last = exp.runner, exp.runner.last
+    record: dict[str, Any] = {
+        "config": exp.config.to_dict(), "test_accuracy": tested.score, "test_loss": tested.loss,
+        "best_dev_accuracy": runner.best_score, "best_epoch": runner.best_epoch,
+        "final_train_accuracy": last.train_score if last is not None else None,
+        "epochs": runner.epoch,
+    }
+    if seconds is not None:
+        record["seconds"] = round(seconds, 4)
+    record["seeds"] = seeds_of(exp.config)
+    record["confusion"] = {"dev": tested.dev.to_dict(), "test": tested.test.to_dict()}
+    return {**record, **extra}
 
 
 def _clean(value: Any) -> Any:

@@ -1,5 +1,8 @@
-"""The book's RunnerV2_1 (4.2.5), built on a one-epoch ``step`` so a UI thread
-can drive training an epoch at a time.
+"""The book's RunnerV2_1 (4.2.5) and the one training loop: ``Runner.train``,
+which the CLI, the app's session and compare all call. Its hooks (a per-epoch
+record, a stop request between epochs) let each caller show progress or take
+commands without writing a loop of its own; the book's log lines are built
+here, one function per line.
 
 Differences from the book, on purpose: ``evaluate`` does not append to the dev
 history (so a test evaluation cannot pollute it); the best-dev parameters are
@@ -10,14 +13,16 @@ from __future__ import annotations
 
 import math
 import os
+import time
 from dataclasses import dataclass
+from enum import Enum
 from typing import Callable
 
 import torch
 
 from tui_mlp.checkpoint import Params, load_params, save_params
 from tui_mlp.data import Dataset
-from tui_mlp.history import History
+from tui_mlp.history import DEFAULT_CAPACITY, History
 from tui_mlp.nn import MLP, BinaryCrossEntropyLoss, Optimizer
 
 
@@ -54,6 +59,29 @@ class TrainingDiverged(ArithmeticError):
                          f"lower the learning rate")
 
 
+class Stop(str, Enum):
+    """Why ``Runner.train`` returned."""
+
+    DONE = "done"  # every epoch asked for was trained
+    EARLY = "early stopping"  # no dev improvement for ``patience`` epochs
+    REQUESTED = "requested"  # the caller's ``should_stop`` said so
+    DIVERGED = "diverged"  # TrainingDiverged: the loss blew up
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class TrainOutcome:
+    """How one call of ``Runner.train`` ended."""
+
+    last: EpochRecord | None  # the last epoch trained, None if none was
+    stopped: Stop
+    seconds: float
+    error: str | None = None  # the TrainingDiverged message
+
+
+# ---------------------------------------------------------------- the log's lines
 def train_line(epoch: int, num_epochs: int, loss: float) -> str:
     return f"[Train] epoch: {epoch}/{num_epochs}, loss: {loss}"
 
@@ -66,11 +94,25 @@ def test_line(score: float, loss: float) -> str:
     return f"[Test] score/loss: {score:.4f}/{loss:.4f}"
 
 
+def early_stop_line(patience: int, epochs_done: int) -> str:
+    return f"[Early stop] no better dev score for {patience} epochs; stopped after {epochs_done} epochs"
+
+
+def interrupted_line(epochs_done: int, num_epochs: int) -> str:
+    return f"[Interrupted] stopped after {epochs_done} of {num_epochs} epochs"
+
+
+def final_line(record: EpochRecord) -> str:
+    """The last epoch trained, before the best-dev model is restored."""
+    return (f"[Final] epoch {record.epoch}: train loss/accuracy {record.train_loss:.4f}/"
+            f"{record.train_score:.4f}, dev loss/accuracy {record.dev_loss:.4f}/{record.dev_score:.4f}")
+
+
 class Runner:
     def __init__(self, model: MLP, optimizer: Optimizer, metric: Callable, loss_fn: BinaryCrossEntropyLoss,
                  *, batch_size: int = 0, lr_at: Callable[[int], float] | None = None,
                  patience: int = 0, generator: torch.Generator | None = None,
-                 diagnostics: bool = False, history_capacity: int = 8192) -> None:
+                 diagnostics: bool = False, history_capacity: int = DEFAULT_CAPACITY) -> None:
         self.model = model
         self.optimizer = optimizer
         self.metric = metric
@@ -86,6 +128,7 @@ class Runner:
         self.best_epoch = -1
         self.best_params: dict[str, Params] | None = None
         self.start_loss: float | None = None  # the first training loss, for divergence
+        self.last: EpochRecord | None = None  # the last epoch's record
 
     # the book's four lists, read from the bounded history
     @property
@@ -126,8 +169,9 @@ class Runner:
             norms = tuple(float(torch.linalg.vector_norm(layer.grads["W"]))
                           for layer in self.model.linears)
         stop = bool(self.patience) and epoch - self.best_epoch >= self.patience
-        return EpochRecord(epoch, train_loss, train_score, dev_loss, dev_score, improved,
-                           self.best_score, self.optimizer.lr, norms, stop)
+        self.last = EpochRecord(epoch, train_loss, train_score, dev_loss, dev_score, improved,
+                                self.best_score, self.optimizer.lr, norms, stop)
+        return self.last
 
     def _train_epoch(self, X: torch.Tensor, y: torch.Tensor, epoch: int) -> tuple[float, float]:
         n = X.shape[0]
@@ -160,24 +204,38 @@ class Runner:
     def train(self, train_set: Dataset, dev_set: Dataset, num_epochs: int = 0,
               log_epochs: int = 100, save_dir: str | os.PathLike | None = None,
               log: Callable[[str], None] = print,
-              on_epoch: Callable[[EpochRecord], bool | None] | None = None) -> list[EpochRecord]:
-        """Run ``num_epochs`` epochs, printing the book's lines through ``log``;
-        saves to ``save_dir`` whenever the dev score improves. ``on_epoch`` may
-        return True to stop early. Returns the records of the epochs run."""
-        records = []
-        for _ in range(num_epochs):
-            old_best = self.best_score
-            record = self.step(train_set, dev_set)
-            records.append(record)
-            if record.improved:
-                log(improved_line(old_best, record.dev_score))
-                if save_dir:
-                    self.save_model(save_dir)
-            if log_epochs and record.epoch % log_epochs == 0:
-                log(train_line(record.epoch, num_epochs, record.train_loss))
-            if (on_epoch and on_epoch(record)) or record.stop:
-                break
-        return records
+              on_epoch: Callable[[EpochRecord], None] | None = None,
+              should_stop: Callable[[], bool] | None = None) -> TrainOutcome:
+        """Train until ``num_epochs`` epochs are done (counting those done
+        before: a second call goes on where the first stopped), logging the
+        book's lines through ``log`` and saving to ``save_dir`` whenever the dev
+        score improves. ``on_epoch`` sees each epoch's record; ``should_stop``
+        is asked before each epoch. A divergence ends the loop, not the caller:
+        it comes back as ``Stop.DIVERGED`` with its message."""
+        start = time.perf_counter()
+        last, stopped, error = None, Stop.DONE, None
+        try:
+            while self.epoch < num_epochs:
+                if should_stop is not None and should_stop():
+                    stopped = Stop.REQUESTED
+                    break
+                old_best = self.best_score
+                record = last = self.step(train_set, dev_set)
+                if record.improved:
+                    log(improved_line(old_best, record.dev_score))
+                    if save_dir:
+                        self.save_model(save_dir)
+                if log_epochs and record.epoch % log_epochs == 0:
+                    log(train_line(record.epoch, num_epochs, record.train_loss))
+                if on_epoch is not None:
+                    on_epoch(record)
+                if record.stop:
+                    log(early_stop_line(self.patience, self.epoch))
+                    stopped = Stop.EARLY
+                    break
+        except TrainingDiverged as exc:
+            stopped, error = Stop.DIVERGED, str(exc)
+        return TrainOutcome(last, stopped, time.perf_counter() - start, error)
 
     def evaluate(self, data_set: Dataset) -> tuple[float, float]:
         """(score, loss) on a data set; nothing is recorded."""
@@ -227,4 +285,5 @@ class Runner:
         self.epoch = 0
         self.best_score, self.best_epoch, self.best_params = 0.0, -1, None
         self.start_loss = None
+        self.last = None
 

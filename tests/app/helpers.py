@@ -9,6 +9,7 @@ import struct
 import subprocess
 import sys
 import termios
+import threading
 import time
 import unicodedata
 from pathlib import Path
@@ -20,6 +21,7 @@ from textual.pilot import Pilot
 
 from tui_mlp.app import TrainerApp
 from tui_mlp.config import Config
+from tui_mlp.session import Trainer
 
 #: Small enough that a run takes a fraction of a second.
 SMALL = Config().with_values(n_samples=200, train=120, dev=40, epochs=40, log_epochs=10)
@@ -95,6 +97,31 @@ def map_text(app: TrainerApp) -> str:
 def pane_text(pane) -> str:
     """The characters a Line-API pane shows, row by row."""
     return "\n".join(pane.render_line(y).text for y in range(pane.size.height))
+
+
+class LoopCounter:
+    """How many ``Trainer.work`` loops run at once, and the most ever: a
+    session must never run two."""
+
+    def __init__(self) -> None:
+        self.now = self.most = 0
+        self._lock = threading.Lock()
+
+    def install(self, monkeypatch) -> "LoopCounter":
+        real = Trainer.work
+
+        def counted(trainer: Trainer, cancelled: Callable[[], bool]) -> None:
+            with self._lock:
+                self.now += 1
+                self.most = max(self.most, self.now)
+            try:
+                real(trainer, cancelled)
+            finally:
+                with self._lock:
+                    self.now -= 1
+
+        monkeypatch.setattr(Trainer, "work", counted)
+        return self
 
 
 def epoch(app: TrainerApp) -> int:

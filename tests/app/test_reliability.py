@@ -21,10 +21,10 @@ from tui_mlp.app import TrainerApp
 from tui_mlp.session import State
 from tui_mlp.checkpoint import load_params
 from tui_mlp.config import FIELDS, ConfigError, parse_field
-from tui_mlp.experiment import Experiment
+from tui_mlp.runner import Runner
 
 from .helpers import (
-    ENDLESS, SIZE, SMALL, PtyApp, app_code, epoch, replace_text, send_keys, settle, started, state,
+    ENDLESS, SIZE, SMALL, LoopCounter, PtyApp, app_code, epoch, replace_text, send_keys, settle, started, state,
     wait_until,
 )
 
@@ -113,16 +113,17 @@ async def test_case2_divergence_stops_in_error_keeps_the_best_and_the_last_finit
 # ---------------------------------------------------------------- case 3
 async def test_case3_an_exception_in_an_epoch_is_logged_and_the_next_start_works(monkeypatch) -> None:
     calls = 0
-    real_step = Experiment.step
+    real_step = Runner.step
 
-    def flaky(self):
+    def flaky(self, train_set, dev_set):
         nonlocal calls
         calls += 1
         if calls == 3:
             raise RuntimeError("injected fault")
-        return real_step(self)
+        return real_step(self, train_set, dev_set)
 
-    monkeypatch.setattr(Experiment, "step", flaky)
+    monkeypatch.setattr(Runner, "step", flaky)
+    loops = LoopCounter().install(monkeypatch)
     app = TrainerApp(SMALL)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
@@ -135,7 +136,7 @@ async def test_case3_an_exception_in_an_epoch_is_logged_and_the_next_start_works
         await pilot.press("s")
         await settle(pilot)
         assert (state(app), epoch(app)) == (State.FINISHED, SMALL.train.epochs)
-        assert app.trainer.max_loops == 1
+        assert loops.most == 1
 
 
 # ---------------------------------------------------------------- case 4
@@ -152,7 +153,9 @@ def expected_state(keys: list[str]) -> str:
     return now
 
 
-async def test_case4_a_key_storm_runs_one_loop_never_rewinds_and_ends_as_the_last_key_says() -> None:
+async def test_case4_a_key_storm_runs_one_loop_never_rewinds_and_ends_as_the_last_key_says(
+        monkeypatch) -> None:
+    loops = LoopCounter().install(monkeypatch)
     rng = random.Random(4)
     keys = [rng.choice("snrt") for _ in range(300)]
     app = TrainerApp(ENDLESS)
@@ -191,7 +194,7 @@ async def test_case4_a_key_storm_runs_one_loop_never_rewinds_and_ends_as_the_las
         storming = False
         await sampler
         assert state(app) == final
-        assert app.trainer.max_loops == 1
+        assert loops.most == 1
         for (run_a, epoch_a), (run_b, epoch_b) in zip(seen, seen[1:]):
             assert run_b >= run_a
             if run_a == run_b:
@@ -214,6 +217,7 @@ async def test_case5_q_at_any_moment_exits_within_a_second(moment: str, tmp_path
             real_save(obj, fh)
 
         monkeypatch.setattr(checkpoint.torch, "save", slow_save)
+    loops = LoopCounter().install(monkeypatch)
     app = TrainerApp(SMALL if moment == "finished" else ENDLESS)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
@@ -234,7 +238,7 @@ async def test_case5_q_at_any_moment_exits_within_a_second(moment: str, tmp_path
         start = time.monotonic()
         send_keys(app, "q")
         await wait_until(lambda: not app.is_running, timeout=1.0)
-    await wait_until(lambda: app.trainer._loops == 0, timeout=1.0)
+    await wait_until(lambda: loops.now == 0, timeout=1.0)
     assert time.monotonic() - start < 1.0
     if moment == "saving":
         files = sorted(p.name for p in (tmp_path / "best_model").iterdir())

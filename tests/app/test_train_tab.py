@@ -13,7 +13,7 @@ from tui_mlp.config import FIELDS
 from tui_mlp.render.boundary import GLYPHS
 
 from .helpers import (
-    ENDLESS, SIZE, SMALL, epoch, map_text, replace_text, send_keys, settle, started, state, type_into, wait_until,
+    ENDLESS, SIZE, SMALL, LoopCounter, epoch, map_text, replace_text, send_keys, settle, started, state, type_into, wait_until,
 )
 
 
@@ -280,7 +280,8 @@ async def test_a_load_that_fails_names_the_directory_and_keeps_the_model(tmp_pat
         assert params_equal(app.trainer._exp.runner.parameters(), before.params)
 
 
-async def test_quit_while_running_returns_promptly() -> None:
+async def test_quit_while_running_returns_promptly(monkeypatch) -> None:
+    loops = LoopCounter().install(monkeypatch)
     app = TrainerApp(ENDLESS)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
@@ -289,7 +290,7 @@ async def test_quit_while_running_returns_promptly() -> None:
         start = time.monotonic()
         send_keys(app, "q")
         await wait_until(lambda: not app.is_running, timeout=1.0)
-    await wait_until(lambda: app.trainer._loops == 0, timeout=1.0)
+    await wait_until(lambda: loops.now == 0, timeout=1.0)
     assert time.monotonic() - start < 1.0
     assert app.return_code == 0
 

@@ -11,11 +11,9 @@ SMALL = ("--n-samples", "200", "--train", "120", "--dev", "40", "--epochs", "20"
 def train(config: Config, diagnostics: bool = False) -> tuple[Experiment, list]:
     """Build and train for the configured epochs (or until early stopping)."""
     exp = build(config, diagnostics=diagnostics)
-    records = []
-    for _ in range(config.train.epochs):
-        records.append(exp.step())
-        if records[-1].stop:
-            break
+    records: list = []
+    exp.runner.train(exp.train_set, exp.dev_set, config.train.epochs, log_epochs=0,
+                     log=lambda line: None, on_epoch=records.append)
     return exp, records
 
 

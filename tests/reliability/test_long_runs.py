@@ -32,8 +32,7 @@ def test_history_is_exact_until_capacity() -> None:
 def test_runner_history_is_bounded_over_a_long_run() -> None:
     exp = build(build_config({"n_samples": "40", "train": "20", "dev": "10", "hidden": "2"}))
     exp.runner.history = History(capacity=64)
-    for _ in range(5000):
-        exp.step()
+    exp.runner.train(exp.train_set, exp.dev_set, 5000, log_epochs=0, log=lambda line: None)
     assert len(exp.runner.train_loss) <= 64
     assert exp.runner.history.epochs[-1] >= 5000 - 2 * exp.runner.history.stride
     assert exp.runner.epoch == 5000

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from tui_mlp.nn import MLP, BatchGD, BinaryCrossEntropyLoss, accuracy
-from tui_mlp.runner import EpochRecord, Runner, TrainingDiverged
+from tui_mlp.runner import EpochRecord, Runner, Stop, TrainingDiverged
 
 
 def make_runner(lr=0.2, hidden=(5,), seed=0, metric=accuracy, **kwargs) -> Runner:
@@ -24,9 +24,16 @@ def quiet(line: str) -> None:
     pass
 
 
+def train_records(runner, *data, **kwargs) -> list:
+    """``runner.train`` with the records of its epochs collected by ``on_epoch``."""
+    records: list = []
+    runner.train(*data, on_epoch=records.append, **kwargs)
+    return records
+
+
 def test_book_lists_fill_once_per_epoch(moons_splits):
     runner = make_runner()
-    records = runner.train(*moons_splits[:2], num_epochs=12, log=quiet)
+    records = train_records(runner, *moons_splits[:2], num_epochs=12, log=quiet)
     assert len(records) == 12
     for name in ("train_loss", "train_scores", "dev_loss", "dev_scores"):
         values = getattr(runner, name)
@@ -116,7 +123,7 @@ def test_best_dev_checkpoint_only_on_strict_improvement(moons_splits, monkeypatc
     saves = []
     monkeypatch.setattr(runner, "save_model", lambda d, best=False: saves.append((runner.epoch, d)))
     lines = []
-    records = runner.train(*moons_splits[:2], num_epochs=6, log=lines.append, save_dir=tmp_path)
+    records = train_records(runner, *moons_splits[:2], num_epochs=6, log=lines.append, save_dir=tmp_path)
     assert [r.improved for r in records] == [True] + [False] * 5
     assert saves == [(1, tmp_path)]  # saved once, right after epoch 0
     assert runner.best_epoch == 0 and runner.best_score == 0.5
@@ -126,7 +133,8 @@ def test_best_dev_checkpoint_only_on_strict_improvement(moons_splits, monkeypatc
 def test_checkpoint_on_disk_is_the_best_dev_model(moons_splits, tmp_path):
     train_set, dev_set, test_set = moons_splits
     runner = make_runner(seed=2)
-    records = runner.train(train_set, dev_set, num_epochs=60, log=quiet, save_dir=tmp_path / "best")
+    records = train_records(runner, train_set, dev_set, num_epochs=60, log=quiet,
+                            save_dir=tmp_path / "best")
     assert any(r.improved for r in records[1:])  # the file was rewritten at least once
     other = make_runner(seed=9)
     other.load_model(tmp_path / "best")
@@ -166,30 +174,52 @@ def test_lr_schedule_hook_sets_the_rate_per_epoch(moons_splits):
 @pytest.mark.parametrize("patience", [1, 3, 7])
 def test_early_stopping_after_patience_epochs_without_improvement(patience, moons_splits):
     runner = make_runner(metric=lambda p, y: torch.tensor(0.5), patience=patience)
-    records = runner.train(*moons_splits[:2], num_epochs=50, log=quiet)
+    records = train_records(runner, *moons_splits[:2], num_epochs=50, log=quiet)
     assert len(records) == patience + 1  # epoch 0 improves, then `patience` without
     assert [r.stop for r in records] == [False] * patience + [True]
     assert runner.epoch == patience + 1
+    again = runner.train(*moons_splits[:2], num_epochs=50, log=quiet)
+    assert again.stopped == Stop.EARLY and again.last is not None
 
 
 def test_no_early_stopping_by_default(moons_splits):
     runner = make_runner(metric=lambda p, y: torch.tensor(0.5))
-    assert len(runner.train(*moons_splits[:2], num_epochs=20, log=quiet)) == 20
+    outcome = runner.train(*moons_splits[:2], num_epochs=20, log=quiet)
+    assert outcome.stopped == Stop.DONE and outcome.last.epoch == 19 and runner.epoch == 20
 
 
-def test_on_epoch_callback_can_stop(moons_splits):
+def test_train_goes_on_to_num_epochs_in_all(moons_splits):
+    """A second call continues where the first stopped, up to ``num_epochs`` in all."""
     runner = make_runner()
-    records = runner.train(*moons_splits[:2], num_epochs=50, log=quiet,
-                           on_epoch=lambda record: record.epoch == 4)
-    assert len(records) == 5
+    calls = iter([False, False, True])
+    first = runner.train(*moons_splits[:2], num_epochs=10, log=quiet, should_stop=lambda: next(calls))
+    assert first.stopped == Stop.REQUESTED and runner.epoch == 2
+    second = train_records(runner, *moons_splits[:2], num_epochs=10, log=quiet)
+    assert [r.epoch for r in second] == list(range(2, 10)) and runner.epoch == 10
 
 
-def test_huge_learning_rate_raises_training_diverged(moons_splits):
+def test_should_stop_is_asked_before_each_epoch(moons_splits):
+    runner = make_runner()
+    outcome = runner.train(*moons_splits[:2], num_epochs=50, log=quiet,
+                           should_stop=lambda: runner.epoch == 5)
+    assert outcome.stopped == Stop.REQUESTED and runner.epoch == 5 and outcome.last.epoch == 4
+
+
+def test_early_stop_line_is_logged(moons_splits):
+    lines: list[str] = []
+    make_runner(metric=lambda p, y: torch.tensor(0.5), patience=2).train(
+        *moons_splits[:2], num_epochs=50, log=lines.append)
+    assert lines[-1] == "[Early stop] no better dev score for 2 epochs; stopped after 3 epochs"
+
+
+def test_huge_learning_rate_ends_training_as_diverged(moons_splits):
     runner = make_runner(lr=100.0)
-    with pytest.raises(TrainingDiverged) as info:
-        runner.train(*moons_splits[:2], num_epochs=200, log=quiet)
-    assert "diverged" in str(info.value) and "learning rate" in str(info.value)
-    assert info.value.epoch < 200
+    outcome = runner.train(*moons_splits[:2], num_epochs=200, log=quiet)
+    assert outcome.stopped == Stop.DIVERGED
+    assert "diverged" in outcome.error and "learning rate" in outcome.error
+    assert runner.epoch < 200
+    with pytest.raises(TrainingDiverged) as info:  # one epoch on its own raises
+        runner.step(*moons_splits[:2])
     assert isinstance(info.value, ArithmeticError)
     # the best model so far is still there, and finite
     if runner.best_params is not None:

@@ -120,7 +120,7 @@ def diagnostics_text(diagnosis: Diagnosis | None, norms: Sequence[Sequence[float
 
 
 class Tested(Protocol):
-    """A test evaluation (``app.labwork.TestResult``)."""
+    """A test evaluation (``results.TestResult``)."""
 
     score: float
     loss: float

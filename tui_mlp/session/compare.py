@@ -80,7 +80,7 @@ class Comparer:
         self._publish(ticket, base)
         last = time.perf_counter()
 
-        def on_record(tag: str, record: EpochRecord) -> bool:
+        def on_record(tag: str, record: EpochRecord) -> None:
             nonlocal last
             r = record
             histories[tag].append(r.epoch, r.train_loss, r.train_score, r.dev_loss, r.dev_score)
@@ -88,10 +88,9 @@ class Comparer:
             if time.perf_counter() - last >= PUBLISH_INTERVAL:
                 self._publish(ticket, self._progress(base, histories, done))
                 last = time.perf_counter()
-            return cancelled() or ticket != self._latest
 
         try:
-            result = compare(a, b, labels, on_record)
+            result = compare(a, b, labels, on_record, should_stop=lambda: cancelled() or ticket != self._latest)
         except (ConfigError, DataError) as exc:
             self._publish(ticket, CompareView(CompareState.FAILED, config, labels, error=str(exc)))
             return

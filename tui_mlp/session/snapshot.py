@@ -13,7 +13,7 @@ from tui_mlp.config import Config
 from tui_mlp.data import Dataset
 from tui_mlp.diagnostics import Diagnosis, GradCheck
 from tui_mlp.history import History
-from tui_mlp.session.labwork import TestResult
+from tui_mlp.results import TestResult
 
 #: Log lines kept for the screen; older ones scroll away.
 LOG_LINES = 2000

@@ -21,14 +21,13 @@ from typing import Callable
 
 from tui_mlp.config import Config
 from tui_mlp.data import DataError, Dataset
-from tui_mlp.diagnostics import Diagnosis, GradCheck, diagnose
+from tui_mlp.diagnostics import Diagnosis, GradCheck, budgeted_gradient_check, diagnose
 from tui_mlp.experiment import Experiment, build, load_data
 from tui_mlp.files import WriteError
-from tui_mlp.results import write_history_csv, write_run_json
-from tui_mlp.runner import TrainingDiverged, improved_line, test_line, train_line
+from tui_mlp.results import TestResult, evaluate_best, run_record, write_history_csv, write_run_json
+from tui_mlp.runner import EpochRecord, Stop, test_line
 from tui_mlp.session.commands import (
     CheckGradients, Command, Configure, Export, Load, Reset, Save, Step, Test, Toggle)
-from tui_mlp.session.labwork import TestResult, check_gradients, run_record, test_best
 from tui_mlp.session.snapshot import Curves, Event, LogBuffer, Snapshot, State, curves_of
 
 #: Seconds between published snapshots while running (plus one at every state change).
@@ -66,8 +65,6 @@ class Trainer:
         self._diagnosis_time = 0.0
         self._tested: TestResult | None = None
         self._grad_check: tuple[int, GradCheck] | None = None
-        self._loops = 0
-        self.max_loops = 0  # the most loops ever inside `work` at once: must stay 1
         #: Set by the UI while the Lab tab shows: per-epoch gradient norms and the
         #: rationed diagnose() cost the training thread time, so they run only then.
         self.live_diagnostics = False
@@ -97,9 +94,6 @@ class Trainer:
         """The worker's body: drain commands, run epochs, exit when idle.
 
         Cancellation (quit) is checked before every command and every epoch."""
-        with self._lock:
-            self._loops += 1
-            self.max_loops = max(self.max_loops, self._loops)
         idle_exit = False
         try:
             while not cancelled():
@@ -114,22 +108,23 @@ class Trainer:
                         return
                     self._guarded(self._handle, command)
                 if self._wants_epoch() and not cancelled():
-                    self._guarded(self._epoch)
+                    self._guarded(self._train, cancelled)
         finally:
             with self._lock:
-                self._loops -= 1
                 if not idle_exit:  # cancelled or crashed: no worker is left
                     self._active = False
 
     def _wants_epoch(self) -> bool:
         return self._exp is not None and (self._state == State.RUNNING or self._steps > 0)
 
+    def _commands_waiting(self) -> bool:
+        with self._lock:
+            return bool(self._commands)
+
     def _guarded(self, fn: Callable, *args: object) -> None:
-        """Run one command or epoch; any exception becomes state ``error``."""
+        """Run one command or a stretch of training; any exception becomes state ``error``."""
         try:
             fn(*args)
-        except TrainingDiverged as exc:
-            self._fail(str(exc))
         except Exception as exc:  # noqa: BLE001 - a fault in an epoch must not kill the app
             where = f"epoch {self._exp.runner.epoch}" if self._exp is not None else "setup"
             self._fail(f"{where}: {type(exc).__name__}: {exc}")
@@ -190,14 +185,14 @@ class Trainer:
         self._rebuild(self._config, new_data=False, note=note)
 
     def _test(self) -> None:
-        result = self._tested = test_best(self._exp)
+        result = self._tested = evaluate_best(self._exp)
         self.log.append(test_line(result.score, result.loss))  # the confusion matrices: lab tab
         which = "current" if result.best_epoch is None else f"best, epoch {result.best_epoch}"
         self._note = f"test {result.score:.4f} ({which})"
         self._publish()
 
     def _check_gradients(self) -> None:
-        result = check_gradients(self._exp)
+        result = budgeted_gradient_check(self._exp.model, *self._exp.train_set)
         self._grad_check = (self._exp.runner.epoch, result)
         self.log.append(result.line())
         self.emit(Event("info", f"gradient check: worst relative error {result.worst:.3g} "
@@ -212,7 +207,7 @@ class Trainer:
                 write_history_csv(path, exp.runner.history)
                 text = f"history ({len(exp.runner.history)} epochs) written to {path}"
             else:
-                write_run_json(path, run_record(exp, test_best(exp)))
+                write_run_json(path, run_record(exp, evaluate_best(exp)))
                 text = f"run (settings, seeds, metrics, confusion matrices) written to {path}"
         except WriteError as exc:
             self.emit(Event("error", f"export {what}: {exc}"))
@@ -307,39 +302,47 @@ class Trainer:
         self._metrics = (train_loss, train_score, dev_loss, dev_score)
         self._publish()
 
-    # ------------------------------------------------------------ one epoch
-    def _epoch(self) -> None:
-        exp, runner = self._exp, self._exp.runner
-        epochs = self._config.train.epochs
-        old_best = runner.best_score
+    # ------------------------------------------------------------ training
+    def _train(self, cancelled: Callable[[], bool]) -> None:
+        """Epochs through the one training loop, ``Runner.train``, until a
+        command waits, a step is done, the run ends or the app quits."""
+        exp, train = self._exp, self._config.train
+        self._use_live_diagnostics()
+        outcome = exp.runner.train(
+            exp.train_set, exp.dev_set, train.epochs, train.log_epochs, log=self.log.append,
+            on_epoch=self._after_epoch,
+            should_stop=lambda: cancelled() or self._commands_waiting() or not self._wants_epoch())
+        if outcome.error is not None:
+            self._fail(outcome.error)
+        elif outcome.stopped in (Stop.DONE, Stop.EARLY):
+            self._set_state(State.FINISHED)
+            self._test()
+        elif self._steps == 0 and self._state != State.RUNNING:
+            self._set_state(State.PAUSED)
+
+    def _use_live_diagnostics(self) -> None:
+        """Per-epoch gradient norms only while the UI asks for them; the norms
+        kept are always the latest epochs in a row."""
+        runner = self._exp.runner
         live = self.live_diagnostics  # set by the UI thread: read once
         if live and not runner.diagnostics:
-            self._norms.clear()  # the norms kept are always the latest epochs in a row
+            self._norms.clear()
         runner.diagnostics = live
-        record = exp.step()
+
+    def _after_epoch(self, record: EpochRecord) -> None:
+        runner = self._exp.runner
         if record.grad_norms is not None:
             self._norms.append(record.grad_norms)
             self._norms_end = record.epoch
         self._metrics = (record.train_loss, record.train_score, record.dev_loss, record.dev_score)
-        if record.improved:
-            self.log.append(improved_line(old_best, record.dev_score))
-        if record.epoch % self._config.train.log_epochs == 0:
-            self.log.append(train_line(record.epoch, epochs, record.train_loss))
         if self._steps:
             self._steps -= 1
         start, start_epoch = self._segment_start
         elapsed = time.perf_counter() - start
         if elapsed > 0:
             self._speed = (runner.epoch - start_epoch) / elapsed
-        if runner.epoch >= epochs or record.stop:
-            if record.stop:
-                self.log.append(f"[Early stop] no better dev score for {self._config.train.patience} "
-                                f"epochs; stopped after {runner.epoch} epochs")
-            self._set_state(State.FINISHED)
-            self._test()
-        elif self._steps == 0 and self._state != State.RUNNING:
-            self._set_state(State.PAUSED)
-        elif time.perf_counter() - self._last_publish >= PUBLISH_INTERVAL:
+        self._use_live_diagnostics()
+        if time.perf_counter() - self._last_publish >= PUBLISH_INTERVAL:
             self._publish()
 
     def _set_state(self, state: State) -> None:
