@@ -202,21 +202,6 @@ def test_rebuilding_reproduces_the_initial_weights():
     assert all(torch.equal(start[n][k], again[n][k]) for n in start for k in start[n])
 
 
-# ---------------------------------------------------------------- help stays light
-def test_help_imports_neither_torch_nor_textual():
-    code = ("import sys, contextlib, io\n"
-            "from tui_mlp.cli import main\n"
-            "for argv in (['--help'], ['train', '--help'], ['compare', '--help']):\n"
-            "    with contextlib.redirect_stdout(io.StringIO()) as out:\n"
-            "        try: main(argv)\n"
-            "        except SystemExit: pass\n"
-            "    assert 'usage' in out.getvalue()\n"
-            "print(sorted(m for m in ('torch', 'textual') if m in sys.modules))\n")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert out.returncode == 0, out.stderr
-    assert out.stdout.strip() == "[]"
-
-
 def test_train_help_lists_the_lab_options(cli):
     code, text, _ = cli("train", "--help")
     assert code == 0

@@ -193,14 +193,6 @@ def _python(code: str) -> subprocess.CompletedProcess:
                           env=env, timeout=120, cwd=Path(__file__).parent)
 
 
-@pytest.mark.parametrize("argv", [["--help"], ["train", "--help"]])
-def test_help_imports_neither_torch_nor_textual(argv):
-    proc = _python(PROBE.format(argv=argv))
-    probe = json.loads(proc.stderr.strip().splitlines()[-1])
-    assert probe == {"code": 0, "heavy": []}, proc.stderr
-    assert "usage: tui-mlp" in proc.stdout
-
-
 def test_train_help_lists_every_setting():
     proc = _python(PROBE.format(argv=["train", "--help"]))
     for option in ("--n-samples", "--noise", "--seed", "--train", "--dev", "--hidden", "--activation",

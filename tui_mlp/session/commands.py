@@ -27,6 +27,8 @@ class Reset:
 class Test:
     """``t``: evaluate the best model on the test set."""
 
+    __test__ = False  # a command, not a test class for pytest
+
 
 @dataclass(frozen=True)
 class Save:
