@@ -11,7 +11,7 @@ import json
 import os
 import signal
 import sys
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from tui_mlp import __version__
 from tui_mlp.config import FIELDS, Config, ConfigError, build_layered, option_name, text_of
@@ -218,13 +218,13 @@ def run_train(args: argparse.Namespace) -> int:
 
     outputs = {"--save-config": args.save_config, "--history-csv": args.history_csv,
                "--export-json": args.export_json}
-    try:
-        for option, path in outputs.items():
+    for option, path in outputs.items():
+        try:
             if path is not None:
                 check_writable(path)
                 check_not_input(path, config.data_file)
-    except WriteError as exc:
-        return _fail(f"{option}: {exc}", EXIT_FAILED)
+        except WriteError as exc:
+            return _fail(f"{option}: {exc}", EXIT_FAILED)
     if args.save_config is not None:
         from tui_mlp.settings_file import save_config
 
@@ -280,12 +280,13 @@ def run_train(args: argparse.Namespace) -> int:
     result = run_record(exp, tested, outcome.seconds, **extra)
     if args.json:
         print(json.dumps(result))
-    for option, path, write, what in (
-            ("--history-csv", args.history_csv, write_history_csv, runner.history),
-            ("--export-json", args.export_json, write_run_json, result)):
+    writes: list[tuple[str, str | None, Callable[[str], object]]] = [
+        ("--history-csv", args.history_csv, lambda path: write_history_csv(path, runner.history)),
+        ("--export-json", args.export_json, lambda path: write_run_json(path, result))]
+    for option, path, write in writes:
         if path is not None:
             try:
-                write(path, what)
+                write(path)
             except WriteError as exc:
                 return _fail(f"{option}: {exc}", EXIT_FAILED)
     if outcome.error:

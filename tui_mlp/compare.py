@@ -44,7 +44,7 @@ class RunResult:
     best_epoch: int
     epochs: int
     seconds: float
-    history: dict[str, list[float]] = field(repr=False, default_factory=dict)
+    history: dict[str, list[int] | list[float]] = field(repr=False, default_factory=dict)
     error: str | None = None
 
     def to_dict(self) -> dict:
@@ -90,7 +90,7 @@ def train_to_end(exp: Experiment, label: str,
                            log=lambda line: None, on_epoch=on_record, should_stop=should_stop)
     runner.restore_best()
     test_score, test_loss = runner.evaluate(exp.test_set)
-    history = {"epoch": list(runner.history.epochs),
+    history: dict[str, list[int] | list[float]] = {"epoch": list(runner.history.epochs),
                **{k: list(v) for k, v in runner.history.columns.items()}}
     return RunResult(label, exp.config, test_score, test_loss, runner.best_score,
                      runner.best_epoch, runner.epoch, outcome.seconds, history, outcome.error)

@@ -40,4 +40,7 @@ class History:
             self.columns[name].append(value)
 
     def clear(self) -> None:
-        self.__init__(self.capacity)
+        """Forget every epoch; the capacity stays."""
+        self.stride = 1
+        self.epochs = []
+        self.columns = {name: [] for name in COLUMNS}

@@ -11,8 +11,20 @@ import torch
 
 from tui_mlp.config import Config
 from tui_mlp.session import (
-    CheckGradients, Command, Configure, Event, Export, Load, Reset, Save, State, Step, Test, Toggle,
-    Trainer)
+    CheckGradients,
+    Command,
+    Configure,
+    Event,
+    Export,
+    Load,
+    Reset,
+    Save,
+    State,
+    Step,
+    Test,
+    Toggle,
+    Trainer,
+)
 
 SMALL = Config().with_values(n_samples=200, train=120, dev=40, epochs=30, log_epochs=10)
 
@@ -107,7 +119,7 @@ def test_commands_apply_in_the_order_queued(trainer: Trainer) -> None:
 
 
 def test_cancelled_stops_the_worker_before_the_next_epoch(trainer: Trainer) -> None:
-    run(trainer, Toggle(), cancelled=lambda: trainer._exp.runner.epoch >= 4)
+    run(trainer, Toggle(), cancelled=lambda: trainer.experiment.runner.epoch >= 4)
     assert trainer.snapshot.epoch <= 4 and trainer.submit(Test())  # a new worker is needed
 
 

@@ -85,7 +85,7 @@ def _build_cells() -> list[tuple[str, Style]]:
 CELLS = _build_cells()
 
 
-def forward(params: Params | Mapping[str, Params], activation: str, X: torch.Tensor) -> torch.Tensor:
+def forward(params: Mapping[str, Params], activation: str, X: torch.Tensor) -> torch.Tensor:
     """P(class 1) for each row of X, from copies of the layer parameters
     ({"fc1": {"W", "b"}, ...} in layer order): the same arithmetic as the
     MLP's forward, without touching the live model."""

@@ -4,8 +4,7 @@
 one worker thread that the UI starts, and the UI only submits commands and
 reads the immutable snapshots they publish.
 """
-from tui_mlp.session.commands import (
-    CheckGradients, Command, Configure, Export, Load, Reset, Save, Step, Test, Toggle)
+from tui_mlp.session.commands import CheckGradients, Command, Configure, Export, Load, Reset, Save, Step, Test, Toggle
 from tui_mlp.session.compare import Comparer, CompareState, CompareView
 from tui_mlp.session.snapshot import Curves, Event, LogBuffer, Snapshot, State, curves_of
 from tui_mlp.session.trainer import Trainer

@@ -23,7 +23,6 @@ from tui_mlp.runner import EpochRecord
 from tui_mlp.session.snapshot import Curves, curves_of
 
 
-
 class CompareState(str, Enum):
     """Where a comparison is."""
 
@@ -75,8 +74,8 @@ class Comparer:
         labels = (describe(a), describe(b))
         histories = {"A": History(), "B": History()}
         done = {"A": 0, "B": 0}
-        base = CompareView(CompareState.RUNNING, config, labels, activations=(a.model.activation, b.model.activation),
-                           total=config.train.epochs)
+        base = CompareView(CompareState.RUNNING, config, labels,
+                           activations=(a.model.activation, b.model.activation), total=config.train.epochs)
         self._publish(ticket, base)
         last = time.perf_counter()
 
@@ -90,12 +89,14 @@ class Comparer:
                 last = time.perf_counter()
 
         try:
-            result = compare(a, b, labels, on_record, should_stop=lambda: cancelled() or ticket != self._latest)
+            result = compare(a, b, labels, on_record,
+                             should_stop=lambda: cancelled() or ticket != self._latest)
         except (ConfigError, DataError) as exc:
             self._publish(ticket, CompareView(CompareState.FAILED, config, labels, error=str(exc)))
             return
         except Exception as exc:  # noqa: BLE001 - a fault here must not take the app down
-            self._publish(ticket, CompareView(CompareState.FAILED, config, labels, error=f"{type(exc).__name__}: {exc}"))
+            error = f"{type(exc).__name__}: {exc}"
+            self._publish(ticket, CompareView(CompareState.FAILED, config, labels, error=error))
             return
         self._publish(ticket, self._final(base, result))
 

@@ -14,6 +14,7 @@ worker is needed, under the same lock the worker uses to decide to exit, so
 a command can never be left behind with no worker to run it.
 """
 from __future__ import annotations
+
 import threading
 import time
 from collections import deque
@@ -26,8 +27,7 @@ from tui_mlp.experiment import Experiment, build, load_data
 from tui_mlp.files import WriteError
 from tui_mlp.results import TestResult, evaluate_best, run_record, write_history_csv, write_run_json
 from tui_mlp.runner import EpochRecord, Stop, test_line
-from tui_mlp.session.commands import (
-    CheckGradients, Command, Configure, Export, Load, Reset, Save, Step, Test, Toggle)
+from tui_mlp.session.commands import CheckGradients, Command, Configure, Export, Load, Reset, Save, Step, Test, Toggle
 from tui_mlp.session.snapshot import Curves, Event, LogBuffer, Snapshot, State, curves_of
 
 #: Seconds between published snapshots while running (plus one at every state change).
@@ -68,6 +68,14 @@ class Trainer:
         #: Set by the UI while the Lab tab shows: per-epoch gradient norms and the
         #: rationed diagnose() cost the training thread time, so they run only then.
         self.live_diagnostics = False
+
+    @property
+    def experiment(self) -> Experiment:
+        """The worker's experiment: built by the first command, so every
+        handler after ``_handle`` has one. Only the worker may touch it."""
+        if self._exp is None:
+            raise RuntimeError("the session has no experiment before its first command")
+        return self._exp
 
     # ------------------------------------------------------------ UI side
     def submit(self, command: Command) -> bool:
@@ -165,16 +173,16 @@ class Trainer:
             return
         if self._state in (State.FINISHED, State.ERROR):
             self._reset("new run")
-        if self._exp.runner.epoch >= self._config.train.epochs:
-            self.emit(Event("warning", f"already at epoch {self._exp.runner.epoch}: raise epochs or reset"))
+        if self.experiment.runner.epoch >= self._config.train.epochs:
+            self.emit(Event("warning", f"already at epoch {self.experiment.runner.epoch}: raise epochs or reset"))
             return
-        self._segment_start = (time.perf_counter(), self._exp.runner.epoch)
+        self._segment_start = (time.perf_counter(), self.experiment.runner.epoch)
         self._steps = 0
         self._set_state(State.RUNNING)
 
     def _step(self) -> None:
-        if self._state in (State.IDLE, State.PAUSED) and self._exp.runner.epoch < self._config.train.epochs:
-            self._segment_start = (time.perf_counter(), self._exp.runner.epoch)
+        if self._state in (State.IDLE, State.PAUSED) and self.experiment.runner.epoch < self._config.train.epochs:
+            self._segment_start = (time.perf_counter(), self.experiment.runner.epoch)
             self._steps += 1
         elif self._state == State.RUNNING:
             self.emit(Event("warning", "one epoch (n) works when idle or paused: pause with s first"))
@@ -185,15 +193,15 @@ class Trainer:
         self._rebuild(self._config, new_data=False, note=note)
 
     def _test(self) -> None:
-        result = self._tested = evaluate_best(self._exp)
+        result = self._tested = evaluate_best(self.experiment)
         self.log.append(test_line(result.score, result.loss))  # the confusion matrices: lab tab
         which = "current" if result.best_epoch is None else f"best, epoch {result.best_epoch}"
         self._note = f"test {result.score:.4f} ({which})"
         self._publish()
 
     def _check_gradients(self) -> None:
-        result = budgeted_gradient_check(self._exp.model, *self._exp.train_set)
-        self._grad_check = (self._exp.runner.epoch, result)
+        result = budgeted_gradient_check(self.experiment.model, *self.experiment.train_set)
+        self._grad_check = (self.experiment.runner.epoch, result)
         self.log.append(result.line())
         self.emit(Event("info", f"gradient check: worst relative error {result.worst:.3g} "
                                 f"({result.checked} entries)"))
@@ -201,7 +209,7 @@ class Trainer:
 
     def _export(self, what: str, path: str) -> None:
         """Write the history or the run; a refused path is a notification naming it."""
-        exp = self._exp
+        exp = self.experiment
         try:
             if what == "history":
                 write_history_csv(path, exp.runner.history)
@@ -218,7 +226,7 @@ class Trainer:
     def _save(self, directory: str) -> None:
         from tui_mlp.checkpoint import CheckpointError
 
-        runner = self._exp.runner
+        runner = self.experiment.runner
         try:
             runner.save_model(directory, best=True)
         except CheckpointError as exc:
@@ -248,9 +256,9 @@ class Trainer:
         if self._exp is not None and config == old:
             return
         if self._exp is not None and (config.data, config.model) == (old.data, old.model):
-            self._exp.retune(config.train)
+            self.experiment.retune(config.train)
             self._config = config
-            more = self._exp.runner.epoch < config.train.epochs
+            more = self.experiment.runner.epoch < config.train.epochs
             if self._state == State.FINISHED and more:
                 self._set_state(State.PAUSED)  # s goes on to the new number of epochs
             elif self._state == State.PAUSED and not more:
@@ -259,7 +267,7 @@ class Trainer:
             self._publish()
             return
         first = self._exp is None
-        was_training = not first and self._exp.runner.epoch > 0
+        was_training = not first and self.experiment.runner.epoch > 0
         new_data = first or config.data != old.data
         note = "" if first else ("new data" if new_data else "new model") + (": run reset" if was_training else "")
         try:
@@ -274,7 +282,7 @@ class Trainer:
 
     # ------------------------------------------------------------ building
     def _data(self) -> tuple[Dataset, Dataset, Dataset]:
-        exp = self._exp
+        exp = self.experiment
         return exp.train_set, exp.dev_set, exp.test_set
 
     def _rebuild(self, config: Config, new_data: bool, note: str = "") -> None:
@@ -306,7 +314,7 @@ class Trainer:
     def _train(self, cancelled: Callable[[], bool]) -> None:
         """Epochs through the one training loop, ``Runner.train``, until a
         command waits, a step is done, the run ends or the app quits."""
-        exp, train = self._exp, self._config.train
+        exp, train = self.experiment, self._config.train
         self._use_live_diagnostics()
         outcome = exp.runner.train(
             exp.train_set, exp.dev_set, train.epochs, train.log_epochs, log=self.log.append,
@@ -323,14 +331,14 @@ class Trainer:
     def _use_live_diagnostics(self) -> None:
         """Per-epoch gradient norms only while the UI asks for them; the norms
         kept are always the latest epochs in a row."""
-        runner = self._exp.runner
+        runner = self.experiment.runner
         live = self.live_diagnostics  # set by the UI thread: read once
         if live and not runner.diagnostics:
             self._norms.clear()
         runner.diagnostics = live
 
     def _after_epoch(self, record: EpochRecord) -> None:
-        runner = self._exp.runner
+        runner = self.experiment.runner
         if record.grad_norms is not None:
             self._norms.append(record.grad_norms)
             self._norms_end = record.epoch
