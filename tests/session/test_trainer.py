@@ -19,6 +19,7 @@ from tui_mlp.session import (
     Load,
     Reset,
     Save,
+    SetPace,
     State,
     Step,
     Test,
@@ -230,3 +231,67 @@ def test_a_fault_in_an_epoch_is_an_error_not_a_crash(trainer: Trainer, monkeypat
     run(trainer, Toggle())
     assert trainer.snapshot.state == State.ERROR
     assert "[Error] epoch 0: RuntimeError: injected" in log_lines(trainer)
+
+
+# ---------------------------------------------------------------- pace
+def test_paces_step_through_the_list_and_stop_at_the_ends() -> None:
+    from tui_mlp.session import DEFAULT_PACE, PACES, next_pace, pace_text
+
+    assert DEFAULT_PACE in PACES and PACES[-1] is None
+    assert next_pace(PACES[0], -1) == PACES[0] and next_pace(None, +1) is None
+    assert next_pace(DEFAULT_PACE, +1) == PACES[PACES.index(DEFAULT_PACE) + 1]
+    assert (pace_text(200), pace_text(None)) == ("200/s", "max")
+
+
+def test_a_paced_run_sleeps_to_its_pace(trainer: Trainer) -> None:
+    import time
+
+    run(trainer, SetPace(100))
+    assert trainer.snapshot.pace == 100
+    start = time.perf_counter()
+    run(trainer, Toggle())  # 30 epochs at 100/s: about 0.3 s however fast the machine
+    elapsed = time.perf_counter() - start
+    assert trainer.snapshot.epoch == SMALL.train.epochs
+    assert elapsed >= 0.28
+
+
+def test_steps_are_not_delayed_by_the_pace(trainer: Trainer, monkeypatch) -> None:
+    sleeps: list[float | None] = []
+    monkeypatch.setattr(trainer._wake, "wait", lambda timeout=None: sleeps.append(timeout))
+    run(trainer, SetPace(10))
+    run(trainer, Step(), Step(), Step())
+    assert trainer.snapshot.epoch == 3 and sleeps == []
+
+
+def test_a_command_wakes_a_slowly_paced_worker(trainer: Trainer) -> None:
+    """At one epoch every 2 s a pause lands at once, not at the next epoch."""
+    import threading
+    import time
+
+    run(trainer, SetPace(0.5))
+    trainer.submit(Toggle())
+    worker = threading.Thread(target=trainer.work, args=(never,))
+    worker.start()
+    time.sleep(0.35)
+    asked = time.perf_counter()
+    trainer.submit(Toggle())
+    worker.join(timeout=5)
+    assert not worker.is_alive() and trainer.snapshot.state == State.PAUSED
+    assert time.perf_counter() - asked < 1.0
+    assert trainer.snapshot.epoch == 1
+
+
+def test_quit_lands_within_a_slice_however_slow_the_pace(trainer: Trainer) -> None:
+    import threading
+    import time
+
+    run(trainer, SetPace(0.5))
+    trainer.submit(Toggle())
+    stop = threading.Event()
+    worker = threading.Thread(target=trainer.work, args=(stop.is_set,))
+    worker.start()
+    time.sleep(0.25)
+    asked = time.perf_counter()
+    stop.set()
+    worker.join(timeout=5)
+    assert not worker.is_alive() and time.perf_counter() - asked < 1.0  # the period is 2 s

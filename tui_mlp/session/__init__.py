@@ -4,13 +4,36 @@
 one worker thread that the UI starts, and the UI only submits commands and
 reads the immutable snapshots they publish.
 """
-from tui_mlp.session.commands import CheckGradients, Command, Configure, Export, Load, Reset, Save, Step, Test, Toggle
+from tui_mlp.session.commands import (
+    CheckGradients,
+    Command,
+    Configure,
+    Export,
+    Load,
+    Reset,
+    Save,
+    SetPace,
+    Step,
+    Test,
+    Toggle,
+)
 from tui_mlp.session.compare import Comparer, CompareState, CompareView
-from tui_mlp.session.snapshot import Curves, Event, LogBuffer, Snapshot, State, curves_of
+from tui_mlp.session.snapshot import (
+    DEFAULT_PACE,
+    PACES,
+    Curves,
+    Event,
+    LogBuffer,
+    Snapshot,
+    State,
+    curves_of,
+    next_pace,
+    pace_text,
+)
 from tui_mlp.session.trainer import Trainer
 
 __all__ = [
-    "CheckGradients", "Command", "Configure", "Export", "Load", "Reset", "Save", "Step", "Test",
-    "Toggle", "Comparer", "CompareState", "CompareView", "Curves", "Event", "LogBuffer",
-    "Snapshot", "State", "curves_of", "Trainer",
+    "CheckGradients", "Command", "Configure", "Export", "Load", "Reset", "Save", "SetPace", "Step",
+    "Test", "Toggle", "Comparer", "CompareState", "CompareView", "Curves", "Event", "LogBuffer",
+    "Snapshot", "State", "curves_of", "Trainer", "DEFAULT_PACE", "PACES", "next_pace", "pace_text",
 ]

@@ -41,6 +41,13 @@ class Load:
 
 
 @dataclass(frozen=True)
+class SetPace:
+    """``-``/``+``: epochs per second while running; ``None`` is as fast as possible."""
+
+    epochs_per_second: float | None
+
+
+@dataclass(frozen=True)
 class Configure:
     """New settings: training ones retune the run, data or model ones reset it."""
 
@@ -60,4 +67,4 @@ class Export:
     path: str
 
 
-Command = Toggle | Step | Reset | Test | Save | Load | Configure | CheckGradients | Export
+Command = Toggle | Step | Reset | Test | Save | Load | Configure | CheckGradients | Export | SetPace

@@ -17,6 +17,21 @@ from tui_mlp.results import TestResult
 
 #: Log lines kept for the screen; older ones scroll away.
 LOG_LINES = 2000
+#: The paces a person can choose, slowest first, in epochs per second; None is
+#: as fast as the machine goes. 200/s shows the book's 1000 epochs in 5 s.
+PACES: tuple[float | None, ...] = (10, 30, 100, 200, 300, 1000, None)
+DEFAULT_PACE: float | None = 200
+
+
+def pace_text(pace: float | None) -> str:
+    """How the status names a pace: "200/s" or "max"."""
+    return "max" if pace is None else f"{pace:g}/s"
+
+
+def next_pace(pace: float | None, step: int) -> float | None:
+    """The pace ``step`` places faster (+1) or slower (-1), stopping at the ends."""
+    i = PACES.index(pace) if pace in PACES else PACES.index(DEFAULT_PACE)
+    return PACES[min(max(i + step, 0), len(PACES) - 1)]
 
 
 class State(str, Enum):
@@ -59,6 +74,7 @@ class Snapshot:
     best_epoch: int = -1
     curves: Curves = field(default_factory=Curves)
     speed: float = 0.0  # epochs per second while running
+    pace: float | None = DEFAULT_PACE  # the epochs per second asked for; None: max
     error: str | None = None
     note: str = ""  # a short word on what changed last (shown in the status)
     grad_norms: tuple[tuple[float, ...], ...] = ()  # per epoch (the last NORM_EPOCHS), per layer

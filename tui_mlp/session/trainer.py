@@ -27,13 +27,27 @@ from tui_mlp.experiment import Experiment, build, load_data
 from tui_mlp.files import WriteError
 from tui_mlp.results import TestResult, evaluate_best, run_record, write_history_csv, write_run_json
 from tui_mlp.runner import EpochRecord, Stop, test_line
-from tui_mlp.session.commands import CheckGradients, Command, Configure, Export, Load, Reset, Save, Step, Test, Toggle
-from tui_mlp.session.snapshot import Curves, Event, LogBuffer, Snapshot, State, curves_of
+from tui_mlp.session.commands import (
+    CheckGradients,
+    Command,
+    Configure,
+    Export,
+    Load,
+    Reset,
+    Save,
+    SetPace,
+    Step,
+    Test,
+    Toggle,
+)
+from tui_mlp.session.snapshot import DEFAULT_PACE, Curves, Event, LogBuffer, Snapshot, State, curves_of
 
 #: Seconds between published snapshots while running (plus one at every state change).
 PUBLISH_INTERVAL = 0.04
 #: Seconds between diagnoses of the weights (dead units, histograms) while running.
 DIAGNOSE_INTERVAL = 0.25
+#: The longest a paced worker sleeps at once: commands and quit act within it.
+PACE_SLICE = 0.05
 #: Epochs of per-layer gradient norms kept for the lab's sparklines.
 NORM_EPOCHS = 120
 
@@ -56,6 +70,9 @@ class Trainer:
         self._shown_params: dict | None = None
         self._metrics: tuple[float, float, float, float] | None = None
         self._speed = 0.0
+        self._pace: float | None = DEFAULT_PACE
+        self._due = 0.0  # when a paced run may start its next epoch (perf_counter)
+        self._wake = threading.Event()  # set by submit: a sleeping worker looks at its queue
         self._error: str | None = None
         self._note = ""
         self._segment_start = (0.0, 0)  # (time, epoch) when running last began, for epochs/s
@@ -82,6 +99,7 @@ class Trainer:
         """Queue a command; True when the caller must start a worker."""
         with self._lock:
             self._commands.append(command)
+            self._wake.set()
             if self._active:
                 return False
             self._active = True
@@ -166,6 +184,8 @@ class Trainer:
             self._check_gradients()
         elif isinstance(command, Export):
             self._export(command.what, command.path)
+        elif isinstance(command, SetPace):
+            self._set_pace(command.epochs_per_second)
 
     def _toggle(self) -> None:
         if self._state == State.RUNNING:
@@ -188,6 +208,11 @@ class Trainer:
             self.emit(Event("warning", "one epoch (n) works when idle or paused: pause with s first"))
         else:
             self.emit(Event("warning", f"the run is {self._state}: reset (r) or start anew (s)"))
+
+    def _set_pace(self, pace: float | None) -> None:
+        self._pace = pace
+        self._segment_start = (time.perf_counter(), self.experiment.runner.epoch)  # a new epochs/s
+        self._publish(params=False)
 
     def _reset(self, note: str) -> None:
         self._rebuild(self._config, new_data=False, note=note)
@@ -316,10 +341,14 @@ class Trainer:
         command waits, a step is done, the run ends or the app quits."""
         exp, train = self.experiment, self._config.train
         self._use_live_diagnostics()
-        outcome = exp.runner.train(
-            exp.train_set, exp.dev_set, train.epochs, train.log_epochs, log=self.log.append,
-            on_epoch=self._after_epoch,
-            should_stop=lambda: cancelled() or self._commands_waiting() or not self._wants_epoch())
+        self._due = time.perf_counter()
+
+        def should_stop() -> bool:
+            self._wait_for_pace(cancelled)
+            return cancelled() or self._commands_waiting() or not self._wants_epoch()
+
+        outcome = exp.runner.train(exp.train_set, exp.dev_set, train.epochs, train.log_epochs,
+                                   log=self.log.append, on_epoch=self._after_epoch, should_stop=should_stop)
         if outcome.error is not None:
             self._fail(outcome.error)
         elif outcome.stopped in (Stop.DONE, Stop.EARLY):
@@ -327,6 +356,22 @@ class Trainer:
             self._test()
         elif self._steps == 0 and self._state != State.RUNNING:
             self._set_state(State.PAUSED)
+
+    def _wait_for_pace(self, cancelled: Callable[[], bool]) -> None:
+        """While running at a pace, sleep until the next epoch is due, in
+        slices, waking at once for a command; steps are never delayed."""
+        if self._pace is None or self._state != State.RUNNING:
+            return
+        while not cancelled() and not self._commands_waiting():
+            left = self._due - time.perf_counter()
+            if left <= 0:
+                break
+            self._wake.clear()
+            if not self._commands_waiting():
+                self._wake.wait(min(left, PACE_SLICE))
+        # the next epoch is due one period after this one was; a late epoch
+        # does not earn a burst of catching up
+        self._due = max(self._due, time.perf_counter() - 1 / self._pace) + 1 / self._pace
 
     def _use_live_diagnostics(self) -> None:
         """Per-epoch gradient norms only while the UI asks for them; the norms
@@ -380,7 +425,7 @@ class Trainer:
             run=self._run, data_version=self._data_version, state=self._state,
             epoch=epoch, config=self._config, data=data, params=self._shown_params,
             metrics=self._metrics, best_score=best, best_epoch=best_epoch,
-            curves=curves, speed=self._speed, error=self._error, note=self._note,
+            curves=curves, speed=self._speed, pace=self._pace, error=self._error, note=self._note,
             grad_norms=tuple(self._norms), norms_end=self._norms_end, diagnosis=self._diagnosis,
             tested=self._tested, grad_check=self._grad_check)
         self._last_publish = time.perf_counter()
