@@ -56,7 +56,8 @@ from tui_mlp.presets import preset_config
 from tui_mlp.render.activations import BY_NAME, REFERENCES, Z_RANGE, hand_written
 from tui_mlp.render.boundary import LEVELS, Bounds, Layout, Points, forward
 from tui_mlp.results import Confusion
-from tui_mlp.session import CompareState, CompareView, Curves, Snapshot, State, labwork
+from tui_mlp.results import TestResult
+from tui_mlp.session import CompareState, CompareView, Curves, Snapshot, State
 from tui_mlp import runner  # not its names: pytest would take test_line for a test
 
 #: The fixed data's sizes: 242 samples, 182 train, 30 dev, 30 test (shown in the form).
@@ -126,7 +127,7 @@ VANISHING_PARAMS = params(*((W, [1.0] * len(W[0])) for W in VANISHING_WEIGHTS))
 # counts its own "wrong".
 UNTRAINED_METRICS = (0.686, 88 / 182, 0.7048, 13 / 30)
 TRAINED_METRICS = (0.2068, 164 / 182, 0.2142, 28 / 30)
-TRAINED_TEST = labwork.TestResult(28 / 30, 0.1742, 412, Confusion(13, 2, 0, 15), Confusion(14, 1, 1, 14))
+TRAINED_TEST = TestResult(28 / 30, 0.1742, 412, Confusion(13, 2, 0, 15), Confusion(14, 1, 1, 14))
 #: The dev accuracy's new bests during the run: (epoch, accuracy).
 TRAINED_BESTS = ((0, 13 / 30), (1, 18 / 30), (3, 23 / 30), (20, 26 / 30), (150, 27 / 30), (412, 28 / 30))
 LOGISTIC_REGRESSION_METRICS = (0.2436, 162 / 182, 0.2412, 26 / 30)
@@ -163,7 +164,7 @@ def run_curves(metrics: tuple[float, float, float, float], bests: tuple[tuple[in
 
 
 def run_log(curves: Curves, bests: tuple[tuple[int, float], ...], every: int,
-            tested: labwork.TestResult) -> list[str]:
+            tested: TestResult) -> list[str]:
     """The lines a run of ``curves`` logs: new bests, every ``every``-th epoch, the test."""
     epochs = len(curves.epochs)
     lines, best, at = [], 0.0, dict(bests)
@@ -213,7 +214,7 @@ VANISHING_DIAGNOSIS = Diagnosis(
 #: Every entry of the 2-3-3-3-3-1 network: 6 + 3 + 3 * (9 + 3) + 3 + 1.
 VANISHING_GRAD_CHECK = GradCheck(3.2e-05, "fc4", "W", (1, 0), -6.76e-09, -6.78e-09, 49)
 #: It predicts class 1 everywhere: half of each set.
-VANISHING_TEST = labwork.TestResult(0.5, 0.6932, 0, Confusion(0, 15, 0, 15), Confusion(0, 15, 0, 15))
+VANISHING_TEST = TestResult(0.5, 0.6932, 0, Confusion(0, 15, 0, 15), Confusion(0, 15, 0, 15))
 VANISHING_METRICS = (0.6931, 0.5, 0.6931, 0.5)
 
 
