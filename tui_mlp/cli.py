@@ -214,17 +214,15 @@ def run_train(args: argparse.Namespace) -> int:
     if isinstance(config, int):
         return config
 
-    from tui_mlp.files import WriteError, check_not_input, check_writable
+    from tui_mlp.files import WriteError, check_outputs
 
-    outputs = {"--save-config": args.save_config, "--history-csv": args.history_csv,
-               "--export-json": args.export_json}
-    for option, path in outputs.items():
-        try:
-            if path is not None:
-                check_writable(path)
-                check_not_input(path, config.data_file)
-        except WriteError as exc:
-            return _fail(f"{option}: {exc}", EXIT_FAILED)
+    try:
+        check_outputs({"--save-config": args.save_config, "--history-csv": args.history_csv,
+                       "--export-json": args.export_json},
+                      {"the data file the run reads (csv)": config.data_file,
+                       "the settings file the run reads (--config)": args.config_file})
+    except WriteError as exc:
+        return _fail(str(exc), EXIT_FAILED)
     if args.save_config is not None:
         from tui_mlp.settings_file import save_config
 

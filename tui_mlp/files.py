@@ -1,28 +1,69 @@
-"""Atomic text writes: a temporary file beside the target, fsync, then rename.
+"""Paths the user names, resolved once, and atomic text writes.
 
-A reader (or a crash) sees either the old file or the whole new one, never
-half of it. Failures raise ``WriteError`` whose message names the path and the
-reason, one line, for the user.
+Every output is checked before a run starts (``check_outputs``): resolved
+through ``~``, ``..`` and symlinks, it may not be an input, another output,
+or an existing directory, device, FIFO or socket. A write goes to a
+temporary file beside the real target, is fsynced, then renamed over it, so
+a reader (or a crash) sees the old file or the whole new one; a symlink is
+written through, not replaced. Failures raise ``WriteError``, one line that
+names the path and the reason.
 """
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
+
+PathLike = str | os.PathLike[str]
 
 
 class WriteError(OSError):
     """A file that cannot be written; ``str()`` is a one-line message for the user."""
 
 
-def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` atomically; returns the path."""
-    target = Path(path)
-    if target.is_dir():
-        raise WriteError(f"cannot write {target}: it is a directory")
-    directory = target.parent if str(target.parent) else Path(".")
+def resolve(path: PathLike) -> Path:
+    """``path`` as the file system sees it: ``~`` expanded, ``..`` and every
+    symlink resolved. ``WriteError`` for a ``~user`` with no home."""
+    text = os.fspath(path)
+    expanded = os.path.expanduser(text)
+    if expanded.startswith("~"):
+        raise WriteError(f"cannot use {text}: there is no user {expanded[1:].split(os.sep)[0]!r}")
+    return Path(os.path.realpath(expanded))
+
+
+_NOT_REGULAR = ((stat.S_ISDIR, "a directory"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
+                (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"))
+
+
+def _writable_target(path: PathLike) -> Path:
+    """The resolved file ``path`` would write, after checking it can be: an
+    existing regular file or a new name in a writable directory."""
+    target = resolve(path)
+    try:
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if mode is not None:
+        for test, what in _NOT_REGULAR:
+            if test(mode):
+                raise WriteError(f"cannot write {path}: it is {what}")
+    directory = target.parent
     if not directory.is_dir():
-        raise WriteError(f"cannot write {target}: no such directory {directory}")
+        raise WriteError(f"cannot write {path}: no such directory {directory}")
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise WriteError(f"cannot write {path}: permission denied (directory {directory})")
+    return target
+
+
+def write_text_atomic(path: PathLike, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` atomically (through a symlink, to
+    its target); returns the file written."""
+    target = _writable_target(path)
+    directory = target.parent
     tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
@@ -42,35 +83,36 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
         os.replace(tmp, target)
         tmp = None
     except OSError as exc:
-        raise WriteError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
     finally:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
     return target
 
 
-def check_writable(path: str | os.PathLike) -> None:
-    """Raise ``WriteError`` now if ``path`` clearly cannot be written later
-    (its directory is missing or read-only, or it is a directory), so a long
-    run does not end in a failed export."""
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    if target.is_dir():
-        raise WriteError(f"cannot write {target}: it is a directory")
-    if not directory.is_dir():
-        raise WriteError(f"cannot write {target}: no such directory {directory}")
-    if not os.access(directory, os.W_OK | os.X_OK):
-        raise WriteError(f"cannot write {target}: permission denied (directory {directory})")
-
-
-def check_not_input(path: str | os.PathLike, data_file: str | os.PathLike | None) -> None:
-    """Raise ``WriteError`` if writing ``path`` would replace ``data_file``, the
-    CSV the run reads its data from (an export aimed at the wrong file)."""
-    if not data_file:
-        return
+def _same_file(a: Path, b: Path) -> bool:
+    """One file under two names: hard links included once both exist."""
     try:
-        same = os.path.samefile(path, data_file)
-    except OSError:  # one of them does not exist (yet): compare the names
-        same = Path(path).resolve() == Path(data_file).resolve()
-    if same:
-        raise WriteError(f"cannot write {path}: it is the data file the run reads (csv); choose another file")
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet): the resolved names decide
+        return a == b
+
+
+def check_outputs(outputs: Mapping[str, PathLike | None], inputs: Mapping[str, PathLike | None]) -> None:
+    """Before anything runs: raise ``WriteError`` naming the option if an
+    output cannot be written, is one of the ``inputs`` (the CSV, the settings
+    file) or is also another output. ``outputs`` are keyed by option name,
+    ``inputs`` by what they are for the user ("the data file the run reads
+    (csv)"); ``None`` values are skipped."""
+    sources = {what: resolve(path) for what, path in inputs.items() if path}
+    for name, path in outputs.items():
+        if path is None:
+            continue
+        try:
+            target = _writable_target(path)
+        except WriteError as exc:
+            raise WriteError(f"{name}: {exc}") from None
+        for what, taken in sources.items():
+            if _same_file(target, taken):
+                raise WriteError(f"{name}: cannot write {path}: it is {what}; choose another file")
+        sources[f"the output of {name}"] = target

@@ -14,8 +14,9 @@ The file has the tables ``Config.to_dict`` makes::
 Any subset of keys may be given; the rest come from the layer below (the
 defaults, or a preset). Every value goes through ``config.parse_field``, so a
 file is held to exactly the limits of the command line, and an error names the
-file, the table and the key. A relative CSV path is taken relative to the
-current directory, as on the command line.
+file, the table and the key. A relative CSV path in a file is read beside
+that file (so a settings file and its data can move together); on the
+command line it is relative to the current directory.
 """
 from __future__ import annotations
 

@@ -20,7 +20,7 @@ from tui_mlp.app.widgets.compare import ComparePane
 from tui_mlp.app.widgets.dialogs import PathDialog
 from tui_mlp.app.widgets.lab import LOAD_FILE, SAVE_FILE, LabPane, PresetPicker
 from tui_mlp.config import Config, ConfigError
-from tui_mlp.files import WriteError, check_not_input
+from tui_mlp.files import WriteError, check_outputs
 from tui_mlp.presets import PRESETS
 from tui_mlp.settings_file import SettingsFileError, load_config, save_config
 
@@ -93,8 +93,9 @@ class LabActions:
                 return
             self.settings_path = path
             try:
-                for data_file in (config.data_file, self.trainer.snapshot.config.data_file):
-                    check_not_input(path, data_file)  # the form's CSV and the running one's
+                check_outputs({"the settings file": path},  # the form's CSV and the running one's
+                              {"the data file of the settings (csv)": config.data_file,
+                               "the data file the run reads (csv)": self.trainer.snapshot.config.data_file})
                 save_config(config, path)
             except WriteError as exc:
                 self.notify(f"settings not saved: {exc}", severity="error", timeout=8)
@@ -134,7 +135,8 @@ class LabActions:
             if path:
                 setattr(self, f"{attr}_path", path)
                 try:
-                    check_not_input(path, self.trainer.snapshot.config.data_file)
+                    check_outputs({f"the {what} export": path}, {"the data file the run reads (csv)":
+                                                  self.trainer.snapshot.config.data_file})
                 except WriteError as exc:
                     self.notify(f"{what} not exported: {exc}", severity="error", timeout=8)
                     return

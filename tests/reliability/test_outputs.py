@@ -1,0 +1,112 @@
+"""No output destroys anything: every output path is resolved (``~``,
+``..``, symlinks, hard links) and checked before a run starts, writes go
+through symlinks, and no device, FIFO, socket or directory is replaced.
+Device nodes are made with mknod inside the test's own directory."""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from tui_mlp.cli import main
+from tui_mlp.files import WriteError, check_outputs, write_text_atomic
+
+QUICK = ["train", "--n-samples", "100", "--train", "60", "--dev", "20", "--epochs", "2"]
+
+
+def cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write_points(path: Path) -> bytes:
+    rows = [f"{i / 10:.1f},{(i % 7) / 10:.1f},{i % 2}" for i in range(100)]
+    path.write_text("\n".join(rows) + "\n")
+    return path.read_bytes()
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mknod of a character device needs root")
+@pytest.mark.parametrize("option", ["--export-json", "--history-csv", "--save-config"])
+def test_a_device_is_never_replaced(capsys, tmp_path: Path, option: str) -> None:
+    null = tmp_path / "null"
+    os.mknod(null, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    code, _, err = cli(capsys, *QUICK, option, str(null))
+    assert code == 1 and err.strip() == f"tui-mlp: {option}: cannot write {null}: it is a device"
+    assert stat.S_ISCHR(null.stat().st_mode)
+
+
+def test_a_fifo_is_refused_before_training_and_nothing_blocks(capsys, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    code, out, err = cli(capsys, *QUICK, "--history-csv", str(fifo))
+    assert code == 1 and out == "" and "it is a FIFO" in err
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_a_symlink_is_written_through_to_its_target(capsys, tmp_path: Path) -> None:
+    real = tmp_path / "real.json"
+    real.write_text("old")
+    link = tmp_path / "link.json"
+    link.symlink_to(real)
+    code, _, err = cli(capsys, *QUICK, "--export-json", str(link))
+    assert code == 0, err
+    assert link.is_symlink() and os.readlink(link) == str(real)
+    assert '"test_accuracy"' in real.read_text()
+
+
+def test_a_csv_named_with_a_tilde_is_still_an_input(capsys, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    before = write_points(tmp_path / "in.csv")
+    code, _, err = cli(capsys, *QUICK, "--csv", "~/in.csv", "--history-csv", str(tmp_path / "in.csv"))
+    assert code == 1 and "it is the data file the run reads (csv)" in err
+    assert (tmp_path / "in.csv").read_bytes() == before
+
+
+def test_a_hard_link_or_dotdot_to_the_csv_is_refused(capsys, tmp_path: Path) -> None:
+    before = write_points(tmp_path / "in.csv")
+    os.link(tmp_path / "in.csv", tmp_path / "hard.csv")
+    (tmp_path / "sub").mkdir()
+    for target in (tmp_path / "hard.csv", tmp_path / "sub" / ".." / "in.csv"):
+        code, _, err = cli(capsys, *QUICK, "--csv", str(tmp_path / "in.csv"), "--export-json", str(target))
+        assert code == 1 and "it is the data file the run reads (csv)" in err, target
+    assert (tmp_path / "in.csv").read_bytes() == before
+
+
+def test_the_settings_file_read_is_not_an_output(capsys, tmp_path: Path) -> None:
+    settings = tmp_path / "keep.toml"
+    settings.write_text("[train]\nepochs = 2\n")
+    code, _, err = cli(capsys, *QUICK, "--config", str(settings), "--history-csv", str(settings))
+    assert code == 1 and "it is the settings file the run reads (--config)" in err
+    assert settings.read_text() == "[train]\nepochs = 2\n"
+
+
+def test_two_outputs_may_not_share_a_file(capsys, tmp_path: Path) -> None:
+    out = tmp_path / "x"
+    code, _, err = cli(capsys, *QUICK, "--history-csv", str(out), "--export-json", str(out))
+    assert code == 1 and err.strip() == (f"tui-mlp: --export-json: cannot write {out}: "
+                                         "it is the output of --history-csv; choose another file")
+    assert not out.exists()  # refused before the run, nothing written
+
+
+def test_a_home_of_no_user_is_one_line(capsys) -> None:
+    code, _, err = cli(capsys, *QUICK, "--export-json", "~nosuchuser4242/run.json")
+    assert code == 1 and err.strip() == ("tui-mlp: --export-json: cannot use ~nosuchuser4242/run.json: "
+                                         "there is no user 'nosuchuser4242'")
+
+
+def test_write_text_atomic_refuses_what_is_not_a_regular_file(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(WriteError, match="it is a FIFO"):
+        write_text_atomic(fifo, "x")
+    with pytest.raises(WriteError, match="it is a directory"):
+        write_text_atomic(tmp_path, "x")
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_check_outputs_accepts_distinct_new_files(tmp_path: Path) -> None:
+    check_outputs({"--a": tmp_path / "a", "--b": tmp_path / "b", "--c": None},
+                  {"the data file the run reads (csv)": tmp_path / "in.csv"})
