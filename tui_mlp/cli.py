@@ -175,29 +175,59 @@ def _console_class() -> type:
 
 
 class _StopFlag:
-    """Set by Ctrl-C while training, so the loop stops after the current epoch."""
+    """Set by Ctrl-C, SIGTERM or SIGHUP while training, so the loop stops after
+    the current epoch and the outputs are still written."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
     def __init__(self) -> None:
-        self.is_set = False
+        self.signum: int | None = None
 
-    def __enter__(self) -> "_StopFlag":
-        self._previous = signal.signal(signal.SIGINT, self._set)
+    @property
+    def is_set(self) -> bool:
+        return self.signum is not None
+
+    @property
+    def exit_code(self) -> int:
+        """128 + the signal's number, as a shell reports a process it stopped."""
+        return 128 + (self.signum or signal.SIGINT)
+
+    def __enter__(self) -> _StopFlag:
+        self._previous = {sig: signal.signal(sig, self._set) for sig in self.SIGNALS}
         return self
 
     def __exit__(self, *exc: object) -> None:
-        signal.signal(signal.SIGINT, self._previous)
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
 
     def _set(self, signum: int, frame: Any) -> None:
-        self.is_set = True
+        self.signum = signum
 
 
-def _train(exp: Any, save_dir: str | None, log: Any, progress: Any) -> Any:
+class _Stdout:
+    """Lines for stdout that outlive their reader: after `| head` closes the
+    pipe, printing stops but the run goes on and writes its files."""
+
+    def __init__(self, console: Any) -> None:
+        self.console, self.open = console, True
+
+    def print(self, line: str) -> None:
+        if not self.open:
+            return
+        try:
+            self.console.print(line, markup=False, highlight=False, soft_wrap=True)
+        except BrokenPipeError:
+            self.open = False
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _train(exp: Any, save_dir: str | None, log: Any, progress: Any, interrupted: _StopFlag) -> Any:
     """The one training loop (``Runner.train``) with a progress bar, stopped
-    after the current epoch by Ctrl-C; the end's lines are logged here."""
+    after the current epoch by a signal; the end's lines are logged here."""
     from tui_mlp.runner import Stop, final_line, interrupted_line
 
     runner, epochs = exp.runner, exp.config.train.epochs
-    with _StopFlag() as interrupted, progress:
+    with interrupted, progress:
         task = progress.add_task("training", total=epochs, loss="")
         outcome = runner.train(exp.train_set, exp.dev_set, epochs, exp.config.train.log_epochs,
                                save_dir, log, on_epoch=lambda r: _advance(progress, task, r, epochs),
@@ -252,12 +282,14 @@ def run_train(args: argparse.Namespace) -> int:
             except CheckpointError as exc:
                 return _fail(f"--load-dir: {exc}", EXIT_FAILED)
         progress = _progress_bar(args.json)
+        out = _Stdout(progress.console)
+        stop = _StopFlag()
 
         def log(line: str) -> None:  # plain text: no markup, no wrapping
             if not args.json:
-                progress.console.print(line, markup=False, highlight=False, soft_wrap=True)
+                out.print(line)
 
-        outcome = _train(exp, args.save_dir, log, progress)
+        outcome = _train(exp, args.save_dir, log, progress, stop)
     except CheckpointError as exc:
         return _fail(f"--save-dir: {exc}", EXIT_FAILED)
 
@@ -277,7 +309,7 @@ def run_train(args: argparse.Namespace) -> int:
     }
     result = run_record(exp, tested, outcome.seconds, **extra)
     if args.json:
-        print(json.dumps(result))
+        out.print(json.dumps(result))
     writes: list[tuple[str, str | None, Callable[[str], object]]] = [
         ("--history-csv", args.history_csv, lambda path: write_history_csv(path, runner.history)),
         ("--export-json", args.export_json, lambda path: write_run_json(path, result))]
@@ -289,7 +321,7 @@ def run_train(args: argparse.Namespace) -> int:
                 return _fail(f"{option}: {exc}", EXIT_FAILED)
     if outcome.error:
         return _fail(outcome.error, EXIT_FAILED)
-    return EXIT_INTERRUPTED if outcome.stopped == Stop.REQUESTED else 0
+    return stop.exit_code if outcome.stopped == Stop.REQUESTED else 0
 
 
 def _diagnostics(exp: Any, record: Any, log: Any) -> dict[str, Any]:
@@ -382,12 +414,12 @@ def run_compare(args: argparse.Namespace) -> int:
         _advance(progress, tasks[tag], record, totals[tag])
 
     try:
-        with progress:
-            result = compare(a, b, on_record=on_record)
+        with _StopFlag() as stop, progress:
+            result = compare(a, b, on_record=on_record, should_stop=lambda: stop.is_set)
     except DataError as exc:
         return _fail(f"{option_name('csv')}: {exc}", EXIT_USAGE)
-    except KeyboardInterrupt:
-        return _fail("interrupted", EXIT_INTERRUPTED)
+    if stop.is_set:
+        print("[Interrupted] the table holds what each side trained before the stop", file=sys.stderr)
     if args.json:
         print(json.dumps(result.to_dict()))
     else:
@@ -396,7 +428,7 @@ def run_compare(args: argparse.Namespace) -> int:
         for line in result.table_lines():
             print(line)
     failed = [run.error for run in result.runs if run.error]
-    return EXIT_FAILED if failed else 0
+    return stop.exit_code if stop.is_set else EXIT_FAILED if failed else 0
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -445,4 +477,7 @@ def main_exit() -> None:
         code = 0
     except KeyboardInterrupt:  # Ctrl-C outside the training loop (start-up, report)
         code = _fail("interrupted", EXIT_INTERRUPTED)
+    except OSError as exc:  # stdout on a full disk (`> /dev/full`) or a device that fails
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = _fail(f"cannot write the output: {exc.strerror or exc}", EXIT_FAILED)
     sys.exit(code)

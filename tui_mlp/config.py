@@ -287,8 +287,8 @@ def parse_field(name: str, value: Any) -> Any:
     spec = FIELDS.get(name)
     if spec is None:
         raise ConfigError(name, value, "unknown setting; known: " + ", ".join(FIELDS))
-    text = value.strip() if isinstance(value, str) else text_of(value)
-    try:
+    try:  # a TOML float may be inf or nan, which text_of cannot round
+        text = value.strip() if isinstance(value, str) else text_of(value)
         return spec.parser[0](text)
     except (ValueError, KeyError, OverflowError):
         raise ConfigError(name, value, spec.accepted) from None

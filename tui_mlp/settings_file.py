@@ -58,9 +58,11 @@ def read_settings(path: str | os.PathLike) -> tuple[dict[str, Any], Any]:
     except OSError as exc:
         raise SettingsFileError(f"settings file {path}: cannot be read ({exc.strerror or exc})") from None
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text.removeprefix("\ufeff"))  # a UTF-8 BOM, as some editors write
     except tomllib.TOMLDecodeError as exc:
         raise SettingsFileError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise SettingsFileError(f"{path}: not a settings file: its values are nested too deeply") from None
     values: dict[str, Any] = {}
     origin: dict[str, str] = {}
     for key, table in data.items():

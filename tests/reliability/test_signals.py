@@ -1,0 +1,70 @@
+"""SIGTERM and SIGHUP stop ``tui-mlp train`` and ``compare`` as Ctrl-C does
+(after the current epoch, outputs written, exit 128 + the signal), and a
+reader that leaves the pipe early does not cost the files asked for."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+LONG = ["--n-samples", "200", "--train", "120", "--dev", "40", "--epochs", "1000000", "--log-epochs", "1"]
+ENV = {**os.environ, "OMP_NUM_THREADS": "1"}
+
+
+def start(*argv: str, cwd: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "tui_mlp", *argv], cwd=cwd, env=ENV, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_a_signal_stops_training_and_the_outputs_are_written(tmp_path: Path, signum: int) -> None:
+    proc = start("train", *LONG, "--history-csv", "h.csv", "--export-json", "run.json", cwd=tmp_path)
+    try:
+        for _ in range(3):  # training has begun: the log is moving
+            assert proc.stdout is not None and proc.stdout.readline()
+        proc.send_signal(signum)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 128 + signum, err
+    assert "Traceback" not in err
+    assert "[Interrupted] stopped after" in out
+    record = json.loads((tmp_path / "run.json").read_text())
+    assert record["stopped"] == "interrupted" and 0 < record["epochs"] < 1_000_000
+    assert (tmp_path / "h.csv").read_text().startswith("epoch,train_loss")
+
+
+def test_sigterm_stops_compare_with_the_table(tmp_path: Path) -> None:
+    proc = start("compare", *LONG, cwd=tmp_path)
+    try:
+        deadline = time.monotonic() + 60
+        while "libtorch" not in Path(f"/proc/{proc.pid}/maps").read_text():  # torch is loaded
+            assert time.monotonic() < deadline and proc.poll() is None
+            time.sleep(0.1)
+        time.sleep(1.5)  # then A is training (it prints nothing until the end)
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 143, err
+    assert "Traceback" not in err and "[Interrupted]" in err
+    assert "test acc" in out
+
+
+def test_a_closed_stdout_does_not_skip_the_files(tmp_path: Path) -> None:
+    proc = start("train", "--n-samples", "200", "--train", "120", "--dev", "40", "--epochs", "300",
+                 "--log-epochs", "1", "--history-csv", "h.csv", cwd=tmp_path)
+    assert proc.stdout is not None and proc.stdout.readline()
+    proc.stdout.close()  # `| head -1`: the reader has gone
+    try:
+        assert proc.wait(timeout=120) == 0
+    finally:
+        proc.kill()
+    assert proc.stderr is not None and "Traceback" not in proc.stderr.read()
+    assert len((tmp_path / "h.csv").read_text().splitlines()) == 301
