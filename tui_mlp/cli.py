@@ -467,14 +467,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_app()
 
 
+class _Signalled(KeyboardInterrupt):
+    """SIGTERM or SIGHUP outside the training loop (start-up, report)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _raise_signalled(signum: int, frame: Any) -> None:
+    raise _Signalled(signum)
+
+
 def main_exit() -> None:
     """The console script: exit with ``main``'s code."""
+    for sig in (signal.SIGTERM, signal.SIGHUP):  # training replaces these with a stop flag
+        signal.signal(sig, _raise_signalled)
     try:
         code = main()
         sys.stdout.flush()
     except BrokenPipeError:  # `tui-mlp train | head`: the reader left; not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = 0
+    except _Signalled as exc:
+        code = _fail(f"stopped by {signal.Signals(exc.signum).name}", 128 + exc.signum)
     except KeyboardInterrupt:  # Ctrl-C outside the training loop (start-up, report)
         code = _fail("interrupted", EXIT_INTERRUPTED)
     except OSError as exc:  # stdout on a full disk (`> /dev/full`) or a device that fails

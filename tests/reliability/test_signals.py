@@ -47,7 +47,7 @@ def test_sigterm_stops_compare_with_the_table(tmp_path: Path) -> None:
         while "libtorch" not in Path(f"/proc/{proc.pid}/maps").read_text():  # torch is loaded
             assert time.monotonic() < deadline and proc.poll() is None
             time.sleep(0.1)
-        time.sleep(1.5)  # then A is training (it prints nothing until the end)
+        time.sleep(4)  # then A is training (it prints nothing until the end)
         proc.send_signal(signal.SIGTERM)
         out, err = proc.communicate(timeout=60)
     finally:
@@ -68,3 +68,15 @@ def test_a_closed_stdout_does_not_skip_the_files(tmp_path: Path) -> None:
         proc.kill()
     assert proc.stderr is not None and "Traceback" not in proc.stderr.read()
     assert len((tmp_path / "h.csv").read_text().splitlines()) == 301
+
+
+def test_sigterm_during_start_up_is_one_line(tmp_path: Path) -> None:
+    proc = start("train", *LONG, cwd=tmp_path)
+    try:
+        time.sleep(0.3)  # still importing
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        proc.kill()
+    assert proc.returncode == 143
+    assert err.strip() == "tui-mlp: stopped by SIGTERM"
