@@ -11,6 +11,9 @@ from pathlib import Path
 
 import torch
 
+from tui_mlp.config import MAX_SAMPLES
+from tui_mlp.files import ReadError, read_text_capped
+
 Dataset = tuple[torch.Tensor, torch.Tensor]
 
 
@@ -103,17 +106,20 @@ def make_spiral(n_samples: int = 1000, shuffle: bool = True, noise: float | None
     return _finish(X, y, shuffle, noise, gen)
 
 
+#: A CSV larger than this is refused before it is parsed: a million rows of
+#: x1,x2,label with full float digits fit.
+MAX_CSV_BYTES = 64 * 2**20
+FLOAT32_MAX = float(torch.finfo(torch.float32).max)
+
+
 def load_csv(path: str | Path, shuffle: bool = True, noise: float | None = None,
              seed: int | None = None) -> Dataset:
     """Rows ``x1,x2,label`` (label 0 or 1); a first row that is not numbers is a
     header. Blank lines and lines starting with ``#`` are skipped."""
-    path = Path(path).expanduser()
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(f"CSV file {path}: not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"CSV file {path}: cannot be read ({exc})") from None
+        text = read_text_capped(path, MAX_CSV_BYTES)
+    except ReadError as exc:
+        raise DataError(f"CSV file {exc}") from None
     rows: list[tuple[float, float, float]] = []
     for lineno, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
@@ -130,11 +136,14 @@ def load_csv(path: str | Path, shuffle: bool = True, noise: float | None = None,
             if not rows and lineno == 1:
                 continue  # a header
             raise DataError(f"{path}, line {lineno}: {line!r} is not three numbers x1,x2,label") from None
-        if not (math.isfinite(x1) and math.isfinite(x2)):
-            raise DataError(f"{path}, line {lineno}: features must be finite numbers, got {line!r}")
+        if not (abs(x1) <= FLOAT32_MAX and abs(x2) <= FLOAT32_MAX):  # also refuses inf and nan
+            raise DataError(f"{path}, line {lineno}: features must be finite numbers within "
+                            f"float32's range (|x| <= {FLOAT32_MAX:.4g}), got {line!r}")
         if label not in (0.0, 1.0):
             raise DataError(f"{path}, line {lineno}: label must be 0 or 1, got {cells[2]!r}")
         rows.append((x1, x2, label))
+        if len(rows) > MAX_SAMPLES:
+            raise DataError(f"CSV file {path}: more than {MAX_SAMPLES:,} rows, the most a data set may have")
     if len(rows) < 3:
         raise DataError(f"CSV file {path}: needs at least 3 rows of x1,x2,label, found {len(rows)}")
     data = torch.tensor(rows, dtype=torch.float32)

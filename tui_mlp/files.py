@@ -23,6 +23,38 @@ class WriteError(OSError):
     """A file that cannot be written; ``str()`` is a one-line message for the user."""
 
 
+class ReadError(OSError):
+    """A file that cannot be read as asked; ``str()`` is a one-line message for the user."""
+
+
+def read_text_capped(path: PathLike, max_bytes: int) -> str:
+    """The UTF-8 text of a regular file of at most ``max_bytes``. A FIFO, a
+    device (``/dev/zero``) or a directory is refused before anything is read,
+    so nothing blocks and nothing grows without bound."""
+    try:
+        fd = os.open(os.path.expanduser(os.fspath(path)), os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise ReadError(f"{path}: not found") from None
+    except OSError as exc:
+        raise ReadError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    mode = os.fstat(fd).st_mode
+    for test, what in _NOT_REGULAR:
+        if test(mode):
+            os.close(fd)
+            raise ReadError(f"{path}: it is {what}, not a regular file")
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            data = fh.read(max_bytes + 1)
+        except OSError as exc:
+            raise ReadError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if len(data) > max_bytes:
+        raise ReadError(f"{path}: larger than the {max_bytes // 2**20} MiB accepted")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ReadError(f"{path}: not UTF-8 text") from None
+
+
 def resolve(path: PathLike) -> Path:
     """``path`` as the file system sees it: ``~`` expanded, ``..`` and every
     symlink resolved. ``WriteError`` for a ``~user`` with no home."""

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from tui_mlp.config import FIELDS, Config, ConfigError, build_layered
-from tui_mlp.files import write_text_atomic
+from tui_mlp.files import ReadError, read_text_capped, write_text_atomic
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -34,6 +34,8 @@ else:  # pragma: no cover
     import tomli as tomllib
 
 GROUPS = ("data", "model", "train")
+#: A settings file is a few hundred bytes; anything near this is not one.
+MAX_SETTINGS_BYTES = 2**20
 HEADER = "# tui-mlp settings: load with `tui-mlp train --config FILE`\n"
 
 
@@ -48,15 +50,9 @@ def read_settings(path: str | os.PathLike) -> tuple[dict[str, Any], Any]:
     parsed by the caller."""
     path = Path(path)
     try:
-        text = path.read_bytes().decode("utf-8")
-    except FileNotFoundError:
-        raise SettingsFileError(f"settings file {path}: not found") from None
-    except IsADirectoryError:
-        raise SettingsFileError(f"settings file {path}: is a directory") from None
-    except UnicodeDecodeError:
-        raise SettingsFileError(f"settings file {path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise SettingsFileError(f"settings file {path}: cannot be read ({exc.strerror or exc})") from None
+        text = read_text_capped(path, MAX_SETTINGS_BYTES)
+    except ReadError as exc:
+        raise SettingsFileError(f"settings file {exc}") from None
     try:
         data = tomllib.loads(text.removeprefix("\ufeff"))  # a UTF-8 BOM, as some editors write
     except tomllib.TOMLDecodeError as exc:

@@ -1,0 +1,94 @@
+"""No input file hangs or eats memory, and no bad value slips through: only
+regular files are read, within size caps; values outside float32's range are
+refused; odd TOML (inf, nan, deep nesting, a BOM) is one line or read."""
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui_mlp.cli import main
+from tui_mlp.data import MAX_CSV_BYTES, DataError, load_csv
+
+QUICK = ["train", "--n-samples", "100", "--train", "60", "--dev", "20", "--epochs", "2"]
+
+
+def cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("option", ["--csv", "--config"])
+def test_a_fifo_input_is_refused_without_blocking(tmp_path: Path, option: str) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    proc = subprocess.run([sys.executable, "-m", "tui_mlp", *QUICK, option, str(fifo)],
+                          capture_output=True, text=True, timeout=60)  # a block would time out
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1
+    assert "it is a FIFO, not a regular file" in proc.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mknod of a character device needs root")
+@pytest.mark.parametrize("option", ["--csv", "--config"])
+def test_an_endless_device_is_refused_before_it_is_read(capsys, tmp_path: Path, option: str) -> None:
+    zero = tmp_path / "zero"
+    os.mknod(zero, 0o666 | stat.S_IFCHR, os.makedev(1, 5))
+    code, _, err = cli(capsys, *QUICK, option, str(zero))
+    assert code == 2 and "it is a device, not a regular file" in err
+
+
+def test_a_csv_over_the_size_cap_is_refused(tmp_path: Path) -> None:
+    big = tmp_path / "big.csv"
+    with big.open("wb") as fh:
+        fh.truncate(MAX_CSV_BYTES + 1)  # sparse: no disk used
+    with pytest.raises(DataError, match="larger than the 64 MiB accepted"):
+        load_csv(big)
+
+
+def test_a_value_beyond_float32_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text("0,0,0\n1,1,1\n1e39,0,1\n2,2,0\n")
+    with pytest.raises(DataError, match=r"line 3: features must be finite numbers within float32's range"):
+        load_csv(path)
+
+
+@pytest.mark.parametrize(("table", "line"), [
+    ("train", "lr = inf"), ("train", "lr = 1e309"), ("train", "lr = nan"), ("data", "noise = -inf"),
+    ("model", "weight_scale = nan"), ("data", "train = inf")])
+def test_non_finite_toml_values_are_one_line(capsys, tmp_path: Path, table: str, line: str) -> None:
+    path = tmp_path / "run.toml"
+    path.write_text(f"[{table}]\n{line}\n")
+    code, _, err = cli(capsys, *QUICK, "--config", str(path))
+    key = line.split(" = ")[0]
+    assert code == 2 and err.startswith(f"tui-mlp: {path}: [{table}] {key}: ") and err.count("\n") == 1
+
+
+def test_a_deeply_nested_toml_is_one_line(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "deep.toml"
+    path.write_text("a = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    code, _, err = cli(capsys, *QUICK, "--config", str(path))
+    assert code == 2 and err.strip() == f"tui-mlp: {path}: not a settings file: its values are nested too deeply"
+
+
+def test_a_toml_with_a_bom_is_read(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "bom.toml"
+    path.write_bytes(b"\xef\xbb\xbf[train]\nepochs = 3\n")
+    code, _, err = cli(capsys, "train", "--n-samples", "100", "--train", "60", "--dev", "20",
+                       "--config", str(path), "--json")
+    assert code == 0, err
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="mknod of a character device needs root")
+def test_a_full_stdout_is_one_line(tmp_path: Path) -> None:
+    full_device = tmp_path / "full"  # a node of our own for the kernel's "full" device
+    os.mknod(full_device, 0o666 | stat.S_IFCHR, os.makedev(1, 7))
+    with open(full_device, "w") as full:
+        proc = subprocess.run([sys.executable, "-m", "tui_mlp", *QUICK], stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert proc.stderr.strip() == "tui-mlp: cannot write the output: No space left on device"
