@@ -287,8 +287,12 @@ def parse_field(name: str, value: Any) -> Any:
     spec = FIELDS.get(name)
     if spec is None:
         raise ConfigError(name, value, "unknown setting; known: " + ", ".join(FIELDS))
-    try:  # a TOML float may be inf or nan, which text_of cannot round
-        text = value.strip() if isinstance(value, str) else text_of(value)
+    # A value from a file is read as the user wrote it, by the command line's
+    # rules: a TOML float keeps its point (``train = 1.0`` is a fraction, and
+    # refused as ``--train 1.0`` is), and inf or nan are refused like any text.
+    text = value.strip() if isinstance(value, str) else repr(value) if isinstance(value, float) \
+        else text_of(value)
+    try:
         return spec.parser[0](text)
     except (ValueError, KeyError, OverflowError):
         raise ConfigError(name, value, spec.accepted) from None

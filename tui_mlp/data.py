@@ -7,6 +7,7 @@ Features are float32 [N, 2]; labels float32 [N] with values 0 and 1.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import torch
@@ -110,35 +111,47 @@ def make_spiral(n_samples: int = 1000, shuffle: bool = True, noise: float | None
 #: x1,x2,label with full float digits fit.
 MAX_CSV_BYTES = 64 * 2**20
 FLOAT32_MAX = float(torch.finfo(torch.float32).max)
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def _plain_number(cell: str) -> float | None:
+    """A plain ASCII decimal number (``-1.5``, ``2e-3``), or None: no ``1_0``,
+    no other scripts' digits, no ``inf`` or ``nan``."""
+    return float(cell) if _NUMBER.fullmatch(cell) else None
 
 
 def load_csv(path: str | Path, shuffle: bool = True, noise: float | None = None,
              seed: int | None = None) -> Dataset:
-    """Rows ``x1,x2,label`` (label 0 or 1); a first row that is not numbers is a
-    header. Blank lines and lines starting with ``#`` are skipped."""
+    """Rows ``x1,x2,label`` (label 0 or 1) of plain decimal numbers. The
+    grammar: UTF-8, a BOM allowed; blank lines and lines starting with ``#``
+    are skipped; the first other line is a header when none of its cells is
+    a number, and data otherwise; every error names its line."""
     try:
-        text = read_text_capped(path, MAX_CSV_BYTES)
+        text = read_text_capped(path, MAX_CSV_BYTES).removeprefix("\ufeff")
     except ReadError as exc:
         raise DataError(f"CSV file {exc}") from None
     rows: list[tuple[float, float, float]] = []
+    first = True
     for lineno, line in enumerate(text.splitlines(), start=1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
         cells = [c.strip() for c in line.split(",")]
+        numbers = [_plain_number(c) for c in cells]
+        if first and all(n is None for n in numbers):
+            first = False
+            continue  # a header
+        first = False
         if len(cells) != 3:
-            if not rows and lineno == 1:
-                continue
             raise DataError(f"{path}, line {lineno}: expected 3 values x1,x2,label, got {len(cells)}")
-        try:
-            x1, x2, label = (float(c) for c in cells)
-        except ValueError:
-            if not rows and lineno == 1:
-                continue  # a header
-            raise DataError(f"{path}, line {lineno}: {line!r} is not three numbers x1,x2,label") from None
-        if not (abs(x1) <= FLOAT32_MAX and abs(x2) <= FLOAT32_MAX):  # also refuses inf and nan
-            raise DataError(f"{path}, line {lineno}: features must be finite numbers within "
-                            f"float32's range (|x| <= {FLOAT32_MAX:.4g}), got {line!r}")
+        for column, (cell, number) in enumerate(zip(cells, numbers), start=1):
+            if number is None:
+                raise DataError(f"{path}, line {lineno}: column {column}, {cell!r}, is not a plain "
+                                f"decimal number (digits 0-9, an optional sign, point and exponent)")
+        x1, x2, label = (n for n in numbers if n is not None)
+        if not (abs(x1) <= FLOAT32_MAX and abs(x2) <= FLOAT32_MAX):
+            raise DataError(f"{path}, line {lineno}: features must be within float32's range "
+                            f"(|x| <= {FLOAT32_MAX:.4g}), got {line!r}")
         if label not in (0.0, 1.0):
             raise DataError(f"{path}, line {lineno}: label must be 0 or 1, got {cells[2]!r}")
         rows.append((x1, x2, label))

@@ -53,7 +53,7 @@ def test_a_csv_over_the_size_cap_is_refused(tmp_path: Path) -> None:
 def test_a_value_beyond_float32_is_refused_with_its_line(tmp_path: Path) -> None:
     path = tmp_path / "wide.csv"
     path.write_text("0,0,0\n1,1,1\n1e39,0,1\n2,2,0\n")
-    with pytest.raises(DataError, match=r"line 3: features must be finite numbers within float32's range"):
+    with pytest.raises(DataError, match=r"line 3: features must be within float32's range"):
         load_csv(path)
 
 
@@ -92,3 +92,24 @@ def test_a_full_stdout_is_one_line(tmp_path: Path) -> None:
                               stderr=subprocess.PIPE, text=True, timeout=120)
     assert proc.returncode == 1
     assert proc.stderr.strip() == "tui-mlp: cannot write the output: No space left on device"
+
+
+@pytest.mark.parametrize(("text", "error"), [
+    ("x1,x2,label\n0,0,0\n1,1,1\n2,2,0\n", None),  # a header: no cell is a number
+    ("\ufeff0,0,0\n1,1,1\n2,2,0\n", None),  # a BOM, no header: the first row is data
+    ("# made by hand\n0,0,0\n\n# more\n1,1,1\n2,2,0\n", None),  # comments and blanks skipped
+    ("0.5,O.3,1\n1,1,1\n2,2,0\n3,3,1\n", "line 1: column 2, 'O.3', is not a plain decimal number"),
+    ("0,0,0\n1_0,1,1\n2,2,0\n", "line 2: column 1, '1_0', is not a plain decimal number"),
+    ("0,0,0\n\u0661,1,1\n2,2,0\n", "line 2: column 1, '\u0661', is not a plain decimal number"),
+    ("0,0,0\ninf,1,1\n2,2,0\n", "line 2: column 1, 'inf', is not a plain decimal number"),
+])
+def test_the_csv_grammar(tmp_path: Path, text: str, error: str | None) -> None:
+    path = tmp_path / "points.csv"
+    path.write_text(text, encoding="utf-8")
+    if error is None:
+        X, y = load_csv(path, shuffle=False)
+        assert X.shape == (3, 2) and X[0].tolist() == [0.0, 0.0] and y.reshape(-1).tolist() == [0, 1, 0]
+    else:
+        with pytest.raises(DataError) as info:
+            load_csv(path)
+        assert error in str(info.value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import select
 import signal
 import subprocess
 import sys
@@ -41,20 +42,35 @@ def test_a_signal_stops_training_and_the_outputs_are_written(tmp_path: Path, sig
 
 
 def test_sigterm_stops_compare_with_the_table(tmp_path: Path) -> None:
-    proc = start("compare", *LONG, cwd=tmp_path)
+    """On a terminal, compare shows a bar per side: once A's moves, SIGTERM."""
+    master, slave = os.openpty()
+    proc = subprocess.Popen([sys.executable, "-m", "tui_mlp", "compare", *LONG], cwd=tmp_path, env=ENV,
+                            stdin=slave, stdout=slave, stderr=subprocess.PIPE, text=True)
+    os.close(slave)
+    seen = b""
     try:
         deadline = time.monotonic() + 60
-        while "libtorch" not in Path(f"/proc/{proc.pid}/maps").read_text():  # torch is loaded
+        while b"training A" not in seen:
             assert time.monotonic() < deadline and proc.poll() is None
-            time.sleep(0.1)
-        time.sleep(4)  # then A is training (it prints nothing until the end)
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if ready:
+                seen += os.read(master, 65536)
         proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=60)
+        while proc.poll() is None and time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if ready:
+                try:
+                    seen += os.read(master, 65536)
+                except OSError:  # the child closed the terminal
+                    break
+        proc.wait(timeout=60)
+        err = proc.stderr.read() if proc.stderr else ""
     finally:
         proc.kill()
+        os.close(master)
     assert proc.returncode == 143, err
     assert "Traceback" not in err and "[Interrupted]" in err
-    assert "test acc" in out
+    assert b"test acc" in seen
 
 
 def test_a_closed_stdout_does_not_skip_the_files(tmp_path: Path) -> None:
