@@ -265,7 +265,7 @@ def run_train(args: argparse.Namespace) -> int:
 
     from tui_mlp.checkpoint import CheckpointError
     from tui_mlp.data import DataError
-    from tui_mlp.experiment import build, threads_for
+    from tui_mlp.experiment import TooBig, build, threads_for
     from tui_mlp.results import evaluate_best, run_record, write_history_csv, write_run_json
     from tui_mlp.runner import Stop, test_line
 
@@ -274,6 +274,8 @@ def run_train(args: argparse.Namespace) -> int:
         exp = build(config, diagnostics=args.diagnostics)
     except DataError as exc:
         return _fail(f"{option_name('csv')}: {exc}", EXIT_USAGE)
+    except TooBig as exc:
+        return _fail(str(exc), EXIT_USAGE)
     runner = exp.runner
     try:
         if args.load_dir:
@@ -395,7 +397,7 @@ def run_compare(args: argparse.Namespace) -> int:
 
     from tui_mlp.compare import compare, default_pair
     from tui_mlp.data import DataError
-    from tui_mlp.experiment import threads_for
+    from tui_mlp.experiment import TooBig, threads_for
     from tui_mlp.runner import EpochRecord
 
     a, b = default_pair(config)
@@ -418,6 +420,8 @@ def run_compare(args: argparse.Namespace) -> int:
             result = compare(a, b, on_record=on_record, should_stop=lambda: stop.is_set)
     except DataError as exc:
         return _fail(f"{option_name('csv')}: {exc}", EXIT_USAGE)
+    except TooBig as exc:
+        return _fail(str(exc), EXIT_USAGE)
     if stop.is_set:
         print("[Interrupted] the table holds what each side trained before the stop", file=sys.stderr)
     if args.json:

@@ -5,6 +5,7 @@ settings always mean the same experiment.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import partial
 
@@ -73,6 +74,54 @@ def threads_for(config: Config) -> int:
     return 1 if work <= SMALL_WORK else torch.get_num_threads()
 
 
+class TooBig(ValueError):
+    """Settings within their limits whose run would not fit in this machine's memory."""
+
+
+#: Copies of the parameters a run keeps: weights, gradients, two optimiser
+#: moments, the best-dev copy and the ones the UI draws.
+PARAM_COPIES = 8
+#: Tensors of rows x width per layer during one forward and backward: the
+#: cached input, the activation, its gradient and a temporary.
+ACTIVATION_COPIES = 4
+#: The share of the available memory a run may plan to use.
+MEMORY_SHARE = 0.75
+
+
+def available_memory() -> int:
+    """Bytes the kernel says are available now (MemAvailable), else physical memory."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def memory_needed(config: Config, rows: int) -> int:
+    """Bytes a run of ``config`` on ``rows`` samples needs, roughly: the data,
+    the forward and backward over the largest batch, and the parameters' copies."""
+    sizes = config.model.layer_sizes()
+    params = sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(sizes, sizes[1:]))
+    n_train, n_dev = config.data.counts(rows)
+    batch = min(config.train.batch_size or n_train, n_train)
+    evaluated = max(batch, n_dev, rows - n_train - n_dev)  # dev and test are evaluated whole
+    floats = rows * 3 + ACTIVATION_COPIES * evaluated * sum(sizes) + PARAM_COPIES * params
+    return 4 * floats
+
+
+def check_fits(config: Config, rows: int) -> None:
+    """TooBig, one line naming the settings, if the run would not fit in memory."""
+    need, have = memory_needed(config, rows), available_memory()
+    if need > MEMORY_SHARE * have:
+        hidden = ",".join(map(str, config.model.hidden)) or "none"
+        raise TooBig(f"{rows:,} samples with hidden layers {hidden} need about {need / 2**30:.1f} GiB, "
+                     f"more than this machine can spare ({have / 2**30:.1f} GiB available); "
+                     f"use fewer samples (--n-samples), narrower layers (--hidden) or --batch-size")
+
+
 @dataclass
 class Experiment:
     config: Config
@@ -101,8 +150,12 @@ class Experiment:
 
 def build(config: Config, data: tuple[Dataset, Dataset, Dataset] | None = None,
           diagnostics: bool = False) -> Experiment:
-    """A fresh experiment; pass ``data`` to reuse already built data sets."""
+    """A fresh experiment; pass ``data`` to reuse already built data sets.
+    TooBig before anything large is allocated when it would not fit."""
+    if data is None and config.data.dataset != "csv":
+        check_fits(config, config.data.n_samples)  # before the data is even drawn
     train_set, dev_set, test_set = data or load_data(config)
+    check_fits(config, sum(part[0].shape[0] for part in (train_set, dev_set, test_set)))
     model = build_model(config)
     t = config.train
     runner = Runner(model, build_optimizer(t, model), accuracy, BinaryCrossEntropyLoss(model),

@@ -113,3 +113,24 @@ def test_the_csv_grammar(tmp_path: Path, text: str, error: str | None) -> None:
         with pytest.raises(DataError) as info:
             load_csv(path)
         assert error in str(info.value)
+
+
+def test_a_run_that_would_not_fit_is_refused_before_it_is_built(capsys, monkeypatch) -> None:
+    from tui_mlp import experiment
+
+    monkeypatch.setattr(experiment, "available_memory", lambda: 64 * 2**20)
+    code, out, err = cli(capsys, "train", "--n-samples", "1000000", "--hidden", "1024,1024", "--epochs", "1")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert err.startswith("tui-mlp: 1,000,000 samples with hidden layers 1024,1024 need about ")
+    assert "--batch-size" in err
+
+
+def test_the_estimate_grows_with_the_settings_and_the_book_fits() -> None:
+    from tui_mlp.config import Config
+    from tui_mlp.experiment import memory_needed
+
+    book = Config()
+    assert memory_needed(book, 1000) < 2**20
+    big = book.with_values(n_samples=1_000_000, train=0.64, dev=0.16, hidden=(1024,) * 8)
+    assert memory_needed(big, 1_000_000) > 30 * 2**30  # the case that died in the allocator
+    assert memory_needed(big.with_values(batch_size=1000), 1_000_000) < memory_needed(big, 1_000_000)

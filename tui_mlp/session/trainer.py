@@ -23,7 +23,7 @@ from typing import Callable
 from tui_mlp.config import Config
 from tui_mlp.data import DataError, Dataset
 from tui_mlp.diagnostics import Diagnosis, GradCheck, budgeted_gradient_check, diagnose
-from tui_mlp.experiment import Experiment, build, load_data
+from tui_mlp.experiment import Experiment, TooBig, build, load_data
 from tui_mlp.files import WriteError
 from tui_mlp.results import TestResult, evaluate_best, run_record, write_history_csv, write_run_json
 from tui_mlp.runner import EpochRecord, Stop, test_line
@@ -299,6 +299,9 @@ class Trainer:
             self._rebuild(config, new_data=new_data, note=note)
         except DataError as exc:
             self.emit(Event("error", str(exc), field="csv"))
+            return
+        except TooBig as exc:
+            self.emit(Event("error", str(exc)))
             return
         if was_training:
             what = "data" if new_data else "model"
