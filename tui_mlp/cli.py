@@ -446,18 +446,31 @@ def run_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_app() -> int:
+def run_app(config: Config | None = None) -> int:
+    """Open the app; when it closes, the process ends at once (``end_now``)."""
     terminal = sys.stdout.isatty()
     if terminal:  # importing torch and textual takes seconds: say so meanwhile
         print("tui-mlp: starting...", end="", flush=True)
     try:
         from tui_mlp.app import TrainerApp
 
-        TrainerApp().run()
+        app = TrainerApp(config)
+        app.run()
     finally:
         if terminal:  # back on the terminal's own screen: take the line away again
             print("\r\033[K", end="", flush=True)
-    return 0
+    end_now(app.return_code or 0)
+    return 0  # not reached
+
+
+def end_now(code: int) -> None:
+    """Exit without waiting for the training thread to finish its epoch,
+    which on a big network takes seconds: the model lives in memory only,
+    and every file is written by renaming a complete temporary one, so
+    nothing on disk is left half-written."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

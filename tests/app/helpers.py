@@ -181,6 +181,7 @@ class PtyApp:
 
 
 def app_code(**values: object) -> str:
-    """Python that runs the app with the book's config changed by ``values``."""
-    return ("from tui_mlp.app import TrainerApp\nfrom tui_mlp.config import Config\n"
-            f"TrainerApp(Config().with_values(**{values!r})).run()\n")
+    """Python that runs the app, as ``tui-mlp`` does, with the book's config
+    changed by ``values``."""
+    return ("from tui_mlp.cli import run_app\nfrom tui_mlp.config import Config\n"
+            f"run_app(Config().with_values(**{values!r}))\n")

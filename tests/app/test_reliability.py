@@ -247,16 +247,21 @@ async def test_case5_q_at_any_moment_exits_within_a_second(moment: str, tmp_path
         load_params(tmp_path / "best_model", shapes)
 
 
-def test_case5_the_real_process_quits_within_a_second_while_training(tmp_path) -> None:
+@pytest.mark.parametrize("values", [
+    {"epochs": 5_000_000},
+    # epochs of seconds each: quit may not wait for the one in progress
+    {"n_samples": 100_000, "train": 0.64, "dev": 0.16, "hidden": (512, 512, 512), "epochs": 1000}],
+    ids=["book", "big-network"])
+def test_case5_the_real_process_quits_within_a_second_while_training(tmp_path, values) -> None:
     """The app in a pseudo-terminal: start a long run, press q, time the exit."""
-    app = PtyApp(app_code(epochs=5_000_000), cwd=tmp_path)
+    app = PtyApp(app_code(**values), cwd=tmp_path)
     try:
-        assert app.read_for(30, until=b"idle"), app.output[-500:]
+        assert app.read_for(90, until=b"idle"), app.output[-500:]
         app.send(b"s")
-        assert app.read_for(2, until=b"running")
-        app.read_for(0.5)
+        assert app.read_for(60, until=b"running")
+        app.read_for(1.0)
         app.send(b"q")
-        elapsed = app.wait_exit(timeout=5)
+        elapsed = app.wait_exit(timeout=30)
         app.read_for(0.2)
     finally:
         app.close()
