@@ -101,10 +101,33 @@ def build_parser() -> argparse.ArgumentParser:
                                   f"(repeatable; data settings are shared)")
     compare.add_argument("--json", action="store_true",
                          help="print one JSON object with both results instead of the table")
-    serve = sub.add_parser("serve", help="serve the app to a web browser (textual-serve)")
+
+    def bounded_int(what: str, low: int, high: int) -> Any:
+        """An argparse type for serve: an integer in [low, high], else a usage error."""
+        def parse(text: str) -> int:
+            try:
+                value = int(text)
+            except ValueError:
+                raise argparse.ArgumentTypeError(f"{text!r} is not an integer") from None
+            if not low <= value <= high:
+                raise argparse.ArgumentTypeError(f"{value} is not a {what} ({low}-{high})")
+            return value
+        return parse
+
+    serve = sub.add_parser(
+        "serve", help="serve the app to a web browser (textual-serve), behind a token",
+        description="Serve the app to web browsers. Prints a URL with a random token; "
+                    "requests without it are refused, and so are websockets from pages of "
+                    "other sites. Each session runs its own app process, ended when its "
+                    "browser tab goes away.")
     serve.add_argument("--host", default="127.0.0.1",
                        help="address to bind (default 127.0.0.1: this machine only)")
-    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument("--port", type=bounded_int("port", 0, 65535), default=8000,
+                       help="port, 0-65535 (default 8000; 0: any free port, printed)")
+    serve.add_argument("--max-sessions", type=bounded_int("number of sessions", 1, 64),
+                       default=2, metavar="N",
+                       help="app processes running at once, 1-64 (default 2; each takes "
+                            "about 260 MB); past it a browser gets a 'sessions in use' page")
     return parser
 
 
@@ -436,14 +459,16 @@ def run_compare(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from textual_serve.server import Server
+    from tui_mlp import serve
 
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"tui-mlp: warning: serving on {args.host}: anyone who can reach this address "
-              f"can use the app", file=sys.stderr)
-    Server(f"{sys.executable} -m tui_mlp", host=args.host, port=args.port,
-           title="tui-mlp").serve()
-    return 0
+    try:
+        sock = serve.bind(args.host, args.port)
+    except serve.ServeError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    if not serve.is_loopback(sock):
+        print(f"tui-mlp: warning: serving on {args.host or 'every address'}: anyone who can "
+              f"reach this address and has the URL's token can use the app", file=sys.stderr)
+    return serve.serve(sock, args.host, max_sessions=args.max_sessions)
 
 
 def run_app(config: Config | None = None) -> int:

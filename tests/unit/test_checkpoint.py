@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from tui_mlp import checkpoint
 from tui_mlp.checkpoint import CheckpointError
 from tui_mlp.nn import MLP, BatchGD, BinaryCrossEntropyLoss, accuracy
 from tui_mlp.runner import Runner
@@ -262,3 +263,159 @@ def test_float64_checkpoint_loads_into_float32_model(tmp_path, moons_splits):
 def test_copytree_of_a_checkpoint_still_loads(saved, tmp_path):
     shutil.copytree(saved, tmp_path / "copy")
     make_runner(seed=9).load_model(tmp_path / "copy")
+
+
+# ------------------------------------------------------------------ atomic as a set
+def layer_files(directory: Path) -> list[str]:
+    return sorted(os.listdir(directory))
+
+
+def test_a_smaller_model_saved_over_a_bigger_one_loads(tmp_path, moons_splits):
+    """2-4-4-1 (fc1..fc3) then 2-5-1 into one directory: fc3 does not survive."""
+    make_runner(hidden=(4, 4), seed=1).save_model(tmp_path / "m")
+    small = make_runner(seed=2)
+    small.save_model(tmp_path / "m")
+    assert layer_files(tmp_path / "m") == ["fc1.pdparams", "fc2.pdparams"]
+    fresh = make_runner(seed=3)
+    fresh.load_model(tmp_path / "m")
+    X = moons_splits[2][0]
+    assert torch.equal(fresh.predict(X), small.predict(X))
+    make_runner(hidden=(4, 4), seed=4).save_model(tmp_path / "m")  # and back up again
+    make_runner(hidden=(4, 4), seed=5).load_model(tmp_path / "m")
+
+
+def test_leftover_temporary_files_are_removed_by_the_next_save(tmp_path):
+    target = tmp_path / "m"
+    make_runner(seed=1).save_model(target)
+    leftovers = [".fc1.pdparams.k2j3h.tmp", ".fc3.pdparams.x.tmp", ".checkpoint-journal.json.q1.tmp",
+                 ".fc2.ab12cd.tmp"]  # the last as the earlier version of the module named them
+    for name in leftovers:
+        (target / name).write_bytes(b"half a file")
+    (target / "notes.txt").write_text("mine")
+    (tmp_path / "elsewhere").write_text("not a leftover")
+    (target / ".fc4.pdparams.link.tmp").symlink_to(tmp_path / "elsewhere")
+    make_runner(seed=2).save_model(target)
+    assert layer_files(target) == [".fc4.pdparams.link.tmp", "fc1.pdparams", "fc2.pdparams", "notes.txt"]
+    assert (tmp_path / "elsewhere").read_text() == "not a leftover"  # a symlink is not removed
+
+
+@pytest.mark.parametrize("kind", ["directory", "symlink", "stale directory"])
+def test_a_layer_path_that_is_not_a_regular_file_is_never_replaced(tmp_path, kind):
+    target = tmp_path / "m"
+    make_runner(hidden=(4, 4) if kind == "stale directory" else (5,), seed=1).save_model(target)
+    victim = target / ("fc3.pdparams" if kind == "stale directory" else "fc2.pdparams")
+    outside = tmp_path / "outside"
+    outside.write_bytes(b"someone else's file")
+    victim.unlink()
+    if kind == "symlink":
+        victim.symlink_to(outside)
+    else:
+        victim.mkdir()
+    before = layer_files(target)
+    with pytest.raises(CheckpointError) as info:
+        make_runner(seed=2).save_model(target)
+    assert victim.name in str(info.value) and "not a regular file" in str(info.value)
+    assert layer_files(target) == before  # nothing written, nothing left behind
+    assert outside.read_bytes() == b"someone else's file"
+    assert victim.is_symlink() if kind == "symlink" else victim.is_dir()
+
+
+def test_ctrl_c_before_the_commit_keeps_the_old_model_and_leaves_no_temporary_file(tmp_path, monkeypatch):
+    target = tmp_path / "m"
+    old = make_runner(seed=1)
+    old.save_model(target)
+    before = {p.name: p.read_bytes() for p in target.iterdir()}
+    real_save, calls = checkpoint.torch.save, []
+
+    def interrupted(obj, fh):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        real_save(obj, fh)
+
+    monkeypatch.setattr(checkpoint.torch, "save", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        make_runner(hidden=(4, 4), seed=2).save_model(target)
+    assert {p.name: p.read_bytes() for p in target.iterdir()} == before
+
+
+def test_an_interrupted_save_loads_as_the_new_model_and_the_next_save_finishes_it(
+        tmp_path, monkeypatch, moons_splits):
+    """Stopped after the journal is written, with fc1 renamed and fc2, fc3 not."""
+    target = tmp_path / "m"
+    make_runner(seed=1).save_model(target)
+    real_replace = os.replace
+    renamed = []
+
+    def stop_after_one_layer(src, dst):
+        if str(dst).endswith(".pdparams"):
+            if renamed:
+                raise KeyboardInterrupt
+            renamed.append(dst)
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", stop_after_one_layer)
+    new = make_runner(hidden=(4, 4), seed=2)
+    with pytest.raises(KeyboardInterrupt):
+        new.save_model(target)
+    monkeypatch.undo()
+    names = layer_files(target)
+    assert checkpoint.JOURNAL in names and len([n for n in names if n.endswith(".tmp")]) == 2
+    fresh = make_runner(hidden=(4, 4), seed=3)
+    fresh.load_model(target)  # the new model, read from where its files are
+    X = moons_splits[2][0]
+    assert torch.equal(fresh.predict(X), new.predict(X))
+    with pytest.raises(CheckpointError, match="another architecture"):
+        make_runner(seed=4).load_model(target)  # and not the old one
+    make_runner(hidden=(4, 4), seed=5).save_model(target)
+    assert layer_files(target) == ["fc1.pdparams", "fc2.pdparams", "fc3.pdparams"]
+
+
+def test_a_damaged_journal_is_a_clear_error_and_the_next_save_replaces_it(tmp_path):
+    target = tmp_path / "m"
+    make_runner(seed=1).save_model(target)
+    (target / checkpoint.JOURNAL).write_text("{not json")
+    with pytest.raises(CheckpointError) as info:
+        make_runner(seed=2).load_model(target)
+    assert checkpoint.JOURNAL in str(info.value) and "\n" not in str(info.value)
+    make_runner(seed=3).save_model(target)
+    assert layer_files(target) == ["fc1.pdparams", "fc2.pdparams"]
+    make_runner(seed=4).load_model(target)
+
+
+def test_a_layer_changed_after_an_interrupted_save_is_refused(tmp_path, monkeypatch):
+    target = tmp_path / "m"
+    make_runner(seed=1).save_model(target)
+    real_unlink = os.unlink
+
+    def stop_before_the_journal_goes(path, *args, **kwargs):
+        if str(path).endswith(checkpoint.JOURNAL):
+            raise KeyboardInterrupt
+        real_unlink(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "unlink", stop_before_the_journal_goes)
+    with pytest.raises(KeyboardInterrupt):  # stopped before the journal is removed
+        make_runner(seed=2).save_model(target)
+    monkeypatch.undo()
+    torch.save({"W": torch.zeros(2, 5), "b": torch.zeros(1, 5)}, target / "fc1.pdparams")
+    runner = make_runner(seed=3)
+    before = snapshot(runner)
+    with pytest.raises(CheckpointError, match="fc1.pdparams: does not match the journal"):
+        runner.load_model(target)
+    assert_unchanged(runner, before)
+
+
+def test_a_save_waits_for_another_process_then_says_so(tmp_path, monkeypatch):
+    import fcntl
+
+    target = tmp_path / "m"
+    make_runner(seed=1).save_model(target)
+    monkeypatch.setattr(checkpoint, "LOCK_TIMEOUT", 0.2)
+    fd = os.open(target, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)  # as another process's save would
+        with pytest.raises(CheckpointError, match="another process is saving"):
+            make_runner(seed=2).save_model(target)
+    finally:
+        os.close(fd)
+    make_runner(seed=3).save_model(target)
