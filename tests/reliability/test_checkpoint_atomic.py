@@ -50,7 +50,7 @@ def which(directory: Path) -> str:
         except CheckpointError as exc:
             errors.append(str(exc))
             continue
-        if all(torch.equal(loaded[l][k], MODELS[name][l][k]) for l in loaded for k in loaded[l]):
+        if all(torch.equal(loaded[layer][k], MODELS[name][layer][k]) for layer in loaded for k in loaded[layer]):
             matches.append(name)
     assert len(matches) == 1, f"loads as {matches or 'nothing'}: {errors} {sorted(os.listdir(directory))}"
     return matches[0]

@@ -76,39 +76,6 @@ def test_ctrl_c_stops_after_the_current_epoch_and_exits_130(tmp_path: Path) -> N
     assert "[Test] score/loss:" in out
 
 
-class FakeServer:
-    instances: list["FakeServer"] = []
-
-    def __init__(self, command: str, host: str, port: int, **kwargs) -> None:
-        self.command, self.host, self.port = command, host, port
-        FakeServer.instances.append(self)
-
-    def serve(self) -> None:
-        pass
-
-
-@pytest.fixture
-def fake_server(monkeypatch):
-    import textual_serve.server
-    FakeServer.instances.clear()
-    monkeypatch.setattr(textual_serve.server, "Server", FakeServer)
-    return FakeServer.instances
-
-
-def test_serve_binds_localhost_by_default_without_warning(fake_server, capsys) -> None:
-    assert cli.main(["serve"]) == 0
-    assert fake_server[0].host == "127.0.0.1" and fake_server[0].port == 8000
-    assert "tui_mlp" in fake_server[0].command
-    assert "warning" not in capsys.readouterr().err
-
-
-def test_serve_on_another_host_warns(fake_server, capsys) -> None:
-    assert cli.main(["serve", "--host", "0.0.0.0", "--port", "8123"]) == 0
-    assert (fake_server[0].host, fake_server[0].port) == ("0.0.0.0", 8123)
-    err = capsys.readouterr().err
-    assert "warning" in err and "anyone who can reach" in err
-
-
 def test_ctrl_c_outside_the_training_loop_is_one_line_and_130(monkeypatch, capsys) -> None:
     """A Ctrl-C while building the experiment (before the loop's handler) or
     while reporting must not print a traceback."""

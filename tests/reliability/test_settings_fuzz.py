@@ -9,8 +9,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tui_mlp.cli import build_parser, config_from_args, main
-from tui_mlp.config import (FIELDS, MAX_EPOCHS, MAX_HIDDEN_UNITS, MAX_SAMPLES, Config, ConfigError,
-                            build_config, option_name, parse_field, validate)
+from tui_mlp.config import (
+    FIELDS,
+    MAX_EPOCHS,
+    MAX_HIDDEN_UNITS,
+    MAX_SAMPLES,
+    Config,
+    ConfigError,
+    build_config,
+    option_name,
+    parse_field,
+    validate,
+)
 
 NASTY = ["", " ", "abc", "nan", "NaN", "inf", "-inf", "-0", "1e309", "-1e309", "0x10",
          "99999999999999999999999999", "-99999999999999999999999999", "１２", "٣", "5,,x", "0",
