@@ -41,12 +41,14 @@ import contextlib
 import hashlib
 import io
 import json
+import math
 import os
 import pickle
 import re
 import stat
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 from typing import Iterator
 
@@ -273,7 +275,31 @@ def save_params(save_dir: str | os.PathLike, layers: dict[str, Params]) -> None:
 
 
 # ------------------------------------------------------------------ loading
+#: Bytes a layer file may hold beyond its tensors' (float64) data: the zip
+#: directory and the pickled dict around them.
+FILE_OVERHEAD = 64 * 1024
+
+
+def _most_bytes(shapes: dict[str, tuple[int, ...]]) -> int:
+    """The largest layer file that can hold ``shapes``: float64 data plus overhead."""
+    return 8 * sum(math.prod(shape) for shape in shapes.values()) + FILE_OVERHEAD
+
+
+def _check_unpacked_size(path: Path, data: bytes, limit: int) -> None:
+    """Refuse a file whose contents unpack to more than ``limit`` bytes (a
+    small compressed file can hold a huge tensor) before torch reads it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        return  # not torch's zip format: torch.load refuses it with its own reason
+    if unpacked > limit:
+        raise CheckpointError(f"{path}: holds {unpacked:,} bytes of tensors, more than a layer of "
+                              f"the current network can ({limit:,}); a model of another architecture")
+
+
 def _load_layer(path: Path, shapes: dict[str, tuple[int, ...]], data: bytes) -> Params:
+    _check_unpacked_size(path, data, _most_bytes(shapes))
     try:
         params = torch.load(io.BytesIO(data), map_location="cpu", weights_only=True)
     except (pickle.UnpicklingError, RuntimeError, EOFError, ValueError,
@@ -285,6 +311,9 @@ def _load_layer(path: Path, shapes: dict[str, tuple[int, ...]], data: bytes) -> 
         value = params[key]
         if not isinstance(value, torch.Tensor) or not value.is_floating_point():
             raise CheckpointError(f"{path}: {key} is not a floating-point tensor")
+        if value.layout != torch.strided or value.is_meta or value.device.type != "cpu":
+            raise CheckpointError(f"{path}: {key} is not a plain dense tensor (sparse, meta or "
+                                  f"another device's); save it with tui-mlp")
         if tuple(value.shape) != tuple(shape):
             raise CheckpointError(
                 f"{path}: {key} has shape {list(value.shape)}, the current network needs "
@@ -294,22 +323,29 @@ def _load_layer(path: Path, shapes: dict[str, tuple[int, ...]], data: bytes) -> 
     return params
 
 
-def _read(path: Path) -> bytes:
+def _read(path: Path, limit: int) -> bytes:
+    """A regular file's bytes, refused unread when larger than ``limit``."""
     try:
-        return path.read_bytes()
+        info = path.stat()
+        if stat.S_ISREG(info.st_mode) and info.st_size <= limit:
+            return path.read_bytes()
     except OSError as exc:
         raise CheckpointError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise CheckpointError(f"{path}: not a regular file")
+    raise CheckpointError(f"{path}: {info.st_size:,} bytes, more than a layer of the current "
+                          f"network can hold ({limit:,}); a model of another architecture")
 
 
-def _layer_bytes(directory: Path, name: str, journal: dict | None) -> tuple[Path, bytes]:
+def _layer_bytes(directory: Path, name: str, journal: dict | None, limit: int) -> tuple[Path, bytes]:
     """The bytes of layer ``name`` in the current set, and the path to name in errors."""
     path = directory / f"{name}{SUFFIX}"
     if journal is None:
-        return path, _read(path)
+        return path, _read(path, limit)
     entry = journal["layers"][name]
     temp = directory / entry["file"]
     source = temp if temp.is_file() else path
-    data = _read(source)
+    data = _read(source, limit)
     if _sha256(data) != entry["sha256"]:
         raise CheckpointError(f"{path}: does not match the journal of an interrupted save "
                               f"(changed since); save into the directory again")
@@ -340,6 +376,6 @@ def load_params(model_dir: str | os.PathLike, expected: dict[str, dict[str, tupl
             if not in_set:
                 raise CheckpointError(f"{path}: missing (the checkpoint needs one file per layer: "
                                       f"{', '.join(n + SUFFIX for n in expected)})")
-            path, data = _layer_bytes(directory, name, journal)
+            path, data = _layer_bytes(directory, name, journal, _most_bytes(shapes))
             loaded[name] = _load_layer(path, shapes, data)
     return loaded

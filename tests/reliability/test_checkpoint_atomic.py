@@ -232,3 +232,55 @@ def test_a_save_killed_at_any_line_leaves_the_old_or_the_new_model(tmp_path, old
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.startswith("killed at each of")
+
+
+# ---------------------------------------------------------------- hostile layer files
+def _expected(params: dict) -> dict:
+    return {n: {k: tuple(v.shape) for k, v in p.items()} for n, p in params.items()}
+
+
+SMALL = {"fc1": {"W": torch.zeros(2, 3), "b": torch.zeros(3)}, "fc2": {"W": torch.zeros(3, 1), "b": torch.zeros(1)}}
+
+
+def test_a_small_file_that_unpacks_to_a_huge_tensor_is_refused_unread(tmp_path) -> None:
+    """A compressed zip holding 400 MB of zeros is refused from its directory
+    alone: torch never allocates the tensor."""
+    import io
+    import zipfile
+
+    from tui_mlp.checkpoint import CheckpointError, load_params, save_params
+
+    save_params(tmp_path, SMALL)
+    plain = io.BytesIO()
+    torch.save({"W": torch.zeros(2, 3), "b": torch.zeros(3)}, plain)
+    packed = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain.getvalue())) as src, \
+            zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+        dst.writestr("archive/data/9", b"\0" * (400 * 2**20))
+    assert len(packed.getvalue()) < 2 * 2**20
+    (tmp_path / "fc1.pdparams").write_bytes(packed.getvalue())
+    with pytest.raises(CheckpointError, match="more than a layer of the current network can"):
+        load_params(tmp_path, _expected(SMALL))
+
+
+def test_an_oversized_layer_file_is_refused_before_it_is_read(tmp_path) -> None:
+    from tui_mlp.checkpoint import CheckpointError, load_params, save_params
+
+    save_params(tmp_path, SMALL)
+    with (tmp_path / "fc2.pdparams").open("r+b") as fh:
+        fh.truncate(50 * 2**20)  # sparse
+    with pytest.raises(CheckpointError, match="bytes, more than a layer of the current network can hold"):
+        load_params(tmp_path, _expected(SMALL))
+
+
+@pytest.mark.parametrize("kind", ["sparse", "meta"])
+def test_sparse_and_meta_tensors_are_one_line(tmp_path, kind) -> None:
+    from tui_mlp.checkpoint import CheckpointError, load_params, save_params
+
+    save_params(tmp_path, SMALL)
+    W = torch.zeros(2, 3).to_sparse() if kind == "sparse" else torch.empty(2, 3, device="meta")
+    torch.save({"W": W, "b": torch.zeros(3)}, tmp_path / "fc1.pdparams")
+    with pytest.raises(CheckpointError, match="is not a plain dense tensor"):
+        load_params(tmp_path, _expected(SMALL))
