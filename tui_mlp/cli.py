@@ -73,8 +73,11 @@ def _add_result_options(parser: argparse.ArgumentParser) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="tui-mlp", allow_abbrev=False, description=(
         "Train the hand-written feed-forward network of NNDL chapter 4 on two moons "
-        "and watch it learn. With no command, opens the terminal app."))
+        "and watch it learn. With no command, opens the terminal app with the settings "
+        "below (checked as `tui-mlp train` checks them, before the screen opens)."))
     parser.add_argument("--version", action="version", version=f"tui-mlp {__version__}")
+    _add_source_options(parser)
+    _add_setting_options(parser)
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     sub.add_parser = functools.partial(sub.add_parser, allow_abbrev=False)  # type: ignore[method-assign]
     train = sub.add_parser("train", help="run the experiment headless and print the book's log",
@@ -506,7 +509,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_serve(args)
     if args.command == "compare":
         return run_compare(args)
-    return run_app()
+    config = _settings(args)
+    if isinstance(config, int):
+        return config
+    return run_app(config)
 
 
 class _Signalled(KeyboardInterrupt):

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import torch
 
+from tui_mlp import cli
 from tui_mlp.cli import main
 from tui_mlp.config import Config
 from tui_mlp.experiment import build, build_model
@@ -208,3 +209,21 @@ def test_python_dash_m_runs_headless_training():
                           capture_output=True, text=True, env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert JSON_KEYS <= set(json.loads(proc.stdout))
+
+
+def test_the_app_takes_the_settings_of_train(monkeypatch, tmp_path, capsys):
+    """``tui-mlp --preset micrograd --lr 0.5`` opens the app with those settings."""
+    opened = []
+    monkeypatch.setattr(cli, "run_app", lambda config: opened.append(config) or 0)
+    (tmp_path / "run.toml").write_text("[train]\nepochs = 7\n")
+    assert cli.main(["--preset", "micrograd", "--config", str(tmp_path / "run.toml"), "--lr", "0.5"]) == 0
+    from tui_mlp.presets import preset_config
+
+    assert opened == [preset_config("micrograd").with_values(epochs=7, lr=0.5)]
+
+
+def test_a_bad_app_setting_is_one_line_before_the_screen_opens(monkeypatch, capsys):
+    monkeypatch.setattr(cli, "run_app", lambda config: pytest.fail("the app opened"))
+    assert cli.main(["--hidden", "5,,x"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("tui-mlp: --hidden: '5,,x' is not accepted") and err.count("\n") == 1
