@@ -17,10 +17,13 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from tui_mlp import config
 from tui_mlp.nn import (
     ACTIVATIONS, ELU, HardLogistic, HardTanh, LeakyReLU, Logistic, ReLU, Tanh,
     leaky_relu, logistic, relu, tanh,
 )
+from tui_mlp.nn.op import NOTHING_YET
+from tui_mlp.render import activations as tab
 
 from .oracle import TORCH_ACTIVATIONS, assert_float32_close
 
@@ -38,6 +41,22 @@ def test_every_listed_activation_has_an_oracle():
     assert len(ACTIVATIONS) == 10
 
 
+def test_the_registry_and_the_settings_name_the_same_activations():
+    """config.ACTIVATIONS (torch-free, for the CLI) is the one list of names."""
+    assert tuple(ACTIVATIONS) == config.ACTIVATIONS
+    assert [r.name for r in tab.REFERENCES] == list(config.ACTIVATIONS)
+    assert sorted(n for group in tab.GROUPS for n in group) == sorted(config.ACTIVATIONS)
+    assert ("logistic", "tanh") in tab.GROUPS and ("swish", "gelu") in tab.GROUPS
+
+
+def test_the_activations_tab_pairs_each_name_with_its_torch_function():
+    z = torch.linspace(-3, 3, 61, dtype=torch.float64)
+    for ref in tab.REFERENCES:
+        torch.testing.assert_close(ref.torch_fn(z), TORCH_ACTIVATIONS[ref.name](z))
+    assert tab.max_differences(1000).keys() == set(config.ACTIVATIONS)
+    assert max(tab.max_differences(1000).values()) < 1e-5
+
+
 @pytest.mark.parametrize("name", sorted(TORCH_ACTIVATIONS))
 def test_forward_matches_torch_in_float32(name):
     op = ACTIVATIONS[name]()
@@ -48,12 +67,29 @@ def test_forward_matches_torch_in_float32(name):
 
 
 @pytest.mark.parametrize("name", sorted(TORCH_ACTIVATIONS))
+def test_function_is_the_formula_alone(name):
+    """``function`` caches nothing: calling it between forward and backward
+    leaves backward answering for the forward's input."""
+    z1 = torch.linspace(-3, 3, 12, dtype=torch.float64).reshape(4, 3)
+    z2 = torch.linspace(-9, 1, 12, dtype=torch.float64).reshape(4, 3)
+    g = torch.ones(4, 3, dtype=torch.float64)
+    fresh, probed = ACTIVATIONS[name](), ACTIVATIONS[name]()
+    fresh(z1)
+    probed(z1)
+    torch.testing.assert_close(probed.function(z2), TORCH_ACTIVATIONS[name](z2))
+    assert torch.equal(probed.outputs, fresh.outputs)
+    assert torch.equal(probed.backward(g), fresh.backward(g))
+
+
+@pytest.mark.parametrize("name", sorted(TORCH_ACTIVATIONS))
 def test_forward_keeps_shape_and_caches_for_backward(name):
     z = torch.linspace(-3, 3, 12).reshape(4, 3)
     op = ACTIVATIONS[name]()
     out = op(z)
     assert out.shape == (4, 3)
-    assert op.inputs is z and op.outputs is out
+    assert op.outputs is out
+    assert op.inputs is (z if op.needs_inputs else NOTHING_YET)
+    assert op.needs_inputs == (name not in ("logistic", "tanh"))  # those two need only a = f(z)
     assert op.params is None
 
 
@@ -143,7 +179,7 @@ def test_activation_of_float64_stays_float64():
 
 @pytest.mark.parametrize("name", sorted(TORCH_ACTIVATIONS))
 def test_forward_and_backward_leave_their_arguments_alone(name):
-    """The engine updates its own buffers in place on the hot path; never the caller's."""
+    """The engine updates its own temporaries in place on the hot path; never the caller's."""
     z = torch.linspace(-4, 4, 24).reshape(6, 4)
     g = torch.linspace(1, 2, 24).reshape(6, 4)
     z0, g0 = z.clone(), g.clone()

@@ -72,6 +72,18 @@ def test_bce_all_right_at_the_edges_is_zero_loss():
     assert loss.item() == 0.0 and torch.equal(grad, torch.zeros(2, 1))
 
 
+def test_bce_forward_caches_what_backward_needs(gen):
+    p = torch.rand(7, 1, generator=gen, dtype=F64) * 0.9 + 0.05
+    y = (torch.rand(7, 1, generator=gen, dtype=F64) > 0.5).to(F64)
+    loss_fn = BinaryCrossEntropyLoss()
+    loss_fn(p, y)
+    assert loss_fn.predicts is p and loss_fn.labels is y and loss_fn.num == 7
+    grad = loss_fn.backward()
+    loss_fn(torch.full((3, 1), 0.5, dtype=F64), torch.ones(3, 1, dtype=F64))  # a later forward...
+    loss_fn(p, y)
+    assert torch.equal(loss_fn.backward(), grad)  # ...and back: the same gradient
+
+
 def test_bce_backward_drives_the_model():
     class Spy(Op):
         def backward(self, grads):
@@ -87,8 +99,7 @@ def test_bce_backward_drives_the_model():
 
 
 def test_bce_with_new_labels_is_not_stale():
-    """The engine caches label weights per labels tensor: another tensor, even
-    with the same shape, must give its own loss."""
+    """Nothing is kept between calls: other labels of the same shape give their own loss."""
     loss_fn = BinaryCrossEntropyLoss()
     p = torch.tensor([[0.2], [0.7]], dtype=F64)
     a = loss_fn(p, torch.tensor([[0.0], [1.0]], dtype=F64)).item()

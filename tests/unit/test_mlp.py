@@ -1,15 +1,18 @@
 """The whole network: structure like the book's, and every parameter gradient
 of the hand-written backward against an autograd twin, in float64 to 1e-8
-relative, for several depths and every activation."""
+relative, for several depths and every activation; the registries of
+initialisers and optimisers against the settings' names."""
 from __future__ import annotations
 
 import pytest
 import torch
 import torch.nn.functional as F
 
+from tui_mlp import config
 from tui_mlp.data import make_moons
 from tui_mlp.nn import (
-    ACTIVATIONS, MLP, BatchGD, BinaryCrossEntropyLoss, Linear, Logistic, Model_MLP_L2, accuracy,
+    ACTIVATIONS, MLP, OPTIMIZERS, Adam, BatchGD, BinaryCrossEntropyLoss, Linear, Logistic,
+    Model_MLP_L2, Momentum, accuracy,
 )
 from tui_mlp.nn.init import WEIGHT_INITS
 
@@ -104,6 +107,15 @@ def test_mlp_accepts_an_activation_class_and_same_seed_same_weights():
     b = MLP(2, [3], 1, activation="relu", generator=torch.Generator().manual_seed(9))
     for la, lb in zip(a.linears, b.linears):
         assert torch.equal(la.params["W"], lb.params["W"])
+
+
+def test_the_registries_and_the_settings_name_the_same_inits_and_optimisers():
+    """config's tuples (torch-free, for the CLI) are the one list of names; each
+    registry pairs every name with the code of that name."""
+    assert tuple(WEIGHT_INITS) == config.WEIGHT_INITS
+    assert all(fn.__name__ == name for name, fn in WEIGHT_INITS.items())
+    assert tuple(OPTIMIZERS) == config.OPTIMIZERS
+    assert OPTIMIZERS == {"gd": BatchGD, "momentum": Momentum, "adam": Adam}
 
 
 @pytest.mark.parametrize("init", sorted(WEIGHT_INITS))

@@ -42,6 +42,8 @@ class MLP(Op):
         return X
 
     def backward(self, loss_grad_outputs: torch.Tensor) -> torch.Tensor:
+        """The chain rule from the output back to the input: each layer turns
+        dL/d(its output) into dL/d(its input) and fills its own ``grads``."""
         grads = loss_grad_outputs
         for layer in reversed(self.layers):
             grads = layer.backward(grads)
