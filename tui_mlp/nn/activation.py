@@ -18,9 +18,10 @@ from tui_mlp import config
 from tui_mlp.nn.op import NOTHING_YET, Op
 
 
-def logistic(z: torch.Tensor) -> torch.Tensor:
-    """sigma(z) = 1 / (1 + e^-z), one step per line."""
-    s = -z  # a new tensor; each step below updates it in place: one buffer, not four
+def logistic(z: torch.Tensor, inplace: bool = False) -> torch.Tensor:
+    """sigma(z) = 1 / (1 + e^-z), one step per line, in a new tensor (or, with
+    ``inplace``, in z's own memory: z is then gone)."""
+    s = z.neg_() if inplace else -z  # -z; each step below updates it in place: one buffer, not four
     s.exp_()  # e^-z
     s += 1.0  # 1 + e^-z
     return s.reciprocal_()  # 1 / (1 + e^-z)
@@ -86,9 +87,22 @@ class Activation(Op):
 
 
 class Logistic(Activation):
-    """sigma(z) = 1 / (1 + e^-z); sigma'(z) = sigma(z) (1 - sigma(z))."""
+    """sigma(z) = 1 / (1 + e^-z); sigma'(z) = sigma(z) (1 - sigma(z)).
+
+    ``inplace=True`` computes sigma in the memory of its input z, which the
+    backward does not need: for an input nothing else holds, such as a Linear
+    layer's fresh output in a network, it saves a new tensor of z's size.
+    """
 
     needs_inputs = False
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace
+
+    def forward(self, inputs: torch.Tensor) -> torch.Tensor:
+        self.outputs = logistic(inputs, inplace=self.inplace)
+        return self.outputs
 
     def function(self, z: torch.Tensor) -> torch.Tensor:
         return logistic(z)

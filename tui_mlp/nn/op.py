@@ -27,5 +27,7 @@ class Op:
     def forward(self, inputs: torch.Tensor) -> torch.Tensor:
         raise NotImplementedError
 
-    def backward(self, grads: torch.Tensor) -> torch.Tensor:
+    def backward(self, grads: torch.Tensor) -> torch.Tensor | None:
+        """dL/d(input); ``None`` only from a layer told that nothing needs it
+        (a network's first layer, whose input is the data)."""
         raise NotImplementedError
