@@ -19,6 +19,19 @@ machine's load hits both; the script reports each side's median epochs/second
 and the ratio of the medians. Before timing it checks that both sides compute
 the same losses, so the comparison is between two implementations of one
 computation. A ratio, measured in one run; never asserted as a timed test.
+
+The large case's ratio depends on the CPU's BLAS as well as on either side's
+code. torch.nn keeps a weight as [out, in], so autograd forms the first layer's
+dL/dW as G^T X ([64 x N] times [N x 2]); the engine keeps [in, out] and forms
+X^T G, the same product transposed. MKL on AMD CPUs runs the first 5 to 15
+times slower than the second (measured on an AMD EPYC: about 10 ms against
+1 ms), which costs torch.nn that much of each epoch there; with MKL's code for
+Intel CPUs the first takes about 2 ms. Each case prints both products' times,
+so a ratio can be read for the machine it was measured on.
+
+On a loaded machine, torch's default of one intra-op thread per core makes
+every kernel wait for a descheduled worker (a tiny matmul then takes a whole
+scheduler slice); ``--threads 1`` and the ratio by CPU time are steadier there.
 """
 from __future__ import annotations
 
@@ -31,6 +44,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import torch
 from torch import nn
@@ -55,6 +69,15 @@ def cases(quick: bool) -> list[Case]:
     large = Config().with_values(noise=0.5, n_samples=100_000, train=64_000, dev=16_000, hidden=(64,))
     return [Case("book", book, 100 if quick else 500),
             Case("large", large, 3 if quick else 20)]
+
+
+class Side(Protocol):
+    """One implementation being timed: ``run`` trains that many epochs and
+    returns their training losses."""
+
+    label: str
+
+    def run(self, epochs: int) -> list[float]: ...
 
 
 # ------------------------------------------------------------------ hand-written
@@ -139,7 +162,7 @@ def machine() -> str:
     try:
         usable = len(os.sched_getaffinity(0))
     except AttributeError:
-        usable = os.cpu_count()
+        usable = os.cpu_count() or 1
     load = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
     return (f"CPU: {cpu}; cores: {os.cpu_count()} ({usable} usable); load average: {load}\n"
             f"Python {platform.python_version()}, torch {torch.__version__}, "
@@ -167,7 +190,7 @@ def measure(case: Case, rounds: int) -> tuple[dict[str, list[float]], dict[str, 
     worst = check_same_computation(case.config, data)
     hand = HandWritten(case.config, data)
     initial = [{k: v.clone() for k, v in layer.params.items()} for layer in hand.exp.model.linears]
-    sides = [hand, TorchNN(case.config, data, initial)]
+    sides: list[Side] = [hand, TorchNN(case.config, data, initial)]
     n = case.epochs_per_round
     for side in sides:  # warm up: allocator, first-call dispatch, caches
         side.run(max(1, n // 10))
@@ -188,6 +211,24 @@ def measure(case: Case, rounds: int) -> tuple[dict[str, list[float]], dict[str, 
               f"(min {min(values):.1f}, max {max(values):.1f}; "
               f"per CPU second {statistics.median(cpu_rates[label]):.1f})")
     return rates, cpu_rates
+
+
+def weight_gradient_layouts(case: Case, data, reps: int = 7) -> tuple[float, float]:
+    """Milliseconds (best of ``reps``) of the first layer's dL/dW in each side's
+    layout, for this case's training set: torch.nn's G^T X and the engine's X^T G."""
+    (X, _), _, _ = data
+    G = torch.randn(X.shape[0], case.config.model.hidden[0], generator=torch.Generator().manual_seed(0))
+
+    def best(product) -> float:
+        times = []
+        for _ in range(reps):
+            start = time.perf_counter()
+            product()
+            times.append(time.perf_counter() - start)
+        return min(times) * 1e3
+
+    with torch.inference_mode():
+        return best(lambda: G.T @ X), best(lambda: X.T @ G)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -215,6 +256,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  ratio hand-written / torch.nn: {ratio:.2f}x "
               f"(target >= {target:g}x: {'met' if ratio >= target else 'MISSED'}; "
               f"by CPU time {cpu_ratio:.2f}x)")
+        torch_layout, engine_layout = weight_gradient_layouts(case, load_data(case.config))
+        print(f"  first layer's dL/dW on this BLAS: torch.nn's G^T X {torch_layout:.3f} ms, "
+              f"the engine's X^T G {engine_layout:.3f} ms")
     load = " ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
     print(f"\nload average at the end: {load}")
     print("summary: " + "; ".join(f"{name} {ratio:.2f}x (target {target:g}x)"

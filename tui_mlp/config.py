@@ -11,7 +11,13 @@ import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Callable
 
-DATASETS = ("moons", "circles", "xor", "blobs", "spiral", "csv")
+# The one list of names for each choice. The registries that map a name to its
+# code are built against these lists, in this order (zip(..., strict=True)):
+# data.DATASETS, nn.ACTIVATIONS, nn.WEIGHT_INITS, nn.OPTIMIZERS and the
+# activations tab's references. They need torch and these must not.
+MADE_DATASETS = ("moons", "circles", "xor", "blobs", "spiral")  # the data sets data.py makes...
+DATASETS = (*MADE_DATASETS, "csv")  # ...and rows read from a CSV file
+#: In the book's pairs (4.1.2 draws them two by two).
 ACTIVATIONS = ("logistic", "tanh", "relu", "leaky_relu", "hard_logistic", "hard_tanh",
                "elu", "softplus", "swish", "gelu")
 WEIGHT_INITS = ("normal", "zeros", "uniform", "xavier", "he")

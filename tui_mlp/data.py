@@ -9,13 +9,22 @@ from __future__ import annotations
 import math
 import re
 from pathlib import Path
+from typing import Protocol
 
 import torch
 
+from tui_mlp import config
 from tui_mlp.config import MAX_SAMPLES
 from tui_mlp.files import ReadError, read_text_capped
 
 Dataset = tuple[torch.Tensor, torch.Tensor]
+
+
+class MakeDataset(Protocol):
+    """A data set maker: ``n_samples`` points and their labels, seeded."""
+
+    def __call__(self, n_samples: int = 1000, shuffle: bool = True, noise: float | None = None,
+                 seed: int | None = None) -> Dataset: ...
 
 
 class DataError(ValueError):
@@ -163,10 +172,10 @@ def load_csv(path: str | Path, shuffle: bool = True, noise: float | None = None,
     return _finish(data[:, :2], data[:, 2], shuffle, noise, _generator(seed))
 
 
-DATASETS = {
-    "moons": make_moons, "circles": make_circles, "xor": make_xor,
-    "blobs": make_blobs, "spiral": make_spiral,
-}
+#: Every data set this module makes, by its name in the settings; the names and
+#: their order are ``config.MADE_DATASETS``.
+DATASETS: dict[str, MakeDataset] = dict(zip(
+    config.MADE_DATASETS, (make_moons, make_circles, make_xor, make_blobs, make_spiral), strict=True))
 
 
 def split_dataset(X: torch.Tensor, y: torch.Tensor, num_train: int | float = 640,

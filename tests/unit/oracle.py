@@ -1,7 +1,13 @@
 """Oracles for the engine's unit tests: torch.nn.functional and autograd are
 used here, and only here and in the tests, as the reference the hand-written
-operators are checked against."""
+operators are checked against.
+
+A float32 result is checked against its reference computed in float64 on the
+same inputs, never against torch's float32 kernels: those differ between CPUs
+at the extremes (on some, the vectorised ``F.gelu(3.4e38)`` is inf)."""
 from __future__ import annotations
+
+from typing import Callable
 
 import torch
 import torch.nn.functional as F
@@ -10,7 +16,7 @@ import torch.nn.functional as F
 #: no torch built-in: ``F.hardsigmoid`` is relu6(x + 3) / 6 = x/6 + 1/2, a
 #: different function from the book's max(min(x/4 + 1/2, 1), 0), so its oracle
 #: is the formula itself.
-TORCH_ACTIVATIONS = {
+TORCH_ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "logistic": torch.sigmoid,
     "tanh": torch.tanh,
     "relu": F.relu,
@@ -22,6 +28,15 @@ TORCH_ACTIVATIONS = {
     "swish": F.silu,
     "gelu": F.gelu,
 }
+
+def assert_float32_close(actual: torch.Tensor, reference: Callable[[torch.Tensor], torch.Tensor],
+                         inputs: torch.Tensor, rtol: float = 1e-6, atol: float = 1e-6) -> None:
+    """``actual``, a float32 result for ``inputs``, against ``reference`` computed
+    in float64 on the same (exactly converted) inputs: a few float32 roundings
+    apart relative to each value, with an absolute floor for values near 0."""
+    assert actual.dtype == torch.float32, actual.dtype
+    expected = reference(inputs.to(torch.float64))
+    torch.testing.assert_close(actual.to(torch.float64), expected, rtol=rtol, atol=atol)
 
 
 def assert_rel_close(actual: torch.Tensor, expected: torch.Tensor, rtol: float = 1e-8) -> None:

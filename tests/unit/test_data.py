@@ -7,7 +7,24 @@ import random
 import pytest
 import torch
 
-from tui_mlp.data import DataError, make_moons, split_dataset
+from tui_mlp import config
+from tui_mlp.data import DATASETS, DataError, make_moons, split_dataset
+
+
+def test_the_registry_and_the_settings_name_the_same_data_sets():
+    """config's tuple (torch-free, for the CLI) is the one list of names: every
+    made data set, plus csv (read, not made)."""
+    assert tuple(DATASETS) == config.MADE_DATASETS
+    assert config.DATASETS == (*config.MADE_DATASETS, "csv")
+    assert all(make.__name__ == f"make_{name}" for name, make in DATASETS.items())
+
+
+@pytest.mark.parametrize("name", config.MADE_DATASETS)
+def test_every_data_set_is_two_labelled_classes_and_seeded(name):
+    X, y = DATASETS[name](101, noise=0.1, seed=3)
+    assert X.shape == (101, 2) and y.shape == (101,) and X.dtype == y.dtype == torch.float32
+    assert set(y.tolist()) == {0.0, 1.0}
+    assert torch.equal(X, DATASETS[name](101, noise=0.1, seed=3)[0])
 
 
 def test_same_seed_same_data_other_seed_other_data():

@@ -52,14 +52,16 @@ def test_bce_is_the_books_formula(gen):
 @pytest.mark.parametrize("dtype", [torch.float32, F64])
 def test_bce_at_exact_zero_and_one_is_finite_and_torchs(dtype):
     """p exactly 0 or 1, right and wrong: torch clamps each log at -100 and its
-    gradient divides by max(p (1 - p), 1e-12); the engine must agree."""
+    gradient divides by max(p (1 - p), 1e-12); the engine must agree. The
+    reference is torch's BCELoss in float64 on the same values."""
     p = torch.tensor([[0.0], [1.0], [0.0], [1.0], [0.5], [1e-30]], dtype=dtype)
     y = torch.tensor([[0.0], [1.0], [1.0], [0.0], [1.0], [1.0]], dtype=dtype)
     loss, grad = _bce(p, y)
-    ref_loss, ref_grad = _torch_bce(p, y)
+    ref_loss, ref_grad = _torch_bce(p.to(F64), y.to(F64))
+    assert loss.dtype == grad.dtype == dtype
     assert torch.isfinite(loss).all() and torch.isfinite(grad).all()
-    torch.testing.assert_close(loss, ref_loss.reshape(1), rtol=1e-6, atol=0)
-    torch.testing.assert_close(grad, ref_grad, rtol=1e-6, atol=0)
+    torch.testing.assert_close(loss.to(F64), ref_loss.reshape(1), rtol=1e-6, atol=0)
+    torch.testing.assert_close(grad.to(F64), ref_grad, rtol=1e-6, atol=0)
     assert grad[0].item() == 0.0 and grad[1].item() == 0.0  # right answers: no push
 
 
@@ -68,6 +70,18 @@ def test_bce_all_right_at_the_edges_is_zero_loss():
     y = torch.tensor([[0.0], [1.0]])
     loss, grad = _bce(p, y)
     assert loss.item() == 0.0 and torch.equal(grad, torch.zeros(2, 1))
+
+
+def test_bce_forward_caches_what_backward_needs(gen):
+    p = torch.rand(7, 1, generator=gen, dtype=F64) * 0.9 + 0.05
+    y = (torch.rand(7, 1, generator=gen, dtype=F64) > 0.5).to(F64)
+    loss_fn = BinaryCrossEntropyLoss()
+    loss_fn(p, y)
+    assert loss_fn.predicts is p and loss_fn.labels is y and loss_fn.num == 7
+    grad = loss_fn.backward()
+    loss_fn(torch.full((3, 1), 0.5, dtype=F64), torch.ones(3, 1, dtype=F64))  # a later forward...
+    loss_fn(p, y)
+    assert torch.equal(loss_fn.backward(), grad)  # ...and back: the same gradient
 
 
 def test_bce_backward_drives_the_model():
@@ -85,8 +99,7 @@ def test_bce_backward_drives_the_model():
 
 
 def test_bce_with_new_labels_is_not_stale():
-    """The engine caches label weights per labels tensor: another tensor, even
-    with the same shape, must give its own loss."""
+    """Nothing is kept between calls: other labels of the same shape give their own loss."""
     loss_fn = BinaryCrossEntropyLoss()
     p = torch.tensor([[0.2], [0.7]], dtype=F64)
     a = loss_fn(p, torch.tensor([[0.0], [1.0]], dtype=F64)).item()

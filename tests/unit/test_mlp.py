@@ -1,15 +1,18 @@
 """The whole network: structure like the book's, and every parameter gradient
 of the hand-written backward against an autograd twin, in float64 to 1e-8
-relative, for several depths and every activation."""
+relative, for several depths and every activation; the registries of
+initialisers and optimisers against the settings' names."""
 from __future__ import annotations
 
 import pytest
 import torch
 import torch.nn.functional as F
 
+from tui_mlp import config
 from tui_mlp.data import make_moons
 from tui_mlp.nn import (
-    ACTIVATIONS, MLP, BatchGD, BinaryCrossEntropyLoss, Linear, Logistic, Model_MLP_L2, accuracy,
+    ACTIVATIONS, MLP, OPTIMIZERS, Adam, BatchGD, BinaryCrossEntropyLoss, Linear, Logistic,
+    Model_MLP_L2, Momentum, accuracy,
 )
 from tui_mlp.nn.init import WEIGHT_INITS
 
@@ -46,7 +49,7 @@ def twin_loss(model: MLP, activation: str, X: torch.Tensor, y: torch.Tensor):
 @pytest.mark.parametrize("activation", sorted(TORCH_ACTIVATIONS))
 def test_mlp_gradients_match_autograd(hidden, activation):
     X, y = moons64()
-    model = MLP(2, hidden, 1, activation=activation, dtype=F64,
+    model = MLP(2, hidden, 1, activation=activation, dtype=F64, input_grad=True,
                 generator=torch.Generator().manual_seed(len(hidden) * 10 + 1))
     for layer in model.linears:  # non-zero biases, so their gradients matter
         layer.params["b"] = 0.1 * torch.arange(layer.params["b"].shape[1], dtype=F64).reshape(1, -1)
@@ -64,6 +67,54 @@ def test_mlp_gradients_match_autograd(hidden, activation):
         assert_rel_close(layer.grads["W"], W.grad)
         assert_rel_close(layer.grads["b"], b.grad)
     assert_rel_close(model.backward(dp), ref_dX)  # and the input gradient
+
+
+@pytest.mark.parametrize("hidden", DEPTHS, ids=lambda h: "x".join(map(str, h)) or "none")
+def test_training_backward_leaves_out_only_the_inputs_gradient(hidden):
+    """By default fc1 skips dL/dX (the gradient for the data): backward returns
+    None, and every parameter gradient is the one the full backward computes."""
+    X, y = moons64()
+    seed = len(hidden) * 10 + 1
+    full = MLP(2, hidden, 1, dtype=F64, input_grad=True, generator=torch.Generator().manual_seed(seed))
+    train = MLP(2, hidden, 1, dtype=F64, generator=torch.Generator().manual_seed(seed))
+    assert [layer.input_grad for layer in train.linears] == [False] + [True] * len(hidden)
+    assert all(layer.input_grad for layer in full.linears)
+    loss_full = BinaryCrossEntropyLoss()
+    loss_train = BinaryCrossEntropyLoss()
+    loss_full(full(X), y)
+    loss_train(train(X), y)
+    assert full.backward(loss_full.backward()) is not None
+    assert train.backward(loss_train.backward()) is None
+    for a, b in zip(full.linears, train.linears):
+        assert torch.equal(a.grads["W"], b.grads["W"]) and torch.equal(a.grads["b"], b.grads["b"])
+
+
+@pytest.mark.parametrize("hidden", DEPTHS, ids=lambda h: "x".join(map(str, h)) or "none")
+def test_forward_and_backward_leave_the_data_alone(hidden):
+    """The network's Logistic layers work in place on their Linear layer's
+    output, never on the data or the labels."""
+    X, y = moons64()
+    X0, y0 = X.clone(), y.clone()
+    model = MLP(2, hidden, 1, dtype=F64, generator=torch.Generator().manual_seed(2))
+    loss_fn = BinaryCrossEntropyLoss(model)
+    p = model(X)
+    loss_fn(p, y)
+    loss_fn.backward()
+    assert torch.equal(X, X0) and torch.equal(y, y0)
+    assert all(layer.inplace for layer in model.layers if isinstance(layer, Logistic))
+
+
+def test_linear_without_input_gradient_fills_the_same_grads():
+    gen = torch.Generator().manual_seed(4)
+    X = torch.randn(9, 3, generator=gen, dtype=F64)
+    G = torch.randn(9, 2, generator=gen, dtype=F64)
+    with_dx = Linear(3, 2, "fc1", generator=torch.Generator().manual_seed(0), dtype=F64)
+    without = Linear(3, 2, "fc1", generator=torch.Generator().manual_seed(0), dtype=F64, input_grad=False)
+    with_dx(X)
+    without(X)
+    assert with_dx.backward(G) is not None and without.backward(G) is None
+    assert torch.equal(with_dx.grads["W"], without.grads["W"])
+    assert torch.equal(with_dx.grads["b"], without.grads["b"])
 
 
 @pytest.mark.parametrize("hidden", DEPTHS, ids=lambda h: "x".join(map(str, h)) or "none")
@@ -104,6 +155,15 @@ def test_mlp_accepts_an_activation_class_and_same_seed_same_weights():
     b = MLP(2, [3], 1, activation="relu", generator=torch.Generator().manual_seed(9))
     for la, lb in zip(a.linears, b.linears):
         assert torch.equal(la.params["W"], lb.params["W"])
+
+
+def test_the_registries_and_the_settings_name_the_same_inits_and_optimisers():
+    """config's tuples (torch-free, for the CLI) are the one list of names; each
+    registry pairs every name with the code of that name."""
+    assert tuple(WEIGHT_INITS) == config.WEIGHT_INITS
+    assert all(fn.__name__ == name for name, fn in WEIGHT_INITS.items())
+    assert tuple(OPTIMIZERS) == config.OPTIMIZERS
+    assert OPTIMIZERS == {"gd": BatchGD, "momentum": Momentum, "adam": Adam}
 
 
 @pytest.mark.parametrize("init", sorted(WEIGHT_INITS))

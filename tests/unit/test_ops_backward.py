@@ -12,7 +12,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tui_mlp.nn import ACTIVATIONS, Linear, Op
+from tui_mlp.nn import ACTIVATIONS, Linear, Logistic, Op
 
 from .oracle import TORCH_ACTIVATIONS, assert_rel_close
 
@@ -48,6 +48,21 @@ def test_activation_backward_uses_the_cached_forward(name, gen):
     op(z2)
     op(z1)
     assert_rel_close(op.backward(g), autograd_grad(TORCH_ACTIVATIONS[name], z1, g))
+
+
+def test_logistic_in_place_is_the_same_function_in_its_inputs_memory(gen):
+    z = torch.randn(32, 5, generator=gen, dtype=F64) * 6
+    upstream = torch.randn(32, 5, generator=gen, dtype=F64)
+    expected, expected_grad = torch.sigmoid(z), autograd_grad(torch.sigmoid, z, upstream)
+    apart = Logistic()
+    out_apart = apart(z)
+    op = Logistic(inplace=True)
+    out = op(z)
+    assert out.data_ptr() == z.data_ptr()  # z now holds sigma(z)
+    assert torch.equal(out, out_apart)
+    assert_rel_close(out, expected)
+    assert_rel_close(op.backward(upstream), expected_grad)
+    assert torch.equal(op.backward(upstream), apart.backward(upstream))
 
 
 @pytest.mark.parametrize("name", ["relu", "leaky_relu"])

@@ -11,6 +11,8 @@ from typing import Callable
 
 import torch
 
+from tui_mlp import config
+
 Init = Callable[[int, int, "torch.Generator | None", torch.dtype], torch.Tensor]
 
 
@@ -44,6 +46,7 @@ def he(fan_in: int, fan_out: int, generator: torch.Generator | None = None,
     return normal(fan_in, fan_out, generator, dtype, math.sqrt(2.0 / fan_in))
 
 
-WEIGHT_INITS: dict[str, Init] = {
-    "normal": normal, "zeros": zeros, "uniform": uniform, "xavier": xavier, "he": he,
-}
+#: Every initialiser by its name in the settings; the names and their order
+#: are ``config.WEIGHT_INITS``.
+WEIGHT_INITS: dict[str, Init] = dict(zip(config.WEIGHT_INITS, (normal, zeros, uniform, xavier, he),
+                                         strict=True))

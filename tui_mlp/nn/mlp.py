@@ -17,20 +17,29 @@ class MLP(Op):
     ``layers`` lists the operators in order, as the book's model does; the
     linear layers are named ``fc1``, ``fc2``, ... which name the checkpoint
     files. ``hidden_sizes=[]`` is chapter 3's logistic regression.
+
+    ``backward`` returns dL/dX for the input only with ``input_grad=True``:
+    training needs the parameters' gradients alone, and dL/dX of the first
+    layer would cost a pass over the largest gradient for nothing.
+
+    Each Logistic works in place on the output of the Linear layer before it,
+    which nothing else holds (see ``Logistic``).
     """
 
     def __init__(self, input_size: int, hidden_sizes: Sequence[int], output_size: int = 1,
                  activation: str | type[Activation] = "logistic", weight_init: Init = normal,
                  bias_init: float = 0.0, generator: torch.Generator | None = None,
-                 dtype: torch.dtype = torch.float32) -> None:
+                 dtype: torch.dtype = torch.float32, input_grad: bool = False) -> None:
         super().__init__()
         act_cls = ACTIVATIONS[activation] if isinstance(activation, str) else activation
         sizes = [input_size, *hidden_sizes, output_size]
         self.layers: list[Op] = []
         for i, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:]), start=1):
             self.layers.append(Linear(fan_in, fan_out, name=f"fc{i}", weight_init=weight_init,
-                                      bias_init=bias_init, generator=generator, dtype=dtype))
-            self.layers.append(act_cls() if i < len(sizes) - 1 else Logistic())
+                                      bias_init=bias_init, generator=generator, dtype=dtype,
+                                      input_grad=input_grad or i > 1))
+            cls = act_cls if i < len(sizes) - 1 else Logistic
+            self.layers.append(Logistic(inplace=True) if cls is Logistic else cls())
 
     @property
     def linears(self) -> list[Linear]:
@@ -41,9 +50,12 @@ class MLP(Op):
             X = layer(X)
         return X
 
-    def backward(self, loss_grad_outputs: torch.Tensor) -> torch.Tensor:
-        grads = loss_grad_outputs
+    def backward(self, loss_grad_outputs: torch.Tensor) -> torch.Tensor | None:
+        """The chain rule from the output back to the input: each layer turns
+        dL/d(its output) into dL/d(its input) and fills its own ``grads``."""
+        grads: torch.Tensor | None = loss_grad_outputs
         for layer in reversed(self.layers):
+            assert grads is not None, "only the first layer may leave out dL/d(input)"
             grads = layer.backward(grads)
         return grads
 

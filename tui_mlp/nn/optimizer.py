@@ -6,34 +6,42 @@ weights (``W``), never biases.
 """
 from __future__ import annotations
 
+from typing import Protocol
 
 import torch
 
+from tui_mlp import config
 from tui_mlp.nn.op import Op
+
+
+class Layered(Protocol):
+    """A model as the optimisers see it: its operators in order (the book's ``model.layers``)."""
+
+    layers: list[Op]
 
 
 class Optimizer:
     """Base: holds the learning rate and the penalty rates; ``gradient`` adds the
     penalty's derivative (l2 * W for (l2/2)||W||^2, l1 * sign(W) for l1 |W|)."""
 
-    def __init__(self, init_lr: float, model: Op, l2: float = 0.0, l1: float = 0.0) -> None:
+    def __init__(self, init_lr: float, model: Layered, l2: float = 0.0, l1: float = 0.0) -> None:
         self.init_lr = init_lr
         self.lr = init_lr
         self.model = model
         self.l2 = l2
         self.l1 = l1
 
-    def layers(self) -> list[Op]:
-        return [layer for layer in self.model.layers if isinstance(layer.params, dict)]
+    def layers(self) -> list[tuple[Op, dict[str, torch.Tensor]]]:
+        """Every layer that learns, with its ``params``."""
+        return [(layer, layer.params) for layer in self.model.layers if layer.params is not None]
 
-    def gradient(self, layer: Op, key: str) -> torch.Tensor:
-        grad = layer.grads[key]
-        if key == "W" and (self.l2 or self.l1):
-            w = layer.params[key]
+    def gradient(self, key: str, param: torch.Tensor, grad: torch.Tensor) -> torch.Tensor:
+        """dL/d(param) plus the penalties' derivative, for weights only."""
+        if key == "W":
             if self.l2:
-                grad = grad + self.l2 * w
+                grad = grad + self.l2 * param
             if self.l1:
-                grad = grad + self.l1 * torch.sign(w)
+                grad = grad + self.l1 * torch.sign(param)
         return grad
 
     def step(self) -> None:
@@ -44,33 +52,35 @@ class BatchGD(Optimizer):
     """theta <- theta - lr * grad, the book's optimiser."""
 
     def step(self) -> None:
-        for layer in self.layers():
-            for key, param in layer.params.items():
-                param.sub_(self.gradient(layer, key), alpha=self.lr)
+        for layer, params in self.layers():
+            for key, param in params.items():
+                param.sub_(self.gradient(key, param, layer.grads[key]), alpha=self.lr)
 
 
 class Momentum(Optimizer):
     """v <- mu v - lr grad; theta <- theta + v."""
 
-    def __init__(self, init_lr: float, model: Op, momentum: float = 0.9, **penalties: float) -> None:
+    def __init__(self, init_lr: float, model: Layered, momentum: float = 0.9,
+                 **penalties: float) -> None:
         super().__init__(init_lr, model, **penalties)
         self.momentum = momentum
         self.velocity: dict[tuple[int, str], torch.Tensor] = {}
 
     def step(self) -> None:
-        for i, layer in enumerate(self.layers()):
-            for key, param in layer.params.items():
+        for i, (layer, params) in enumerate(self.layers()):
+            for key, param in params.items():
                 v = self.velocity.get((i, key))
                 if v is None:
                     v = self.velocity[(i, key)] = torch.zeros_like(param)
-                v.mul_(self.momentum).sub_(self.gradient(layer, key), alpha=self.lr)
+                v.mul_(self.momentum).sub_(self.gradient(key, param, layer.grads[key]), alpha=self.lr)
                 param.add_(v)
 
 
 class Adam(Optimizer):
-    """Adam (Kingma & Ba): bias-corrected first and second moment estimates."""
+    """Adam (Kingma & Ba): m <- b1 m + (1 - b1) g, v <- b2 v + (1 - b2) g^2, and
+    theta <- theta - lr (m / c1) / (sqrt(v / c2) + eps) with c_i = 1 - b_i^t."""
 
-    def __init__(self, init_lr: float, model: Op, beta1: float = 0.9, beta2: float = 0.999,
+    def __init__(self, init_lr: float, model: Layered, beta1: float = 0.9, beta2: float = 0.999,
                  epsilon: float = 1e-8, **penalties: float) -> None:
         super().__init__(init_lr, model, **penalties)
         self.beta1, self.beta2, self.epsilon = beta1, beta2, epsilon
@@ -81,19 +91,22 @@ class Adam(Optimizer):
         self.t += 1
         c1 = 1.0 - self.beta1 ** self.t
         c2 = 1.0 - self.beta2 ** self.t
-        for i, layer in enumerate(self.layers()):
-            for key, param in layer.params.items():
-                grad = self.gradient(layer, key)
+        for i, (layer, params) in enumerate(self.layers()):
+            for key, param in params.items():
+                grad = self.gradient(key, param, layer.grads[key])
                 if (i, key) not in self.moments:
                     self.moments[(i, key)] = (torch.zeros_like(param), torch.zeros_like(param))
                 m, v = self.moments[(i, key)]
                 m.mul_(self.beta1).add_(grad, alpha=1.0 - self.beta1)
-                v.mul_(self.beta2).addcmul_(grad, grad, value=1.0 - self.beta2)
+                v.mul_(self.beta2).addcmul_(grad, grad, value=1.0 - self.beta2)  # + (1 - b2) g g
                 denom = (v / c2).sqrt_().add_(self.epsilon)
-                param.addcdiv_(m, denom, value=-self.lr / c1)
+                param.addcdiv_(m, denom, value=-self.lr / c1)  # - (lr / c1) m / denom
 
 
-OPTIMIZERS: dict[str, type[Optimizer]] = {"gd": BatchGD, "momentum": Momentum, "adam": Adam}
+#: Every optimiser by its name in the settings; the names and their order
+#: are ``config.OPTIMIZERS``.
+_CLASSES: tuple[type[Optimizer], ...] = (BatchGD, Momentum, Adam)
+OPTIMIZERS: dict[str, type[Optimizer]] = dict(zip(config.OPTIMIZERS, _CLASSES, strict=True))
 
 
 def scheduled_lr(init_lr: float, epoch: int, schedule: str, total_epochs: int,
@@ -112,4 +125,4 @@ def scheduled_lr(init_lr: float, epoch: int, schedule: str, total_epochs: int,
     raise ValueError(f"unknown schedule {schedule!r}")
 
 
-__all__ = ["Optimizer", "BatchGD", "Momentum", "Adam", "OPTIMIZERS", "scheduled_lr"]
+__all__ = ["Layered", "Optimizer", "BatchGD", "Momentum", "Adam", "OPTIMIZERS", "scheduled_lr"]

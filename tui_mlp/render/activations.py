@@ -8,6 +8,7 @@ from typing import Callable
 import torch
 import torch.nn.functional as F
 
+from tui_mlp import config
 from tui_mlp.nn import ACTIVATIONS
 
 Z_RANGE = (-10.0, 10.0)
@@ -23,24 +24,25 @@ class Reference:
     torch_fn: Callable[[torch.Tensor], torch.Tensor]
 
 
-REFERENCES = (
-    Reference("logistic", "Logistic", "torch.sigmoid", torch.sigmoid),
-    Reference("tanh", "Tanh", "torch.tanh", torch.tanh),
-    Reference("relu", "ReLU", "F.relu", F.relu),
-    Reference("leaky_relu", "LeakyReLU", "F.leaky_relu(z, 0.1)", lambda z: F.leaky_relu(z, 0.1)),
+#: Each activation's book title and torch counterpart, in the order of ``config.ACTIVATIONS``.
+_TORCH_COUNTERPARTS: tuple[tuple[str, str, Callable[[torch.Tensor], torch.Tensor]], ...] = (
+    ("Logistic", "torch.sigmoid", torch.sigmoid),
+    ("Tanh", "torch.tanh", torch.tanh),
+    ("ReLU", "F.relu", F.relu),
+    ("LeakyReLU", "F.leaky_relu(z, 0.1)", lambda z: F.leaky_relu(z, 0.1)),
     # torch's hardsigmoid is z/6 + 1/2, not the book's first-order Taylor form
-    Reference("hard_logistic", "Hard-Logistic", "clamp(z/4 + 1/2, 0, 1)",
-              lambda z: torch.clamp(z / 4 + 0.5, 0.0, 1.0)),
-    Reference("hard_tanh", "Hard-Tanh", "F.hardtanh", F.hardtanh),
-    Reference("elu", "ELU", "F.elu", F.elu),
-    Reference("softplus", "Softplus", "F.softplus", F.softplus),
-    Reference("swish", "Swish", "F.silu", F.silu),
-    Reference("gelu", "GELU", "F.gelu", F.gelu),
+    ("Hard-Logistic", "clamp(z/4 + 1/2, 0, 1)", lambda z: torch.clamp(z / 4 + 0.5, 0.0, 1.0)),
+    ("Hard-Tanh", "F.hardtanh", F.hardtanh),
+    ("ELU", "F.elu", F.elu),
+    ("Softplus", "F.softplus", F.softplus),
+    ("Swish", "F.silu", F.silu),
+    ("GELU", "F.gelu", F.gelu),
 )
+REFERENCES = tuple(Reference(name, title, torch_name, fn) for name, (title, torch_name, fn)
+                   in zip(config.ACTIVATIONS, _TORCH_COUNTERPARTS, strict=True))
 BY_NAME = {r.name: r for r in REFERENCES}
-#: Functions drawn together, as the book pairs them.
-GROUPS = (("logistic", "tanh"), ("relu", "leaky_relu"), ("hard_logistic", "hard_tanh"),
-          ("elu", "softplus"), ("swish", "gelu"))
+#: Functions drawn together, as the book pairs them: consecutive names of ``config.ACTIVATIONS``.
+GROUPS: tuple[tuple[str, ...], ...] = tuple(zip(config.ACTIVATIONS[0::2], config.ACTIVATIONS[1::2]))
 
 
 def group_of(name: str) -> tuple[str, ...]:
