@@ -1,4 +1,4 @@
-"""Memory of a very long headless run (issue 4, case 8).
+"""Memory of a very long headless run.
 
 Trains the book's config for EPOCHS epochs (default 1,000,000; pass a number
 to change it) with the Runner exactly as `tui-mlp train` does, and prints the

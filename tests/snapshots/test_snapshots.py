@@ -25,7 +25,7 @@ Three things on these screens are still computed by torch when drawn:
   test checks this for the maps it shows (``assert_map_is_stable``).
 - The Activations tab's max |hand-written - torch| is float32 rounding error
   itself, so it differs by CPU: the test replaces ``max_differences`` with
-  fixed values (the real ones are checked in tests/unit/test_activations.py).
+  fixed values (the real ones are checked in tests/engine/test_activations.py).
 - The Activations tab's plots sample each function in float32 as drawn; the
   test samples them in float64 instead (the same functions), so that no
   sample lies within rounding of the edge of a plot cell.

@@ -1,4 +1,4 @@
-"""Compare (issue 5, item 5): two configurations on the same data and seeds,
+"""Compare: two configurations on the same data and seeds,
 by default chapter 3's logistic regression against the MLP."""
 from __future__ import annotations
 

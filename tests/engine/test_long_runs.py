@@ -1,4 +1,4 @@
-"""Issue 4, case 8 (headless side): a long run keeps bounded history."""
+"""A long headless run keeps bounded history."""
 from __future__ import annotations
 
 from tui_mlp.config import build_config

@@ -1,4 +1,4 @@
-"""Settings files (issue 5, item 6): ``--config run.toml`` and ``--save-config``,
+"""Settings files: ``--config run.toml`` and ``--save-config``,
 validated through config.py, written atomically."""
 from __future__ import annotations
 
@@ -7,14 +7,12 @@ import os
 
 import pytest
 
+from tests.engine.helpers import SMALL
 from tui_mlp import files
 from tui_mlp.config import Config, ConfigError
 from tui_mlp.files import WriteError, write_text_atomic
 from tui_mlp.presets import PRESETS, preset_config
-from tui_mlp.settings_file import (SettingsFileError, config_toml, load_config, read_settings,
-                                   save_config)
-
-from .helpers import SMALL
+from tui_mlp.settings_file import SettingsFileError, config_toml, load_config, read_settings, save_config
 
 
 @pytest.mark.parametrize("name", list(PRESETS))

@@ -1,4 +1,4 @@
-"""Issue 4, case 6: saving and loading checkpoints under failure and attack.
+"""Saving and loading checkpoints under failure and attack.
 Every failure is a CheckpointError naming the place; nothing earlier is lost;
 the model in memory is unchanged; a pickle payload never runs."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Checkpoints are atomic as a set (the issue's case 2).
+"""Checkpoints are atomic as a set.
 
 A process saving models into one directory is killed (SIGKILL) at random
 moments; a save is interrupted at every line of checkpoint.py in turn. After
@@ -227,7 +227,7 @@ def test_a_save_killed_at_any_line_leaves_the_old_or_the_new_model(tmp_path, old
     process, which must not leak into other tests."""
     root = Path(__file__).resolve().parents[2]
     code = (f"import sys; sys.path.insert(0, {str(root)!r})\n"
-            f"from tests.reliability.test_checkpoint_atomic import kill_at_every_line\n"
+            f"from tests.engine.test_checkpoint_atomic import kill_at_every_line\n"
             f"kill_at_every_line({old!r}, {new!r}, {str(tmp_path)!r})\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]

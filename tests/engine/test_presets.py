@@ -1,4 +1,4 @@
-"""Presets (issue 5, item 7): what each one sets, their precedence, and the
+"""Presets: what each one sets, their precedence, and the
 accuracy claims of ``micrograd`` and ``tuned`` over several seeds."""
 from __future__ import annotations
 

@@ -19,8 +19,18 @@ import torch.nn.functional as F
 
 from tui_mlp import config
 from tui_mlp.nn import (
-    ACTIVATIONS, ELU, HardLogistic, HardTanh, LeakyReLU, Logistic, ReLU, Tanh,
-    leaky_relu, logistic, relu, tanh,
+    ACTIVATIONS,
+    ELU,
+    HardLogistic,
+    HardTanh,
+    LeakyReLU,
+    Logistic,
+    ReLU,
+    Tanh,
+    leaky_relu,
+    logistic,
+    relu,
+    tanh,
 )
 from tui_mlp.nn.op import NOTHING_YET
 from tui_mlp.render import activations as tab

@@ -1,21 +1,18 @@
-"""Every lab setting from ``tui-mlp train`` (issue 5, items 1-3): data sets and
+"""Every lab setting from ``tui-mlp train``: data sets and
 CSV files, initialisation and its own seed, optimisers with mini-batches,
 schedules, early stopping, L1/L2 — and the same seeds give a bit-identical
 history."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 import torch
 
+from tests.engine.helpers import SMALL, history_rows, train
 from tui_mlp.cli import build_parser, config_from_args
 from tui_mlp.config import WEIGHT_INITS, Config
 from tui_mlp.experiment import build, build_model, load_data
-
-from .helpers import SMALL, history_rows, train
 
 
 def run_json(cli, *argv: str) -> dict:

@@ -1,4 +1,4 @@
-"""Issue 4, case 1: every settings field fed arbitrary text is either accepted
+"""Every settings field fed arbitrary text is either accepted
 as valid or refused with a message naming the field and the accepted range."""
 from __future__ import annotations
 

@@ -11,8 +11,17 @@ import torch.nn.functional as F
 from tui_mlp import config
 from tui_mlp.data import make_moons
 from tui_mlp.nn import (
-    ACTIVATIONS, MLP, OPTIMIZERS, Adam, BatchGD, BinaryCrossEntropyLoss, Linear, Logistic,
-    Model_MLP_L2, Momentum, accuracy,
+    ACTIVATIONS,
+    MLP,
+    OPTIMIZERS,
+    Adam,
+    BatchGD,
+    BinaryCrossEntropyLoss,
+    Linear,
+    Logistic,
+    Model_MLP_L2,
+    Momentum,
+    accuracy,
 )
 from tui_mlp.nn.init import WEIGHT_INITS
 

@@ -1,4 +1,4 @@
-"""Issue 4, cases 2, 9 and 10 on the command line: divergence, Ctrl-C,
+"""Faults on the command line: divergence, Ctrl-C,
 an unwritable --save-dir, and where `tui-mlp serve` binds."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``tui-mlp serve`` is not open to any web page (the issue's case 1).
+"""``tui-mlp serve`` is not open to any web page.
 
 Each test runs the real command (``python -m tui_mlp serve --port 0``) on
 127.0.0.1 and talks to it with aiohttp's client, which textual-serve depends on.

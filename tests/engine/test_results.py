@@ -1,4 +1,4 @@
-"""Results (issue 5, item 6): confusion matrices on dev and test, the history
+"""Results: confusion matrices on dev and test, the history
 as CSV and the run as JSON, written atomically, with one-line errors."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``tui-mlp train``: the chapter's experiment with no UI (issue 2, item 5).
+"""``tui-mlp train``: the chapter's experiment with no UI.
 
 Most runs go through ``tui_mlp.cli.main([...])`` in this process (torch is
 already imported, so each run costs only its epochs); what must be seen from a

@@ -9,7 +9,17 @@ import pytest
 import torch
 
 from tui_mlp.render.boundary import (
-    GLYPHS, KINDS, LEVELS, POINT, REGION, UPPER_HALF, WRONG_BG, Bounds, Layout, Points, draw,
+    GLYPHS,
+    KINDS,
+    LEVELS,
+    POINT,
+    REGION,
+    UPPER_HALF,
+    WRONG_BG,
+    Bounds,
+    Layout,
+    Points,
+    draw,
 )
 
 

@@ -1,4 +1,4 @@
-"""Diagnostics (issue 5, item 4) and the book's 4.4 findings: zeros init keeps
+"""Diagnostics and the book's 4.4 findings: zeros init keeps
 hidden units identical (4.4.1), a deep Logistic network's first-layer gradients
 vanish and ReLU narrows the gap (4.4.2), bias -8 kills ReLUs but not LeakyReLUs
 (4.4.3). torch.autograd appears here only as the oracle."""
