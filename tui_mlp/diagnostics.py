@@ -229,10 +229,8 @@ def gradient_check(model: MLP, X: torch.Tensor, y: torch.Tensor, eps: float = 1e
             for key, param in layer.params.items():
                 flat = param.view(-1)
                 n = flat.numel()
-                if max_per_tensor is not None and n > max_per_tensor:
-                    picks = torch.randperm(n, generator=gen)[:max_per_tensor].tolist()
-                else:
-                    picks = range(n)
+                picks: list[int] = (torch.randperm(n, generator=gen)[:max_per_tensor].tolist()
+                                    if max_per_tensor is not None and n > max_per_tensor else list(range(n)))
                 grad = analytic[(layer.name, key)].view(-1)
                 for i in picks:
                     saved = float(flat[i])

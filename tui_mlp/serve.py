@@ -382,7 +382,7 @@ class GuardedServer(Server):
             except ConnectionError:  # the client left while we answered
                 break
 
-    async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
+    async def handle_websocket(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
         if self.full():
             return self.busy()
         websocket = web.WebSocketResponse(heartbeat=HEARTBEAT)
@@ -412,7 +412,7 @@ class GuardedServer(Server):
         return websocket
 
     # ---------------------------------------------------------- running
-    def serve(self, debug: bool = False) -> None:  # type: ignore[override]
+    def serve(self, debug: bool = False) -> None:
         """Run until SIGINT or SIGTERM; every app process is ended on the way out."""
         self.debug = debug
         self.initialize_logging()
