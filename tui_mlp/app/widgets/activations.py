@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Label
 
 from tui_mlp.app.widgets.plot import StripPlot
 from tui_mlp.render.activations import BY_NAME, GROUPS, REFERENCES, curves, group_of, max_differences
+from tui_mlp.render.plot import Chart
 
 COLOURS = ((230, 0, 127), (241, 158, 194))  # the seed's '#e4007f' and '#f19ec2'
 
@@ -26,16 +27,15 @@ class FunctionPlot(StripPlot):
         self.group = group
         self.replot()
 
-    def draw(self) -> str | None:
-        plt = self.plt
+    def draw(self, chart: Chart) -> str | None:
         samples = max(self.size.width * 2, 20)
         for name, colour in zip(self.group, COLOURS):
             z, mine, theirs = curves(name, samples)
             ref = BY_NAME[name]
             ys, label = (mine, ref.title) if self.source == "hand-written" else (theirs, ref.torch_name)
-            plt.plot(z, ys, label=label, color=colour, marker="hd")
-        plt.title(self.source)
-        plt.xlabel("z")
+            chart.line(z, ys, label, colour)
+        chart.title = self.source
+        chart.xlabel = "z"
         return None
 
 

@@ -13,6 +13,7 @@ from tui_mlp.app.widgets.boundary import BoundaryMap
 from tui_mlp.app.widgets.curves import DEV_COLOUR, FRAME, TRAIN_COLOUR, CurvesPlot, epoch_axis
 from tui_mlp.app.widgets.lab import TextView
 from tui_mlp.render.curves import decimate
+from tui_mlp.render.plot import Chart
 
 #: Side B (the MLP) in the train tab's colours, side A (logistic regression) in paler ones.
 SIDE_COLOURS = {"A": ((240, 200, 150), (170, 210, 255)), "B": (TRAIN_COLOUR, DEV_COLOUR)}
@@ -29,8 +30,7 @@ class CompareCurves(CurvesPlot):
         self._pair = pair
         self.replot()
 
-    def draw(self) -> str | None:
-        plt = self.plt
+    def draw(self, chart: Chart) -> str | None:
         width = max(self.size.width - FRAME, 2)
         self.points_plotted = 0
         if not any(c.epochs for c in self._pair):
@@ -40,10 +40,10 @@ class CompareCurves(CurvesPlot):
             for ys, which, colour in zip((train, dev), ("train", "dev"), SIDE_COLOURS[tag]):
                 if c.epochs:
                     xs, ys = decimate(c.epochs, ys, width)
-                    plt.plot(xs, ys, label=f"{tag} {which}", color=colour, marker="hd")
+                    chart.line(xs, ys, f"{tag} {which}", colour)
                     self.points_plotted += len(xs)
         epochs = [e for c in self._pair for e in c.epochs[:1] + c.epochs[-1:]]
-        epoch_axis(plt, min(epochs), max(epochs), self.size.width, self.size.height >= 16)
+        epoch_axis(chart, min(epochs), max(epochs), self.size.width, self.size.height >= 16)
         return None
 
 

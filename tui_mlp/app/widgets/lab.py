@@ -27,6 +27,7 @@ from tui_mlp.app.widgets.status import StatusLine
 from tui_mlp.presets import PRESETS
 from tui_mlp.render.curves import decimate
 from tui_mlp.render.diagnostics import MAGNITUDE_FLOOR, diagnostics_text, results_text
+from tui_mlp.render.plot import Chart
 
 SAVE_FILE, LOAD_FILE = "save-settings", "load-settings"  # the picker's settings-file options
 #: Seconds between redraws of the norms plot while training (plotext's cost
@@ -78,12 +79,12 @@ class NormsPlot(StripPlot):
         self._norms, self._layers, self._last_epoch = norms, layers, last_epoch
         self.replot()
 
-    def draw(self) -> str | None:
+    def draw(self, chart: Chart) -> str | None:
         if not self._norms:
             return "gradient norms per layer appear here\nwhile training with this tab open"
         if self.size.height < self.MIN_HEIGHT:
             return "a taller terminal shows each layer's norm over the last epochs here"
-        plt, floor = self.plt, math.log10(MAGNITUDE_FLOOR)
+        floor = math.log10(MAGNITUDE_FLOOR)
         xs = list(range(self._last_epoch - len(self._norms) + 1, self._last_epoch + 1))
         layers = [[(x, math.inf if v == math.inf else max(math.log10(v), floor) if v > 0 else floor)
                    for x, v in zip(xs, series) if not math.isnan(v)] for series in zip(*self._norms)]
@@ -96,13 +97,13 @@ class NormsPlot(StripPlot):
             name = self._layers[i] if i < len(self._layers) else f"fc{i + 1}"
             # points, not lines (half the cost), and at most NORMS_POINTS of them
             xs_i, ys_i = decimate([x for x, _ in points], [min(y, last) for _, y in points], NORMS_POINTS)
-            plt.scatter(xs_i, ys_i, label=name, color=LAYER_COLOURS[i % len(LAYER_COLOURS)], marker="hd")
+            chart.points(xs_i, ys_i, name, LAYER_COLOURS[i % len(LAYER_COLOURS)])
         step = max(1, math.ceil((last - first) / max(self.size.height // 3, 1)))
         decades = list(range(first, last + 1, step))
-        plt.ylim(first, last)
+        chart.ylim = (first, last)
         zero = any(v == 0 for norms in self._norms for v in norms)
-        plt.yticks(decades, ["0" if zero and d == floor else f"1e{d}" for d in decades])
-        epoch_axis(plt, xs[0], xs[-1], self.size.width, self.size.height >= 12)
+        chart.yticks = (decades, ["0" if zero and d == floor else f"1e{d}" for d in decades])
+        epoch_axis(chart, xs[0], xs[-1], self.size.width, self.size.height >= 12)
         return None
 
 
