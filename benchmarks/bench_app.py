@@ -75,6 +75,7 @@ def child(mode: str, out: Path, epochs: int) -> None:
     import torch
 
     from tui_mlp.app import TrainerApp
+    from tui_mlp.app.adapter import paint_now
     from tui_mlp.session import Toggle
     from tui_mlp.config import Config
     from tui_mlp.experiment import build
@@ -179,11 +180,7 @@ def child(mode: str, out: Path, epochs: int) -> None:
                                            f"metrics: {snap.metrics}"])
                 self.status.show(snap)
                 panes = [self.boundary, self.curves, self.log_pane, self.status]
-            screen = self.screen
-            if whole_screen:
-                screen._compositor._dirty_regions.add(screen.region)
-            screen._dirty_widgets.update(panes)  # what the idle handler would queue, now
-            screen._on_timer_update()
+            paint_now(self.screen, panes, whole_screen)  # what the idle handler would do, now
             end = time.perf_counter()
             return {"total": (end - start) * 1000, "cpu": (time.thread_time() - cpu) * 1000,
                     "map": (mapped - start) * 1000, "curves": (plotted - mapped) * 1000,

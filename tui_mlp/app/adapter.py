@@ -1,7 +1,7 @@
-"""Where the app reaches past the public API of plotext.
+"""Where the app reaches past the public API of plotext and Textual.
 
-plotext does not offer what this module needs as public API, and may change
-such internals in any release, so every such use lives here, next to
+Neither library offers what these functions need as public API, and both may
+change such internals in any release, so every such use lives here, next to
 the reason for it, and nowhere else:
 
 - ``Plotter`` draws a ``Chart`` with the installed plotext and hands back
@@ -10,15 +10,22 @@ the reason for it, and nowhere else:
   matrices are used directly (``plotext._figure``, ``plotext._dict``); plotext
   6, a rewrite with another API, builds its one figure (``plotext.figure``)
   through public calls, and its ANSI text is decoded by ``render.plot``.
+- ``own_binding``: the action an Input binds to a key (Textual keeps a
+  widget's merged bindings private), so editing keys can run in order with
+  the typed characters (``widgets.inputs``).
+- ``paint_now``: composite and write the given widgets at once, as Textual's
+  idle handler would, so the benchmark can time a frame.
 """
 from __future__ import annotations
 
-from typing import Any, Hashable
+from typing import Any, Hashable, Iterable
 
 import plotext
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
+from textual.screen import Screen
+from textual.widget import Widget
 
 from tui_mlp.render.plot import RGB, Chart, ansi_rows, cell_rows
 
@@ -145,3 +152,18 @@ class _Plotext6:
         if chart.title:
             figure.title(chart.title)
         return ansi_rows(figure.build().string())
+
+
+def own_binding(widget: Widget, key: str) -> str | None:
+    """The action ``widget`` itself (not its ancestors) binds to ``key``, if any."""
+    bindings = widget._bindings.key_to_bindings.get(key)
+    return bindings[0].action if bindings else None
+
+
+def paint_now(screen: Screen, widgets: Iterable[Widget], whole_screen: bool = False) -> None:
+    """Composite ``widgets`` (``whole_screen``: everything) and write the frame
+    now, rather than when the screen is next idle."""
+    if whole_screen:
+        screen._compositor._dirty_regions.add(screen.region)
+    screen._dirty_widgets.update(widgets)
+    screen._on_timer_update()

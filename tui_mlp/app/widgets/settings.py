@@ -21,7 +21,6 @@ from textual.message import Message
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Checkbox, Collapsible, Input, Label, Select, Static
-from textual.widgets._select import SelectOverlay
 
 from tui_mlp.app.widgets.inputs import OrderedInput
 from tui_mlp.config import FIELDS, Config, ConfigError, build_config, parse_field, text_of
@@ -224,7 +223,7 @@ class SettingsForm(VerticalScroll):
 
     def action_leave(self) -> None:
         """Escape leaves the field (an open Select list closes first)."""
-        if isinstance(self.screen.focused, SelectOverlay):
+        if any(select.expanded for select in self.query(Select)):
             raise SkipAction()
         self.screen.set_focus(None)
 
