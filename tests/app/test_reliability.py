@@ -62,13 +62,13 @@ def test_case1_any_text_in_any_field_is_accepted_or_refused_naming_the_field(ent
                 try:
                     parse_field(name, text)
                 except ConfigError as exc:
-                    message = app.form.errors.get(name, "")
+                    message = app.train_pane.form.errors.get(name, "")
                     assert message == str(exc.relabel(FIELDS[name].label))
                     assert message.startswith(f"{FIELDS[name].label}: ") and exc.accepted in message
                 else:
-                    assert name not in app.form.errors or "train + dev" in app.form.errors[name] \
+                    assert name not in app.train_pane.form.errors or "train + dev" in app.train_pane.form.errors[name] \
                         or name in ("n_samples", "train", "dev")
-            error = app.form.first_error()
+            error = app.train_pane.form.first_error()
             if error is not None:
                 await pilot.press("s")
                 await asyncio.sleep(0.05)
@@ -90,14 +90,14 @@ async def test_case2_divergence_stops_in_error_keeps_the_best_and_the_last_finit
         assert snap.error.startswith(f"training diverged at epoch {snap.epoch} (loss = ")
         assert snap.error.endswith("lower the learning rate")
         assert "error" in app.status.text and "diverged" in app.status.text
-        assert any(line.startswith("[Error] training diverged") for line in app.log_pane.lines)
+        assert any(line.startswith("[Error] training diverged") for line in app.train_pane.train_log.lines)
         assert finite(snap.params)
         assert all(math.isfinite(v) for v in snap.curves.train_loss + snap.curves.dev_loss)
         assert len(snap.curves.epochs) == snap.epoch
         runner = app.trainer._exp.runner
         assert runner.best_params is not None and finite(runner.best_params)
         await pilot.press("c")  # still responsive
-        assert app.curves.mode == "accuracy"
+        assert app.train_pane.curves.mode == "accuracy"
         await pilot.press("ctrl+s", "enter")  # the best so far can still be saved
         await settle(pilot)
         saved = load_params(tmp_path / "best_model", {n: {k: tuple(v.shape) for k, v in p.items()}
@@ -129,7 +129,7 @@ async def test_case3_an_exception_in_an_epoch_is_logged_and_the_next_start_works
         await pilot.press("s")
         await settle(pilot)
         assert state(app) == State.ERROR and epoch(app) == 2
-        assert "[Error] epoch 2: RuntimeError: injected fault" in app.log_pane.lines
+        assert "[Error] epoch 2: RuntimeError: injected fault" in app.train_pane.train_log.lines
         assert "injected fault" in app.status.text
         assert any("injected fault" in n.message for n in app._notifications)
         await pilot.press("s")
@@ -316,7 +316,7 @@ async def test_case7_resizing_while_training_and_a_too_small_terminal_hint() -> 
             assert app.query_one("#too-small").display == too_small
             assert app.query_one("#main").display == (not too_small)
             if not too_small:
-                assert app.boundary.size.width > 0 and app.boundary.render_line(0).cell_length == app.boundary.size.width
+                assert app.train_pane.boundary.size.width > 0 and app.train_pane.boundary.render_line(0).cell_length == app.train_pane.boundary.size.width
         assert state(app) == State.RUNNING
         send_keys(app, "s")
         await settle(pilot)
@@ -333,9 +333,9 @@ async def test_case8_the_log_stays_bounded_and_the_curves_decimated_on_a_long_ru
         await pilot.press("s")
         await settle(pilot)
         assert epoch(app) == 2600
-        assert len(app.log_pane.lines) == MAX_LINES
-        assert app.log_pane.lines[-1].startswith("[Test] score/loss")
-        assert app.log_pane.lines[-2].startswith("[Train] epoch: 2599/2600")
+        assert len(app.train_pane.train_log.lines) == MAX_LINES
+        assert app.train_pane.train_log.lines[-1].startswith("[Test] score/loss")
+        assert app.train_pane.train_log.lines[-2].startswith("[Train] epoch: 2599/2600")
         assert len(app.trainer.log._lines) <= app.trainer.log._lines.maxlen
         assert len(app.trainer.snapshot.curves.epochs) == 2600
-        assert app.curves.points_plotted <= 2 * app.curves.size.width
+        assert app.train_pane.curves.points_plotted <= 2 * app.train_pane.curves.size.width

@@ -1,10 +1,12 @@
 """Loss (or accuracy) per epoch, train and dev.
 
 Each series is decimated to the plot's width before plotext sees it, so the
-cost of a redraw does not grow with the run. The screen decides how often
-to call ``show`` (at most ~3 Hz while training).
+cost of a redraw does not grow with the run. The pane decides how often to
+call ``show``.
 """
 from __future__ import annotations
+
+from typing import Any
 
 from tui_mlp.session import Curves
 from tui_mlp.app.widgets.plot import StripPlot
@@ -20,7 +22,7 @@ FRAME = 10
 class CurvesPlot(StripPlot):
     """Train and dev curves of one metric; ``mode`` is "loss" or "accuracy"."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.mode = "loss"
         self._curves = Curves()
