@@ -1,4 +1,4 @@
-"""The lab in the app (issue 5): presets, the settings file, live diagnostics,
+"""The lab in the app: presets, the settings file, live diagnostics,
 the gradient check, compare, confusion matrices, exports, the footer. Pilot
 tests with real key presses and small configs."""
 from __future__ import annotations
@@ -357,8 +357,8 @@ def test_config_round_trip_through_the_form_for_every_preset() -> None:
 
 
 async def test_per_epoch_gradient_norms_run_only_while_the_lab_tab_shows() -> None:
-    """They cost the training thread time (issue 3's overhead budget), so the
-    Train tab trains without them and the Lab tab turns them on."""
+    """They cost the training thread time, so the Train tab trains without
+    them and the Lab tab turns them on."""
     app = TrainerApp(SMALL)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)

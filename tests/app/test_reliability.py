@@ -1,4 +1,4 @@
-"""Issue 4's cases as the app meets them: bad input, divergence, faults in an
+"""Faults as the app meets them: bad input, divergence, faults in an
 epoch, key storms, quitting at any moment, bad files, tiny terminals, long runs."""
 from __future__ import annotations
 
@@ -45,13 +45,13 @@ async def resize(app: TrainerApp, width: int, height: int) -> None:
     await wait_until(lambda: app.screen.size == size)
 
 
-# ---------------------------------------------------------------- case 1
+# ------------------------------------------------------ bad input
 @settings(max_examples=3, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(TEXT_FIELDS),
                           st.one_of(st.sampled_from(NASTY), st.text(max_size=12))),
                 min_size=8, max_size=16))
-def test_case1_any_text_in_any_field_is_accepted_or_refused_naming_the_field(entries) -> None:
+def test_any_text_in_any_field_is_accepted_or_refused_naming_the_field(entries) -> None:
     async def run() -> None:
         app = TrainerApp(SMALL)
         async with app.run_test(size=SIZE) as pilot:
@@ -78,8 +78,8 @@ def test_case1_any_text_in_any_field_is_accepted_or_refused_naming_the_field(ent
     asyncio.run(run())
 
 
-# ---------------------------------------------------------------- case 2
-async def test_case2_divergence_stops_in_error_keeps_the_best_and_the_last_finite_picture(tmp_path) -> None:
+# ----------------------------------------------------- divergence
+async def test_divergence_stops_in_error_keeps_the_best_and_the_last_finite_picture(tmp_path) -> None:
     app = TrainerApp(SMALL.with_values(lr=100.0, epochs=300))
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
@@ -110,8 +110,8 @@ async def test_case2_divergence_stops_in_error_keeps_the_best_and_the_last_finit
         assert state(app) == State.FINISHED and app.trainer.snapshot.error is None
 
 
-# ---------------------------------------------------------------- case 3
-async def test_case3_an_exception_in_an_epoch_is_logged_and_the_next_start_works(monkeypatch) -> None:
+# -------------------------------------------- a fault in an epoch
+async def test_an_exception_in_an_epoch_is_logged_and_the_next_start_works(monkeypatch) -> None:
     calls = 0
     real_step = Experiment.step
 
@@ -138,7 +138,7 @@ async def test_case3_an_exception_in_an_epoch_is_logged_and_the_next_start_works
         assert app.trainer.max_loops == 1
 
 
-# ---------------------------------------------------------------- case 4
+# ----------------------------------------------------- key storms
 def expected_state(keys: list[str]) -> str:
     """The state machine of s/n/r/t on a run too long to finish."""
     now = State.IDLE
@@ -152,7 +152,7 @@ def expected_state(keys: list[str]) -> str:
     return now
 
 
-async def test_case4_a_key_storm_runs_one_loop_never_rewinds_and_ends_as_the_last_key_says() -> None:
+async def test_a_key_storm_runs_one_loop_never_rewinds_and_ends_as_the_last_key_says() -> None:
     rng = random.Random(4)
     keys = [rng.choice("snrt") for _ in range(300)]
     app = TrainerApp(ENDLESS)
@@ -201,9 +201,9 @@ async def test_case4_a_key_storm_runs_one_loop_never_rewinds_and_ends_as_the_las
         await settle(pilot)
 
 
-# ---------------------------------------------------------------- case 5
+# ------------------------------------------------------- quitting
 @pytest.mark.parametrize("moment", ["running", "paused", "finished", "saving"])
-async def test_case5_q_at_any_moment_exits_within_a_second(moment: str, tmp_path, monkeypatch) -> None:
+async def test_q_at_any_moment_exits_within_a_second(moment: str, tmp_path, monkeypatch) -> None:
     saving = threading.Event()
     if moment == "saving":
         real_save = checkpoint.torch.save
@@ -243,7 +243,7 @@ async def test_case5_q_at_any_moment_exits_within_a_second(moment: str, tmp_path
         load_params(tmp_path / "best_model", shapes)
 
 
-def test_case5_the_real_process_quits_within_a_second_while_training(tmp_path) -> None:
+def test_the_real_process_quits_within_a_second_while_training(tmp_path) -> None:
     """The app in a pseudo-terminal: start a long run, press q, time the exit."""
     app = PtyApp(app_code(epochs=5_000_000), cwd=tmp_path)
     try:
@@ -261,8 +261,8 @@ def test_case5_the_real_process_quits_within_a_second_while_training(tmp_path) -
     assert b"Traceback" not in app.output
 
 
-# ---------------------------------------------------------------- case 6
-async def test_case6_a_failed_save_says_why_and_keeps_the_earlier_checkpoint(tmp_path) -> None:
+# ---------------------------------------------------------- files
+async def test_a_failed_save_says_why_and_keeps_the_earlier_checkpoint(tmp_path) -> None:
     (tmp_path / "a_file").write_text("not a directory")
     app = TrainerApp(SMALL)
     async with app.run_test(size=SIZE) as pilot:
@@ -281,7 +281,7 @@ async def test_case6_a_failed_save_says_why_and_keeps_the_earlier_checkpoint(tmp
         assert {p.name: p.read_bytes() for p in (tmp_path / "best_model").iterdir()} == before
 
 
-async def test_case6_loading_another_architecture_is_refused_with_the_model_unchanged(tmp_path) -> None:
+async def test_loading_another_architecture_is_refused_with_the_model_unchanged(tmp_path) -> None:
     app = TrainerApp(SMALL.with_values(hidden=(7,)))
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
@@ -300,8 +300,8 @@ async def test_case6_loading_another_architecture_is_refused_with_the_model_unch
         assert all(torch.equal(after.params[n][k], before.params[n][k]) for n in after.params for k in after.params[n])
 
 
-# ---------------------------------------------------------------- case 7
-async def test_case7_resizing_while_training_and_a_too_small_terminal_hint() -> None:
+# -------------------------------------------------- terminal size
+async def test_resizing_while_training_and_a_too_small_terminal_hint() -> None:
     app = TrainerApp(ENDLESS)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
@@ -323,8 +323,8 @@ async def test_case7_resizing_while_training_and_a_too_small_terminal_hint() -> 
         assert state(app) == State.PAUSED
 
 
-# ---------------------------------------------------------------- case 8
-async def test_case8_the_log_stays_bounded_and_the_curves_decimated_on_a_long_run() -> None:
+# ------------------------------------------------------ long runs
+async def test_the_log_stays_bounded_and_the_curves_decimated_on_a_long_run() -> None:
     from tui_mlp.app.widgets.log import MAX_LINES
 
     app = TrainerApp(SMALL.with_values(epochs=2600, log_epochs=1))

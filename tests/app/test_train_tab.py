@@ -1,4 +1,4 @@
-"""Issue 3, item 7: every key and pane of the Train tab, with real key presses."""
+"""Every key and pane of the Train tab, with real key presses."""
 from __future__ import annotations
 
 import asyncio

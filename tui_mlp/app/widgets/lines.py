@@ -6,7 +6,7 @@ A pane computes its picture once per change and hands it to ``show_strips``;
 - only the rows that differ from the last picture are repainted (and sent
   to the terminal): late in a run most of the map stands still;
 - the strips hold RGB colours only, so Textual's per-line filter that turns
-  ANSI colours and ``dim`` into RGB is skipped for them (it cost about a
+  ANSI colours and ``dim`` into RGB is skipped for them (it would cost about a
   quarter of the frame); any other filter (``NO_COLOR``'s monochrome,
   ``TEXTUAL_FILTERS=dim``) still applies. Use ``MUTED`` instead of ``dim``.
 
