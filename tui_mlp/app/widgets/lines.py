@@ -16,7 +16,7 @@ filter that ``NO_COLOR`` turns on fails on a segment without one.
 from __future__ import annotations
 
 import textwrap
-from typing import Sequence
+from typing import Any, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -34,7 +34,7 @@ PAD = Style()
 class StripPane(Widget):
     """A Line-API pane showing a list of Strips, one per content row."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._strips: list[Strip] = []
         self._message: str | None = None  # shown instead of a picture (kept for resizes)

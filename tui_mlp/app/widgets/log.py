@@ -9,7 +9,7 @@ repaints the pane.
 from __future__ import annotations
 
 from collections import deque
-from typing import Iterable
+from typing import Any, Iterable
 
 from rich.segment import Segment
 from rich.style import Style
@@ -44,7 +44,7 @@ class TrainLog(StripPane, can_focus=True):
         Binding("home", "top", show=False), Binding("end", "follow", show=False),
     ]
 
-    def __init__(self, max_lines: int = MAX_LINES, **kwargs) -> None:
+    def __init__(self, max_lines: int = MAX_LINES, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._lines: deque[tuple[str, Style]] = deque(maxlen=max_lines)
         self.offset_from_end = 0  # 0: following the end

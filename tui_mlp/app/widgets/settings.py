@@ -64,7 +64,7 @@ class SettingsForm(VerticalScroll):
         """The form is valid and describes a new config: the app takes it with
         ``take_pending`` (so a command key that gets there first sends it first)."""
 
-    def __init__(self, config: Config, **kwargs) -> None:
+    def __init__(self, config: Config, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.config = config  # the initial settings
         self._sent: Config | None = config  # the last valid config sent up
