@@ -1,4 +1,4 @@
-"""The app's performance budgets (issue 3, item 9), printed, never asserted.
+"""The app's performance budgets, printed, never asserted.
 
 Every measurement runs the real TrainerApp in a child process attached to a
 pseudo-terminal of the given size (so Textual encodes and writes every frame
@@ -45,6 +45,7 @@ import termios
 import threading
 import time
 from pathlib import Path
+from typing import Callable
 
 SIZE = (120, 40)
 #: BENCH_TAB=lab-tab: everything measured with the Lab tab showing (diagnostics on).
@@ -75,6 +76,7 @@ def child(mode: str, out: Path, epochs: int) -> None:
     import torch
 
     from tui_mlp.app import TrainerApp
+    from tui_mlp.app.adapter import paint_now
     from tui_mlp.session import Toggle
     from tui_mlp.config import Config
     from tui_mlp.experiment import build
@@ -147,7 +149,7 @@ def child(mode: str, out: Path, epochs: int) -> None:
                 rss.append((self.trainer.snapshot.epoch, rss_mb()))
                 results["rss"] = rss
                 results["history_rows"] = len(self.trainer.snapshot.curves.epochs)
-                results["log_lines"] = len(self.log_pane.lines)
+                results["log_lines"] = len(self.train_pane.train_log.lines)
             else:
                 await self.until_idle()
                 results["app_s"] = epochs / self.trainer.snapshot.speed
@@ -166,24 +168,21 @@ def child(mode: str, out: Path, epochs: int) -> None:
             start, cpu = time.perf_counter(), time.thread_time()
             if LAB:  # the Lab tab's panes: status, diagnostics, results, the norms plot
                 lab = self.lab_pane
-                lab.show(snap)
+                lab.draw(snap)  # the frame itself, without the pane's pacing
                 lab.norms.show(snap.grad_norms, tuple(snap.params), snap.norms_end)  # rationed to 1/s in use
                 mapped = plotted = time.perf_counter()
                 panes = [lab.status, lab.diagnostics, lab.results, lab.norms]
             else:
-                self.boundary.show(snap.params, snap.config.model.activation)
+                train = self.train_pane
+                train.boundary.show(snap.params, snap.config.model.activation)
                 mapped = time.perf_counter()
-                self.curves.show(snap.curves)
+                train.curves.show(snap.curves)
                 plotted = time.perf_counter()
-                self.log_pane.write_lines([f"[Train] epoch: {snap.epoch}/{snap.config.train.epochs}, "
-                                           f"metrics: {snap.metrics}"])
-                self.status.show(snap)
-                panes = [self.boundary, self.curves, self.log_pane, self.status]
-            screen = self.screen
-            if whole_screen:
-                screen._compositor._dirty_regions.add(screen.region)
-            screen._dirty_widgets.update(panes)  # what the idle handler would queue, now
-            screen._on_timer_update()
+                train.train_log.write_lines([f"[Train] epoch: {snap.epoch}/{snap.config.train.epochs}, "
+                                             f"metrics: {snap.metrics}"])
+                train.status.show(snap)
+                panes = [train.boundary, train.curves, train.train_log, train.status]
+            paint_now(self.screen, panes, whole_screen)  # what the idle handler would do, now
             end = time.perf_counter()
             return {"total": (end - start) * 1000, "cpu": (time.thread_time() - cpu) * 1000,
                     "map": (mapped - start) * 1000, "curves": (plotted - mapped) * 1000,
@@ -261,7 +260,7 @@ class Terminal:
             os.close(self.master)
 
 
-def run_child(mode: str, epochs: int, drive=None) -> dict:
+def run_child(mode: str, epochs: int, drive: Callable[[Terminal], None] | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "result.json"
         term = Terminal(mode, epochs, out)
@@ -276,7 +275,7 @@ def run_child(mode: str, epochs: int, drive=None) -> dict:
         return json.loads(out.read_text())
 
 
-def latency_drive(presses: int, samples: list[float]):
+def latency_drive(presses: int, samples: list[float]) -> Callable[[Terminal], None]:
     def drive(term: Terminal) -> None:
         assert term.wait_for(b"running") is not None, "training did not start"
         time.sleep(0.5)

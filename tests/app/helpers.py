@@ -91,7 +91,7 @@ async def replace_text(pilot: Pilot, widget, text: str) -> None:
 
 def map_text(app: TrainerApp) -> str:
     """The characters the boundary map shows, row by row."""
-    return pane_text(app.boundary)
+    return pane_text(app.train_pane.boundary)
 
 
 def pane_text(pane) -> str:

@@ -1,4 +1,4 @@
-"""The lab in the app (issue 5): presets, the settings file, live diagnostics,
+"""The lab in the app: presets, the settings file, live diagnostics,
 the gradient check, compare, confusion matrices, exports, the footer. Pilot
 tests with real key presses and small configs."""
 from __future__ import annotations
@@ -13,11 +13,11 @@ from textual.widgets import Input
 
 from tests.app.helpers import ENDLESS, SIZE, SMALL, epoch, pane_text, replace_text, settle, started, state, wait_until
 from tui_mlp.app import TrainerApp
-from tui_mlp.session import CompareState, State
-from tui_mlp.app.widgets.compare import ComparePane
-from tui_mlp.app.widgets.lab import LabPane
+from tui_mlp.app.panes.compare import ComparePane
+from tui_mlp.app.panes.lab import LabPane
 from tui_mlp.config import Config
 from tui_mlp.presets import PRESETS, preset_config
+from tui_mlp.session import CompareState, State
 from tui_mlp.settings_file import load_config
 
 
@@ -243,7 +243,7 @@ async def test_a_new_comparison_does_not_show_the_last_ones_boundaries() -> None
         pane = app.query_one(ComparePane)
         assert "▀" in pane_text(pane.maps[0])
         await pilot.press("v")  # back to train: new settings, a long comparison
-        app.form.set_config(SMALL.with_values(epochs=1_000_000))
+        app.train_pane.form.set_config(SMALL.with_values(epochs=1_000_000))
         await pilot.pause()
         await pilot.press("v")
         await wait_until(lambda: app.comparer.view.state == CompareState.RUNNING)
@@ -318,26 +318,28 @@ async def test_no_export_may_overwrite_the_csv_the_run_reads() -> None:
         await pick(pilot, "save-settings")
         await answer(pilot, "points.csv")
         await wait_until(lambda: "settings not saved" in notes(app)[-1])
-        app.form.set_config(SMALL)  # the form no longer names the CSV; the run still reads it
+        app.train_pane.form.set_config(SMALL)  # the form no longer names the CSV; the run still reads it
         await pick(pilot, "save-settings")
         await answer(pilot, "points.csv")
         await wait_until(lambda: sum("settings not saved" in n for n in notes(app)) == 2)
     assert data.read_bytes() == before
 
 # ---------------------------------------------------------------- 6. keys
-async def test_every_lab_key_is_in_the_footer_and_the_footer_fits_in_80_columns() -> None:
+async def test_each_tab_lists_its_keys_in_the_footer_which_fits_in_80_columns() -> None:
     app = TrainerApp(SMALL)
     async with app.run_test(size=(80, 24)) as pilot:
         await started(pilot)
         footer = app.screen.query_one("Footer")
-        expected = {"train-tab": {"s", "n", "r", "t", "ctrl+s", "ctrl+o", "c", "p", "a", "l", "v", "q"},
-                    "lab-tab": {"s", "n", "r", "t", "p", "g", "e", "j", "a", "l", "v", "q"},
-                    "compare-tab": {"c", "a", "l", "v", "q"}}
+        common = ["s", "n", "r", "t"], ["a", "l", "v", "q"]
+        model = ["ctrl+s", "ctrl+o", "c"]
+        expected = {"train-tab": [*common[0], *model, "p", *common[1]],
+                    "activations-tab": [*common[0], *model, *common[1]],
+                    "lab-tab": [*common[0], "p", "g", "e", "j", *common[1]],
+                    "compare-tab": [*common[0], *model, *common[1]]}
         for tab, keys in expected.items():
             app.tabs.active = tab
             await pilot.pause(0.1)
-            shown = {child.key for child in footer.query("FooterKey")}
-            assert keys <= shown, tab
+            assert [child.key for child in footer.query("FooterKey")] == keys, tab
             right = max(w.region.right for w in footer.query("FooterKey, FooterLabel"))
             assert right <= 80, tab
 
@@ -355,8 +357,8 @@ def test_config_round_trip_through_the_form_for_every_preset() -> None:
 
 
 async def test_per_epoch_gradient_norms_run_only_while_the_lab_tab_shows() -> None:
-    """They cost the training thread time (issue 3's overhead budget), so the
-    Train tab trains without them and the Lab tab turns them on."""
+    """They cost the training thread time, so the Train tab trains without
+    them and the Lab tab turns them on."""
     app = TrainerApp(SMALL)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from rich.segment import Segment
 from rich.style import Style
 from textual.app import App, ComposeResult
 from textual.filter import ANSIToTruecolor, Monochrome
 from textual.strip import Strip
 
-import pytest
-
 from tui_mlp.app import TrainerApp
-from tui_mlp.session import CompareState, Toggle
 from tui_mlp.app.widgets.lines import PAD, StripPane
 from tui_mlp.app.widgets.status import STATE_STYLES
 from tui_mlp.app.widgets.status import _strip as status_strip
+from tui_mlp.session import CompareState, Toggle
 
 from .helpers import SIZE, SMALL, pane_text, settle, started, wait_until
 
@@ -105,14 +104,14 @@ async def test_the_training_panes_hold_rgb_colours_only() -> None:
     app = TrainerApp(SMALL.with_values(lr=1e6))  # diverges: the error state too
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        panes = [app.boundary, app.curves, app.log_pane, app.status]
+        panes = [app.train_pane.boundary, app.train_pane.curves, app.train_pane.train_log, app.status]
         seen = [non_rgb_styles(pane) for pane in panes]
         app._submit(Toggle())
         await settle(pilot)
         assert app.trainer.snapshot.state == "error"
         seen += [non_rgb_styles(pane) for pane in panes]
         await pilot.press("c")  # accuracy curves
-        seen.append(non_rgb_styles(app.curves))
+        seen.append(non_rgb_styles(app.train_pane.curves))
     app = TrainerApp(SMALL)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
@@ -143,7 +142,7 @@ async def test_no_color_draws_every_tab_in_monochrome(monkeypatch) -> None:
     app = TrainerApp(SMALL)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        filters = app.boundary.get_line_filters()
+        filters = app.train_pane.boundary.get_line_filters()
         assert any(isinstance(f, Monochrome) for f in filters)
         assert not any(isinstance(f, ANSIToTruecolor) for f in filters)
         await pilot.press("s")

@@ -1,4 +1,4 @@
-"""Issue 4's cases as the app meets them: bad input, divergence, faults in an
+"""Faults as the app meets them: bad input, divergence, faults in an
 epoch, key storms, quitting at any moment, bad files, tiny terminals, long runs."""
 from __future__ import annotations
 
@@ -18,13 +18,24 @@ from textual.widgets import Input
 
 from tui_mlp import checkpoint
 from tui_mlp.app import TrainerApp
-from tui_mlp.session import State
 from tui_mlp.checkpoint import load_params
 from tui_mlp.config import FIELDS, ConfigError, parse_field
 from tui_mlp.runner import Runner
+from tui_mlp.session import State
 
 from .helpers import (
-    ENDLESS, SIZE, SMALL, LoopCounter, PtyApp, app_code, epoch, replace_text, send_keys, settle, started, state,
+    ENDLESS,
+    SIZE,
+    SMALL,
+    LoopCounter,
+    PtyApp,
+    app_code,
+    epoch,
+    replace_text,
+    send_keys,
+    settle,
+    started,
+    state,
     wait_until,
 )
 
@@ -45,13 +56,13 @@ async def resize(app: TrainerApp, width: int, height: int) -> None:
     await wait_until(lambda: app.screen.size == size)
 
 
-# ---------------------------------------------------------------- case 1
+# ------------------------------------------------------ bad input
 @settings(max_examples=3, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from(TEXT_FIELDS),
                           st.one_of(st.sampled_from(NASTY), st.text(max_size=12))),
                 min_size=8, max_size=16))
-def test_case1_any_text_in_any_field_is_accepted_or_refused_naming_the_field(entries) -> None:
+def test_any_text_in_any_field_is_accepted_or_refused_naming_the_field(entries) -> None:
     async def run() -> None:
         app = TrainerApp(SMALL)
         async with app.run_test(size=SIZE) as pilot:
@@ -62,13 +73,13 @@ def test_case1_any_text_in_any_field_is_accepted_or_refused_naming_the_field(ent
                 try:
                     parse_field(name, text)
                 except ConfigError as exc:
-                    message = app.form.errors.get(name, "")
+                    message = app.train_pane.form.errors.get(name, "")
                     assert message == str(exc.relabel(FIELDS[name].label))
                     assert message.startswith(f"{FIELDS[name].label}: ") and exc.accepted in message
                 else:
-                    assert name not in app.form.errors or "train + dev" in app.form.errors[name] \
+                    assert name not in app.train_pane.form.errors or "train + dev" in app.train_pane.form.errors[name] \
                         or name in ("n_samples", "train", "dev")
-            error = app.form.first_error()
+            error = app.train_pane.form.first_error()
             if error is not None:
                 await pilot.press("s")
                 await asyncio.sleep(0.05)
@@ -78,8 +89,8 @@ def test_case1_any_text_in_any_field_is_accepted_or_refused_naming_the_field(ent
     asyncio.run(run())
 
 
-# ---------------------------------------------------------------- case 2
-async def test_case2_divergence_stops_in_error_keeps_the_best_and_the_last_finite_picture(tmp_path) -> None:
+# ----------------------------------------------------- divergence
+async def test_divergence_stops_in_error_keeps_the_best_and_the_last_finite_picture(tmp_path) -> None:
     app = TrainerApp(SMALL.with_values(lr=100.0, epochs=300))
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
@@ -90,14 +101,14 @@ async def test_case2_divergence_stops_in_error_keeps_the_best_and_the_last_finit
         assert snap.error.startswith(f"training diverged at epoch {snap.epoch} (loss = ")
         assert snap.error.endswith("lower the learning rate")
         assert "error" in app.status.text and "diverged" in app.status.text
-        assert any(line.startswith("[Error] training diverged") for line in app.log_pane.lines)
+        assert any(line.startswith("[Error] training diverged") for line in app.train_pane.train_log.lines)
         assert finite(snap.params)
         assert all(math.isfinite(v) for v in snap.curves.train_loss + snap.curves.dev_loss)
         assert len(snap.curves.epochs) == snap.epoch
         runner = app.trainer._exp.runner
         assert runner.best_params is not None and finite(runner.best_params)
         await pilot.press("c")  # still responsive
-        assert app.curves.mode == "accuracy"
+        assert app.train_pane.curves.mode == "accuracy"
         await pilot.press("ctrl+s", "enter")  # the best so far can still be saved
         await settle(pilot)
         saved = load_params(tmp_path / "best_model", {n: {k: tuple(v.shape) for k, v in p.items()}
@@ -110,8 +121,8 @@ async def test_case2_divergence_stops_in_error_keeps_the_best_and_the_last_finit
         assert state(app) == State.FINISHED and app.trainer.snapshot.error is None
 
 
-# ---------------------------------------------------------------- case 3
-async def test_case3_an_exception_in_an_epoch_is_logged_and_the_next_start_works(monkeypatch) -> None:
+# -------------------------------------------- a fault in an epoch
+async def test_an_exception_in_an_epoch_is_logged_and_the_next_start_works(monkeypatch) -> None:
     calls = 0
     real_step = Runner.step
 
@@ -130,7 +141,7 @@ async def test_case3_an_exception_in_an_epoch_is_logged_and_the_next_start_works
         await pilot.press("s")
         await settle(pilot)
         assert state(app) == State.ERROR and epoch(app) == 2
-        assert "[Error] epoch 2: RuntimeError: injected fault" in app.log_pane.lines
+        assert "[Error] epoch 2: RuntimeError: injected fault" in app.train_pane.train_log.lines
         assert "injected fault" in app.status.text
         assert any("injected fault" in n.message for n in app._notifications)
         await pilot.press("s")
@@ -139,7 +150,7 @@ async def test_case3_an_exception_in_an_epoch_is_logged_and_the_next_start_works
         assert loops.most == 1
 
 
-# ---------------------------------------------------------------- case 4
+# ----------------------------------------------------- key storms
 def expected_state(keys: list[str]) -> str:
     """The state machine of s/n/r/t on a run too long to finish."""
     now = State.IDLE
@@ -153,8 +164,7 @@ def expected_state(keys: list[str]) -> str:
     return now
 
 
-async def test_case4_a_key_storm_runs_one_loop_never_rewinds_and_ends_as_the_last_key_says(
-        monkeypatch) -> None:
+async def test_a_key_storm_runs_one_loop_never_rewinds_and_ends_as_the_last_key_says(monkeypatch) -> None:
     loops = LoopCounter().install(monkeypatch)
     rng = random.Random(4)
     keys = [rng.choice("snrt") for _ in range(300)]
@@ -204,9 +214,9 @@ async def test_case4_a_key_storm_runs_one_loop_never_rewinds_and_ends_as_the_las
         await settle(pilot)
 
 
-# ---------------------------------------------------------------- case 5
+# ------------------------------------------------------- quitting
 @pytest.mark.parametrize("moment", ["running", "paused", "finished", "saving"])
-async def test_case5_q_at_any_moment_exits_within_a_second(moment: str, tmp_path, monkeypatch) -> None:
+async def test_q_at_any_moment_exits_within_a_second(moment: str, tmp_path, monkeypatch) -> None:
     saving = threading.Event()
     if moment == "saving":
         real_save = checkpoint.torch.save
@@ -252,7 +262,7 @@ async def test_case5_q_at_any_moment_exits_within_a_second(moment: str, tmp_path
     # epochs of seconds each: quit may not wait for the one in progress
     {"n_samples": 100_000, "train": 0.64, "dev": 0.16, "hidden": (512, 512, 512), "epochs": 1000}],
     ids=["book", "big-network"])
-def test_case5_the_real_process_quits_within_a_second_while_training(tmp_path, values) -> None:
+def test_the_real_process_quits_within_a_second_while_training(tmp_path, values) -> None:
     """The app in a pseudo-terminal: start a long run, press q, time the exit."""
     app = PtyApp(app_code(**values), cwd=tmp_path)
     try:
@@ -270,8 +280,8 @@ def test_case5_the_real_process_quits_within_a_second_while_training(tmp_path, v
     assert b"Traceback" not in app.output
 
 
-# ---------------------------------------------------------------- case 6
-async def test_case6_a_failed_save_says_why_and_keeps_the_earlier_checkpoint(tmp_path) -> None:
+# ---------------------------------------------------------- files
+async def test_a_failed_save_says_why_and_keeps_the_earlier_checkpoint(tmp_path) -> None:
     (tmp_path / "a_file").write_text("not a directory")
     app = TrainerApp(SMALL)
     async with app.run_test(size=SIZE) as pilot:
@@ -290,7 +300,7 @@ async def test_case6_a_failed_save_says_why_and_keeps_the_earlier_checkpoint(tmp
         assert {p.name: p.read_bytes() for p in (tmp_path / "best_model").iterdir()} == before
 
 
-async def test_case6_loading_another_architecture_is_refused_with_the_model_unchanged(tmp_path) -> None:
+async def test_loading_another_architecture_is_refused_with_the_model_unchanged(tmp_path) -> None:
     app = TrainerApp(SMALL.with_values(hidden=(7,)))
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
@@ -309,8 +319,8 @@ async def test_case6_loading_another_architecture_is_refused_with_the_model_unch
         assert all(torch.equal(after.params[n][k], before.params[n][k]) for n in after.params for k in after.params[n])
 
 
-# ---------------------------------------------------------------- case 7
-async def test_case7_resizing_while_training_and_a_too_small_terminal_hint() -> None:
+# -------------------------------------------------- terminal size
+async def test_resizing_while_training_and_a_too_small_terminal_hint() -> None:
     app = TrainerApp(ENDLESS)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
@@ -325,15 +335,15 @@ async def test_case7_resizing_while_training_and_a_too_small_terminal_hint() -> 
             assert app.query_one("#too-small").display == too_small
             assert app.query_one("#main").display == (not too_small)
             if not too_small:
-                assert app.boundary.size.width > 0 and app.boundary.render_line(0).cell_length == app.boundary.size.width
+                assert app.train_pane.boundary.size.width > 0 and app.train_pane.boundary.render_line(0).cell_length == app.train_pane.boundary.size.width
         assert state(app) == State.RUNNING
         send_keys(app, "s")
         await settle(pilot)
         assert state(app) == State.PAUSED
 
 
-# ---------------------------------------------------------------- case 8
-async def test_case8_the_log_stays_bounded_and_the_curves_decimated_on_a_long_run() -> None:
+# ------------------------------------------------------ long runs
+async def test_the_log_stays_bounded_and_the_curves_decimated_on_a_long_run() -> None:
     from tui_mlp.app.widgets.log import MAX_LINES
 
     app = TrainerApp(SMALL.with_values(epochs=2600, log_epochs=1))
@@ -342,9 +352,9 @@ async def test_case8_the_log_stays_bounded_and_the_curves_decimated_on_a_long_ru
         await pilot.press("s")
         await settle(pilot)
         assert epoch(app) == 2600
-        assert len(app.log_pane.lines) == MAX_LINES
-        assert app.log_pane.lines[-1].startswith("[Test] score/loss")
-        assert app.log_pane.lines[-2].startswith("[Train] epoch: 2599/2600")
+        assert len(app.train_pane.train_log.lines) == MAX_LINES
+        assert app.train_pane.train_log.lines[-1].startswith("[Test] score/loss")
+        assert app.train_pane.train_log.lines[-2].startswith("[Train] epoch: 2599/2600")
         assert len(app.trainer.log._lines) <= app.trainer.log._lines.maxlen
         assert len(app.trainer.snapshot.curves.epochs) == 2600
-        assert app.curves.points_plotted <= 2 * app.curves.size.width
+        assert app.train_pane.curves.points_plotted <= 2 * app.train_pane.curves.size.width

@@ -1,4 +1,4 @@
-"""Issue 3, item 6: any terminal. The real app in a pseudo-terminal with 256
+"""Any terminal: the real app in a pseudo-terminal with 256
 and 16 colours, and the map's palette checked as those terminals show it."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Issue 3, item 7: every key and pane of the Train tab, with real key presses."""
+"""Every key and pane of the Train tab, with real key presses."""
 from __future__ import annotations
 
 import asyncio
@@ -8,12 +8,24 @@ import torch
 from textual.widgets import Checkbox, Input, Select
 
 from tui_mlp.app import TrainerApp
-from tui_mlp.session import State
 from tui_mlp.config import FIELDS
 from tui_mlp.render.boundary import GLYPHS
+from tui_mlp.session import State
 
 from .helpers import (
-    ENDLESS, SIZE, SMALL, LoopCounter, epoch, map_text, replace_text, send_keys, settle, started, state, type_into, wait_until,
+    ENDLESS,
+    SIZE,
+    SMALL,
+    LoopCounter,
+    epoch,
+    map_text,
+    replace_text,
+    send_keys,
+    settle,
+    started,
+    state,
+    type_into,
+    wait_until,
 )
 
 
@@ -31,7 +43,7 @@ async def test_start_produces_log_lines_and_advances_the_epoch() -> None:
         await settle(pilot)
         assert state(app) == State.FINISHED
         assert epoch(app) == SMALL.train.epochs
-        lines = app.log_pane.lines
+        lines = app.train_pane.train_log.lines
         assert f"[Train] epoch: 0/{SMALL.train.epochs}, loss: " in lines[0] or \
             lines[0].startswith("[Evaluate] best accuracy performance has been updated")
         assert sum(line.startswith("[Train] epoch: ") for line in lines) == SMALL.train.epochs // 10
@@ -99,7 +111,7 @@ async def test_reset_returns_to_epoch_zero_with_the_same_initial_weights() -> No
         assert after.data_version == trained.data_version  # the same data sets, not redrawn
         assert after.data[0][0] is trained.data[0][0]
         assert map_text(app) != ""
-        assert app.log_pane.lines[-1] == f"[Run {after.run}] reset: fresh weights from the seed"
+        assert app.train_pane.train_log.lines[-1] == f"[Run {after.run}] reset: fresh weights from the seed"
 
 
 async def test_invalid_field_shows_its_message_and_blocks_start() -> None:
@@ -180,11 +192,11 @@ async def test_a_data_change_redraws_the_map_points_before_any_training() -> Non
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         before = map_text(app)
-        assert app.boundary.point_count == 200
+        assert app.train_pane.boundary.point_count == 200
         await type_into(pilot, "n_samples", "300")
         await wait_until(lambda: app.trainer.snapshot.config.data.n_samples == 300)
         await settle(pilot)
-        assert app.boundary.point_count == 300
+        assert app.train_pane.boundary.point_count == 300
         assert map_text(app) != before
         assert (state(app), epoch(app)) == (State.IDLE, 0)
         await type_into(pilot, "noise", "0.5")
@@ -201,14 +213,14 @@ async def test_the_map_shows_points_before_training_and_changes_while_training()
         for glyph in GLYPHS.values():
             assert glyph in before
         assert "▀" in before  # half blocks: two pixels per cell
-        width, height = app.boundary.size
+        width, height = app.train_pane.boundary.size
         rows = before.splitlines()
         assert len(rows) == height and all(len(row) == width for row in rows)
         await pilot.press("s")
         await settle(pilot)
         after = map_text(app)
         assert after != before
-        assert app.boundary.misclassified < 0.5 * app.boundary.point_count
+        assert app.train_pane.boundary.misclassified < 0.5 * app.train_pane.boundary.point_count
 
 
 async def test_t_logs_the_test_score_of_the_best_model() -> None:
@@ -224,7 +236,7 @@ async def test_t_logs_the_test_score_of_the_best_model() -> None:
         runner.set_parameters(current)
         await pilot.press("t")
         await settle(pilot)
-        assert app.log_pane.lines[-1] == f"[Test] score/loss: {expected[0]:.4f}/{expected[1]:.4f}"
+        assert app.train_pane.train_log.lines[-1] == f"[Test] score/loss: {expected[0]:.4f}/{expected[1]:.4f}"
         assert params_equal(runner.parameters(), current)  # t leaves the trained weights alone
 
 
@@ -236,7 +248,7 @@ async def test_save_reset_load_gives_back_the_same_test_score(tmp_path) -> None:
         await settle(pilot)
         await pilot.press("t")
         await settle(pilot)
-        score = app.log_pane.lines[-1]
+        score = app.train_pane.train_log.lines[-1]
         target = tmp_path / "models" / "best"  # a missing nested directory: created
         await pilot.press("ctrl+s")
         dialog_input = app.screen.query_one("#path", Input)
@@ -249,16 +261,16 @@ async def test_save_reset_load_gives_back_the_same_test_score(tmp_path) -> None:
         await settle(pilot)
         await pilot.press("t")
         await settle(pilot)
-        assert app.log_pane.lines[-1] != score  # fresh weights score differently
+        assert app.train_pane.train_log.lines[-1] != score  # fresh weights score differently
         await pilot.press("ctrl+o")
         assert app.screen.query_one("#path", Input).value == "models/best"  # remembered
         await pilot.press("enter")
         await settle(pilot)
-        assert app.log_pane.lines[-1].startswith("[Load] model loaded from models/best")
+        assert app.train_pane.train_log.lines[-1].startswith("[Load] model loaded from models/best")
         assert "loaded" in app.status.text
         await pilot.press("t")
         await settle(pilot)
-        assert app.log_pane.lines[-1] == score
+        assert app.train_pane.train_log.lines[-1] == score
 
 
 async def test_a_load_that_fails_names_the_directory_and_keeps_the_model(tmp_path) -> None:
@@ -302,9 +314,9 @@ async def test_80x24_renders_with_the_map_and_the_status_visible() -> None:
         await pilot.press("s")
         await settle(pilot)
         screen = app.screen.region
-        for pane in (app.boundary, app.status, app.curves, app.log_pane, app.form):
+        for pane in (app.train_pane.boundary, app.status, app.train_pane.curves, app.train_pane.train_log, app.train_pane.form):
             assert pane.region.area > 0 and screen.contains_region(pane.region)
-        assert app.boundary.size.width >= 40 and app.boundary.size.height >= 6
+        assert app.train_pane.boundary.size.width >= 40 and app.train_pane.boundary.size.height >= 6
         assert "finished" in app.status.text and "epoch 40/40" in app.status.text
         shown = [app.status.render_line(y).text for y in range(2)]  # as drawn: no wrapping
         assert shown[0].lstrip().startswith("finished") and shown[1].lstrip().startswith("loss ")
@@ -330,14 +342,14 @@ async def test_c_toggles_accuracy_and_curves_are_decimated_to_the_plot_width() -
         await started(pilot)
         await pilot.press("s")
         await settle(pilot)
-        assert app.curves.mode == "loss"
-        assert 0 < app.curves.points_plotted <= 2 * app.curves.size.width
+        assert app.train_pane.curves.mode == "loss"
+        assert 0 < app.train_pane.curves.points_plotted <= 2 * app.train_pane.curves.size.width
         await pilot.press("c")
-        assert app.curves.mode == "accuracy"
-        assert "accuracy" in app.curves.border_title
-        assert 0 < app.curves.points_plotted <= 2 * app.curves.size.width
+        assert app.train_pane.curves.mode == "accuracy"
+        assert "accuracy" in app.train_pane.curves.border_title
+        assert 0 < app.train_pane.curves.points_plotted <= 2 * app.train_pane.curves.size.width
         await pilot.press("c")
-        assert app.curves.mode == "loss"
+        assert app.train_pane.curves.mode == "loss"
 
 
 async def test_a_training_setting_changed_while_paused_keeps_the_weights() -> None:
@@ -439,10 +451,10 @@ async def test_the_settings_border_says_how_to_leave_a_field_only_while_in_one()
     app = TrainerApp(SMALL)
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
-        assert app.form.border_subtitle == "tab or click: edit"
+        assert app.train_pane.form.border_subtitle == "tab or click: edit"
         app.query_one("#lr", Input).focus()
         await pilot.pause()
-        assert app.form.border_subtitle == "esc: leave field"
+        assert app.train_pane.form.border_subtitle == "esc: leave field"
         await pilot.press("escape")
         await pilot.pause()
-        assert app.focused is None and app.form.border_subtitle == "tab or click: edit"
+        assert app.focused is None and app.train_pane.form.border_subtitle == "tab or click: edit"

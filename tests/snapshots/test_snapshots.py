@@ -46,6 +46,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 import tui_mlp.app.widgets.activations as activations_pane
+from tui_mlp import runner  # not its names: pytest would take test_line for a test
 from tui_mlp.app import TrainerApp
 from tui_mlp.app.widgets.boundary import BoundaryMap
 from tui_mlp.compare import Comparison, RunResult, default_pair, describe
@@ -55,10 +56,8 @@ from tui_mlp.diagnostics import Diagnosis, GradCheck, Histogram
 from tui_mlp.presets import preset_config
 from tui_mlp.render.activations import BY_NAME, REFERENCES, Z_RANGE, hand_written
 from tui_mlp.render.boundary import LEVELS, Bounds, Layout, Points, forward
-from tui_mlp.results import Confusion
-from tui_mlp.results import TestResult
+from tui_mlp.results import Confusion, TestResult
 from tui_mlp.session import CompareState, CompareView, Curves, Snapshot, State
-from tui_mlp import runner  # not its names: pytest would take test_line for a test
 
 #: The fixed data's sizes: 242 samples, 182 train, 30 dev, 30 test (shown in the form).
 SIZES = {"n_samples": 242, "train": 182, "dev": 30}

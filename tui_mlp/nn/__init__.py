@@ -1,7 +1,21 @@
 """The chapter's operators, each with a hand-written forward and backward."""
 from tui_mlp.nn.activation import (
-    ACTIVATIONS, ELU, GELU, Activation, HardLogistic, HardTanh, LeakyReLU, Logistic, ReLU,
-    Softplus, Swish, Tanh, leaky_relu, logistic, relu, tanh,
+    ACTIVATIONS,
+    ELU,
+    GELU,
+    Activation,
+    HardLogistic,
+    HardTanh,
+    LeakyReLU,
+    Logistic,
+    ReLU,
+    Softplus,
+    Swish,
+    Tanh,
+    leaky_relu,
+    logistic,
+    relu,
+    tanh,
 )
 from tui_mlp.nn.init import WEIGHT_INITS
 from tui_mlp.nn.linear import Linear

@@ -1,49 +1,62 @@
-"""A built plotext figure -> rows of rich Segments, without the detour
-through an ANSI string.
+"""A plot as data (``Chart``), and a plotted picture as rows of rich Segments.
 
-plotext draws into matrices (character, foreground, style, background per
-cell) and then encodes them as ANSI text, which a widget would decode again:
-for a small plot that round trip costs more than the drawing itself. Here
-the matrices become Segments directly, runs of equal colours merged.
+A plot widget describes what it shows in a ``Chart``: series, ticks, limits,
+labels. Drawing it is plotext's job (``tui_mlp.app.adapter`` hands the chart
+to the installed plotext), and what plotext draws becomes Segments here,
+without going through rich's general ANSI decoder:
+
+- ``cell_rows``: from matrices of characters, colours and styles, one entry
+  per cell, with runs of equal style merged;
+- ``ansi_rows``: from lines of text coloured with SGR codes, each distinct
+  code decoded once.
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
 
-from plotext._dict import color_codes, no_color
-from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 
-_STYLES = {"bold": "bold", "dim": "dim", "italic": "italic", "underline": "underline",
-           "double-underline": "underline2", "strike": "strike", "inverted": "reverse",
-           "flash": "blink"}
-
-
-def colour(value: Any) -> Color | None:
-    """plotext's colour (a name, a 256-colour code or an RGB triple) as rich's."""
-    if value is None or value == no_color:
-        return None
-    if isinstance(value, str):
-        code = color_codes.get(value.strip())
-        return None if code is None else Color.from_ansi(code)
-    if isinstance(value, int):
-        return Color.from_ansi(value)
-    if isinstance(value, (tuple, list)) and len(value) == 3:
-        return Color.from_rgb(*value)
-    return None
+RGB = tuple[int, int, int]
 
 
-def style_of(fg: Any, text_style: Any, bg: Any) -> Style:
-    words = str(text_style).split() if text_style and text_style != no_color else []
-    return Style.combine([Style(color=colour(fg), bgcolor=colour(bg)),
-                          *(Style.parse(_STYLES[w]) for w in words if w in _STYLES)])
+@dataclass(frozen=True)
+class Series:
+    """One curve: points joined by lines, or points alone."""
+
+    xs: Sequence[float]
+    ys: Sequence[float]
+    label: str
+    colour: RGB
+    lines: bool
 
 
-def matrix_rows(marker: Sequence[Sequence[str]], fullground: Sequence[Sequence[Any]],
-                style: Sequence[Sequence[Any]], background: Sequence[Sequence[Any]]
-                ) -> list[list[Segment]]:
-    """Rows of Segments, top row first (plotext's row 0 is the bottom)."""
+@dataclass
+class Chart:
+    """Everything one plot shows, in the order a widget declares it."""
+
+    series: list[Series] = field(default_factory=list)
+    xticks: tuple[Sequence[float], Sequence[str]] | None = None
+    yticks: tuple[Sequence[float], Sequence[str]] | None = None
+    ylim: tuple[float, float] | None = None
+    xlabel: str = ""
+    title: str = ""
+
+    def line(self, xs: Sequence[float], ys: Sequence[float], label: str, colour: RGB) -> None:
+        self.series.append(Series(xs, ys, label, colour, lines=True))
+
+    def points(self, xs: Sequence[float], ys: Sequence[float], label: str, colour: RGB) -> None:
+        self.series.append(Series(xs, ys, label, colour, lines=False))
+
+
+def cell_rows(marker: Sequence[Sequence[str]], fullground: Sequence[Sequence[Any]],
+              style: Sequence[Sequence[Any]], background: Sequence[Sequence[Any]],
+              style_of: Callable[[Any, Any, Any], Style]) -> list[list[Segment]]:
+    """Rows of Segments from per-cell matrices whose row 0 is the bottom one
+    (top row first); ``style_of(fg, style, bg)`` is asked once per distinct cell look."""
     cache: dict[tuple, Style] = {}
     rows = []
     for r in reversed(range(len(marker))):
@@ -62,3 +75,32 @@ def matrix_rows(marker: Sequence[Sequence[str]], fullground: Sequence[Sequence[A
             segments.append(Segment("".join(text), cache.get(key) or cache.setdefault(key, style_of(*key))))
         rows.append(segments)
     return rows
+
+
+_SGR = re.compile(r"\x1b\[([0-9;]*)m")
+#: Styles of the SGR codes met so far (a plot uses a handful, again and again).
+_SGR_STYLES: dict[tuple[str, ...], Style] = {}
+
+
+def ansi_rows(text: str) -> list[list[Segment]]:
+    """Rows of Segments from lines (each ended or separated by a newline)
+    coloured with SGR codes (``\\x1b[...m``), where a reset (``0``) drops the
+    codes before it; every segment has a style."""
+    rows = []
+    for line in text.removesuffix("\n").split("\n"):
+        segments: list[Segment] = []
+        codes: tuple[str, ...] = ()
+        for i, part in enumerate(_SGR.split(line)):
+            if i % 2:
+                codes = () if part in ("", "0") else (*codes, part)
+            elif part:
+                segments.append(Segment(part, _SGR_STYLES.get(codes) or _sgr_style(codes)))
+        rows.append(segments)
+    return rows
+
+
+def _sgr_style(codes: tuple[str, ...]) -> Style:
+    """The style of a run of SGR codes, as rich reads them."""
+    spans = Text.from_ansi("".join(f"\x1b[{code}m" for code in codes) + " ").spans
+    style = Style.combine(span.style for span in spans if isinstance(span.style, Style)) if spans else Style()
+    return _SGR_STYLES.setdefault(codes, style)

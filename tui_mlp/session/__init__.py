@@ -20,6 +20,7 @@ from tui_mlp.session.commands import (
 from tui_mlp.session.compare import Comparer, CompareState, CompareView
 from tui_mlp.session.snapshot import (
     DEFAULT_PACE,
+    LOG_LINES,
     PACES,
     Curves,
     Event,
@@ -35,5 +36,5 @@ from tui_mlp.session.trainer import Trainer
 __all__ = [
     "CheckGradients", "Command", "Configure", "Export", "Load", "Reset", "Save", "SetPace", "Step",
     "Test", "Toggle", "Comparer", "CompareState", "CompareView", "Curves", "Event", "LogBuffer",
-    "Snapshot", "State", "curves_of", "Trainer", "DEFAULT_PACE", "PACES", "next_pace", "pace_text",
+    "Snapshot", "State", "curves_of", "Trainer", "DEFAULT_PACE", "LOG_LINES", "PACES", "next_pace", "pace_text",
 ]

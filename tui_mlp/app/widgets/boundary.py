@@ -7,6 +7,8 @@ panes' refreshes cost nothing here.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Size
@@ -24,7 +26,7 @@ class BoundaryMap(StripPane):
 
     DEFAULT_CSS = "BoundaryMap { width: 1fr; height: 1fr; }"
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._params: dict | None = None
         self._activation = "logistic"

@@ -1,14 +1,17 @@
-"""Loss (or accuracy) per epoch, train and dev, with textual-plotext.
+"""Loss (or accuracy) per epoch, train and dev.
 
 Each series is decimated to the plot's width before plotext sees it, so the
-cost of a redraw does not grow with the run. The screen decides how often
-to call ``show`` (at most ~3 Hz while training).
+cost of a redraw does not grow with the run. The pane decides how often to
+call ``show``.
 """
 from __future__ import annotations
 
-from tui_mlp.session import Curves
+from typing import Any
+
 from tui_mlp.app.widgets.plot import StripPlot
 from tui_mlp.render.curves import decimate, whole_ticks
+from tui_mlp.render.plot import Chart
+from tui_mlp.session import Curves
 
 TRAIN_COLOUR = (230, 120, 40)
 DEV_COLOUR = (90, 160, 255)
@@ -19,7 +22,7 @@ FRAME = 10
 class CurvesPlot(StripPlot):
     """Train and dev curves of one metric; ``mode`` is "loss" or "accuracy"."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.mode = "loss"
         self._curves = Curves()
@@ -37,8 +40,7 @@ class CurvesPlot(StripPlot):
     def figure_key(self) -> tuple:
         return (self.mode,)
 
-    def draw(self) -> str | None:
-        plt = self.plt
+    def draw(self, chart: Chart) -> str | None:
         c = self._curves
         train, dev = (c.train_loss, c.dev_loss) if self.mode == "loss" else (c.train_score, c.dev_score)
         width = max(self.size.width - FRAME, 2)
@@ -47,19 +49,19 @@ class CurvesPlot(StripPlot):
             return "no epochs yet\ns: start\nn: one epoch"
         for ys, label, colour in ((train, "train", TRAIN_COLOUR), (dev, "dev", DEV_COLOUR)):
             xs, ys = decimate(c.epochs, ys, width)
-            plt.plot(xs, ys, label=label, color=colour, marker="hd")
+            chart.line(xs, ys, label, colour)
             self.points_plotted += len(xs)
-        epoch_axis(plt, c.epochs[0], c.epochs[-1], self.size.width, self.size.height >= 16)
+        epoch_axis(chart, c.epochs[0], c.epochs[-1], self.size.width, self.size.height >= 16)
         return None
 
 
-def epoch_axis(plt, first: float, last: float, width: int, label: bool) -> None:
+def epoch_axis(chart: Chart, first: float, last: float, width: int, label: bool) -> None:
     """Whole epochs on the x axis, as many as fit in ``width`` columns without
     touching (plotext would drop colliding labels, and which ones depends on
     the process's hash seed), and the axis title when there is room (the
     border already names the metric). The y axis fits the data, accuracy too:
     a 0-1 axis would press every accuracy curve against the top."""
     ticks = whole_ticks(first, last, max(2, (width - FRAME) // (len(str(round(last))) + 3)))
-    plt.xticks(ticks, [str(t) for t in ticks])
+    chart.xticks = (ticks, [str(t) for t in ticks])
     if label:
-        plt.xlabel("epoch")
+        chart.xlabel = "epoch"

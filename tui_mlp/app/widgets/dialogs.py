@@ -1,14 +1,21 @@
-"""The path prompt: a directory for ctrl+s (save) and ctrl+o (load), a file
-for the settings file and the exports."""
+"""The dialogs: the path prompt (a directory for ctrl+s (save) and ctrl+o
+(load), a file for the settings file and the exports) and the preset picker."""
 from __future__ import annotations
 
+from typing import Any
+
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
 
 from tui_mlp.app.widgets.inputs import OrderedInput
+from tui_mlp.presets import PRESETS
+
+SAVE_FILE, LOAD_FILE = "save-settings", "load-settings"  # the picker's settings-file options
 
 
 class PathDialog(ModalScreen[str | None]):
@@ -21,7 +28,7 @@ class PathDialog(ModalScreen[str | None]):
                 Binding("enter", "submit", "ok", priority=True)]
     AUTO_FOCUS = "#path"
 
-    def __init__(self, title: str, default: str, placeholder: str = "directory", **kwargs) -> None:
+    def __init__(self, title: str, default: str, placeholder: str = "directory", **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.title_text = title
         self.default = default
@@ -39,6 +46,40 @@ class PathDialog(ModalScreen[str | None]):
 
     def action_submit(self) -> None:
         self.dismiss(self.query_one("#path", Input).value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PresetPicker(ModalScreen[str | None]):
+    """The presets with their titles and descriptions, then saving and loading
+    the settings file (TOML, as ``tui-mlp train --config`` reads it); Enter
+    picks, Escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "cancel", priority=True)]
+    AUTO_FOCUS = "#preset-list"
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="preset-dialog"):
+            yield Label("a preset fills the settings and resets the run", id="preset-title")
+            yield OptionList(*(Option(self._prompt(name), id=name) for name in PRESETS), None,
+                             Option("save the settings to a TOML file...", id=SAVE_FILE),
+                             Option("load the settings from a TOML file...", id=LOAD_FILE),
+                             id="preset-list")
+            yield Label("up/down: choose   enter: apply   escape: cancel", id="preset-help")
+
+    @staticmethod
+    def _prompt(name: str) -> Text:
+        p = PRESETS[name]
+        text = Text(no_wrap=False)
+        text.append(f"{p.name}", style="bold")
+        text.append(f"  {p.title}\n")
+        text.append(p.description, style="dim")
+        return text
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -3,22 +3,22 @@
 textual inserts a printable key as soon as the Input sees it, but runs a
 key binding (backspace, delete, arrows, home, end, enter) only after the
 event has bubbled up to the app. Typed fast (a paste, tmux send-keys, a
-busy UI thread while training), "⌫⌫⌫⌫300" over "1000" became "100" instead
-of "300". Here the Input's own bindings run on the spot, in order.
+busy UI thread while training), "⌫⌫⌫⌫300" over "1000" would give "100",
+not "300". Here the Input's own bindings run on the spot, in order.
 """
 from __future__ import annotations
 
 from textual import events
 from textual.widgets import Input
 
+from tui_mlp.app.adapter import own_binding
+
 
 class OrderedInput(Input):
-    async def _on_key(self, event: events.Key) -> None:
-        if not event.is_printable:
-            bindings = self._bindings.key_to_bindings.get(event.key)
-            if bindings:
-                event.stop()
-                event.prevent_default()
-                await self.run_action(bindings[0].action)
-                return
-        await super()._on_key(event)
+    async def on_key(self, event: events.Key) -> None:
+        """Runs before ``Input``'s own key handler, which a bound key skips."""
+        action = None if event.is_printable else own_binding(self, event.key)
+        if action is not None:
+            event.stop()
+            event.prevent_default()
+            await self.run_action(action)

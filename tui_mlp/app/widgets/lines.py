@@ -6,7 +6,7 @@ A pane computes its picture once per change and hands it to ``show_strips``;
 - only the rows that differ from the last picture are repainted (and sent
   to the terminal): late in a run most of the map stands still;
 - the strips hold RGB colours only, so Textual's per-line filter that turns
-  ANSI colours and ``dim`` into RGB is skipped for them (it cost about a
+  ANSI colours and ``dim`` into RGB is skipped for them (it would cost about a
   quarter of the frame); any other filter (``NO_COLOR``'s monochrome,
   ``TEXTUAL_FILTERS=dim``) still applies. Use ``MUTED`` instead of ``dim``.
 
@@ -16,7 +16,7 @@ filter that ``NO_COLOR`` turns on fails on a segment without one.
 from __future__ import annotations
 
 import textwrap
-from typing import Sequence
+from typing import Any, Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -34,7 +34,7 @@ PAD = Style()
 class StripPane(Widget):
     """A Line-API pane showing a list of Strips, one per content row."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._strips: list[Strip] = []
         self._message: str | None = None  # shown instead of a picture (kept for resizes)

@@ -9,7 +9,7 @@ repaints the pane.
 from __future__ import annotations
 
 from collections import deque
-from typing import Iterable
+from typing import Any, Iterable
 
 from rich.segment import Segment
 from rich.style import Style
@@ -18,8 +18,8 @@ from textual.binding import Binding
 from textual.strip import Strip
 
 from tui_mlp.app.widgets.lines import StripPane
+from tui_mlp.session import LOG_LINES
 
-MAX_LINES = 2000
 STYLES = {
     "[Train]": Style(),
     "[Evaluate]": Style(color="#7fbf7f"),
@@ -44,7 +44,7 @@ class TrainLog(StripPane, can_focus=True):
         Binding("home", "top", show=False), Binding("end", "follow", show=False),
     ]
 
-    def __init__(self, max_lines: int = MAX_LINES, **kwargs) -> None:
+    def __init__(self, max_lines: int = LOG_LINES, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._lines: deque[tuple[str, Style]] = deque(maxlen=max_lines)
         self.offset_from_end = 0  # 0: following the end
@@ -57,13 +57,13 @@ class TrainLog(StripPane, can_focus=True):
         new = [(line, style_of(line)) for line in lines]
         self._lines.extend(new)
         if self.offset_from_end:  # held in place: the view does not move
-            self._scroll_to(self.offset_from_end + len(new))
+            self._scroll_from_end(self.offset_from_end + len(new))
         else:
             self._changed()
 
     def clear(self) -> None:
         self._lines.clear()
-        self._scroll_to(0)
+        self._scroll_from_end(0)
 
     def _changed(self) -> None:
         self.show_strips(self._visible())
@@ -71,7 +71,7 @@ class TrainLog(StripPane, can_focus=True):
     def on_resize(self) -> None:
         self._changed()
 
-    def _scroll_to(self, offset: int) -> None:
+    def _scroll_from_end(self, offset: int) -> None:
         top = max(len(self._lines) - self.size.height, 0)
         self.offset_from_end = max(0, min(offset, top))
         self.border_subtitle = f"↑ {self.offset_from_end} newer lines below (end: follow)" \
@@ -79,16 +79,16 @@ class TrainLog(StripPane, can_focus=True):
         self._changed()
 
     def action_scroll(self, lines: int) -> None:
-        self._scroll_to(self.offset_from_end + lines)
+        self._scroll_from_end(self.offset_from_end + lines)
 
     def action_page(self, pages: int) -> None:
-        self._scroll_to(self.offset_from_end + pages * max(self.size.height - 1, 1))
+        self._scroll_from_end(self.offset_from_end + pages * max(self.size.height - 1, 1))
 
     def action_top(self) -> None:
-        self._scroll_to(len(self._lines))
+        self._scroll_from_end(len(self._lines))
 
     def action_follow(self) -> None:
-        self._scroll_to(0)
+        self._scroll_from_end(0)
 
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
         event.stop()

@@ -1,28 +1,31 @@
-"""A textual-plotext plot drawn through the Line API: the figure is built
-once per change into Strips (``render.plot``), not re-encoded and re-parsed
-on every repaint."""
+"""A plot drawn through the Line API: the figure is built once per change
+into Strips (by plotext, through ``adapter.Plotter``), not re-encoded and
+re-parsed on every repaint."""
 from __future__ import annotations
 
+from typing import Any
+
+from textual.color import Color
 from textual.strip import Strip
-from textual_plotext import PlotextPlot
 
+from tui_mlp.app.adapter import Plotter
 from tui_mlp.app.widgets.lines import PAD, StripPane
-from tui_mlp.render.plot import matrix_rows
+from tui_mlp.render.plot import RGB, Chart
 
 
-class StripPlot(StripPane, PlotextPlot):
-    """Subclasses fill ``self.plt`` in ``draw`` and call ``replot``; ``draw``
+class StripPlot(StripPane):
+    """Subclasses describe their plot in ``draw`` and call ``replot``; ``draw``
     returns lines of text instead when there is nothing to plot yet.
 
-    A new figure (axes, labels, limits) is set up only when its size or
-    ``figure_key`` changed; otherwise only the data is replaced,
-    which spares plotext rebuilding the whole figure on every redraw."""
+    The plot takes the app theme's surface for its canvas and its foreground
+    for axes and labels."""
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._figure: tuple | None = None
+        self._plotter = Plotter()
+        self._colours: tuple[str, RGB, RGB] | None = None  # app theme, canvas, text
 
-    def draw(self) -> str | None:
+    def draw(self, chart: Chart) -> str | None:
         raise NotImplementedError
 
     def figure_key(self) -> tuple:
@@ -31,28 +34,25 @@ class StripPlot(StripPane, PlotextPlot):
 
     def replot(self) -> None:
         width, height = self.size
-        plt = self.plt
-        figure = (width, height, self.figure_key())
-        if figure == self._figure:
-            plt.clear_data()
-        else:
-            plt.clear_figure()
-            self._figure = figure
         if width < 1 or height < 1:
             self.show_strips([])
             return
-        empty = self.draw()
+        chart = Chart()
+        empty = self.draw(chart)
         if empty is not None:
             self.show_message(empty)
             return
-        plt.plotsize(width, height)
-        plt._set_size(width, height)  # as PlotextPlot.render does
-        plt.theme(self._get_plotext_theme_name(self.app.theme))
-        plt._set_sizes()
-        plt._build_matrix()
-        m = plt.monitor.matrix
-        strips = [Strip(row) for row in matrix_rows(m.marker, m.fullground, m.style, m.background)]
+        _, canvas, text = self._theme_colours()
+        rows = self._plotter.rows(chart, width, height, self.figure_key(), canvas, text)
+        strips = [Strip(row) for row in rows]
         self.show_strips([s if s.cell_length == width else s.crop_extend(0, width, PAD) for s in strips])
+
+    def _theme_colours(self) -> tuple[str, RGB, RGB]:
+        theme = self.app.theme
+        if self._colours is None or self._colours[0] != theme:
+            variables = self.app.theme_variables
+            self._colours = (theme, Color.parse(variables["surface"]).rgb, Color.parse(variables["foreground"]).rgb)
+        return self._colours
 
     def on_resize(self) -> None:
         self.replot()

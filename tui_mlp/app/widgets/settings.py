@@ -1,7 +1,7 @@
 """The settings form, built from ``config.FIELDS``: an Input per text field
 (id = the field name), a Select for fields with choices, a Checkbox for
-yes/no fields. Issue 3's fields come first; every other field (the lab's)
-goes into a collapsed "advanced" group, so new fields need no code here.
+yes/no fields. The fields of ``PRIMARY`` come first; every other field goes
+into a collapsed "advanced" group, so new fields need no code here.
 
 Each field is parsed as typed by ``config.parse_field`` and the whole form by
 ``config.build_config``; the message shows beside the field. When the whole
@@ -21,12 +21,11 @@ from textual.message import Message
 from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Checkbox, Collapsible, Input, Label, Select, Static
-from textual.widgets._select import SelectOverlay
 
 from tui_mlp.app.widgets.inputs import OrderedInput
 from tui_mlp.config import FIELDS, Config, ConfigError, build_config, parse_field, text_of
 
-#: Issue 3's fields, in the order the form shows them.
+#: The fields shown first, in this order: the data, the network, the training.
 PRIMARY = ("n_samples", "noise", "train", "dev", "seed", "shuffle",
            "hidden", "activation", "lr", "epochs", "log_epochs")
 GROUP_TITLES = {"data": "data", "model": "model", "train": "training"}
@@ -65,7 +64,7 @@ class SettingsForm(VerticalScroll):
         """The form is valid and describes a new config: the app takes it with
         ``take_pending`` (so a command key that gets there first sends it first)."""
 
-    def __init__(self, config: Config, **kwargs) -> None:
+    def __init__(self, config: Config, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.config = config  # the initial settings
         self._sent: Config | None = config  # the last valid config sent up
@@ -224,7 +223,7 @@ class SettingsForm(VerticalScroll):
 
     def action_leave(self) -> None:
         """Escape leaves the field (an open Select list closes first)."""
-        if isinstance(self.screen.focused, SelectOverlay):
+        if any(select.expanded for select in self.query(Select)):
             raise SkipAction()
         self.screen.set_focus(None)
 

@@ -5,13 +5,15 @@ Drawn through the Line API: the two lines are built once per change, not
 re-rendered from rich Text on every repaint."""
 from __future__ import annotations
 
+from typing import Any
+
 from rich.segment import Segment
 from rich.style import Style
 from textual.reactive import reactive
 from textual.strip import Strip
 
-from tui_mlp.session import Snapshot, State
 from tui_mlp.app.widgets.lines import MUTED, PAD, StripPane
+from tui_mlp.session import Snapshot, State
 
 _WORD = "#101010"
 STATE_STYLES = {
@@ -41,7 +43,7 @@ class StatusLine(StripPane):
     #: Off in snapshot tests: the only figure that depends on the machine.
     show_speed: reactive[bool] = reactive(True)
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._snapshot: Snapshot | None = None
         self._key: tuple | None = None

@@ -1,0 +1,42 @@
+"""The activations tab (the book's section 4.1.2): a table of max
+|hand-written - torch| per function, and the highlighted function's group
+plotted twice, hand-written and torch's, side by side."""
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Label
+
+from tui_mlp.app.panes.base import Pane
+from tui_mlp.app.widgets.activations import FunctionPlot
+from tui_mlp.render.activations import GROUPS, REFERENCES, group_of, max_differences
+
+
+class ActivationsPane(Pane):
+    TAB, TITLE = "activations-tab", "Activations"
+    KEYS = frozenset({"save", "load", "curves"})
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="act-left"):
+            yield Label("max |hand-written - torch| on [-10, 10], 10,000 points "
+                        "(tab to the table, up/down picks the pair plotted)", id="act-caption")
+            yield DataTable(id="act-table", cursor_type="row", zebra_stripes=True)
+        yield FunctionPlot("hand-written", id="act-hand")
+        yield FunctionPlot("torch", id="act-torch")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("function", "torch", "max |diff|")
+        diffs = max_differences()
+        for ref in REFERENCES:
+            table.add_row(ref.title, ref.torch_name, f"{diffs[ref.name]:.2e}", key=ref.name)
+        self._plot(GROUPS[0])
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._plot(group_of(event.row_key.value))
+
+    def _plot(self, group: tuple[str, ...]) -> None:
+        for plot in self.query(FunctionPlot):
+            plot.show(group)

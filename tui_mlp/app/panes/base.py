@@ -1,0 +1,29 @@
+"""What every tab's pane is to the app."""
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.containers import Container
+
+from tui_mlp.session import Snapshot
+
+
+class Pane(Container):
+    """A tab's content: it owns what the tab shows and the keys that act on it.
+
+    While the tab is shown, the app hands ``show`` the latest snapshot in every
+    frame the redraw policy allows (``pacing``); the pane redraws the parts
+    whose data changed, each at the pace it declared."""
+
+    #: The tab's id.
+    TAB: ClassVar[str]
+    #: The tab's title.
+    TITLE: ClassVar[str]
+    #: App actions that work, and are listed in the footer, only on the tabs
+    #: that name them (the footer must fit in 80 columns); an action no tab
+    #: names works everywhere.
+    KEYS: ClassVar[frozenset[str]] = frozenset()
+
+    def show(self, snap: Snapshot) -> None:
+        """Redraw what changed since the last call; a tab that shows nothing of
+        the run keeps this as is."""

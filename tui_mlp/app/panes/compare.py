@@ -1,0 +1,109 @@
+"""The compare tab: two configurations trained on the same data and seeds
+(a ``Comparer``, in a worker of its own), their loss curves overlaid, their
+decision boundaries side by side (two ``BoundaryMap``s: the train tab's
+widget and drawing code), and the table of test accuracy and loss."""
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.worker import get_current_worker
+
+from tui_mlp.app.pacing import Pace
+from tui_mlp.app.panes.base import Pane
+from tui_mlp.app.widgets.boundary import BoundaryMap
+from tui_mlp.app.widgets.compare import CompareCurves
+from tui_mlp.app.widgets.lab import TextView
+from tui_mlp.config import Config
+from tui_mlp.session import Comparer, CompareState, CompareView, Snapshot
+
+#: The worker group of comparisons (one at a time).
+COMPARE_GROUP = "compare"
+
+
+def status_text(view: CompareView) -> Text:
+    """The table when done; otherwise what is happening."""
+    if view.state == CompareState.IDLE:
+        return Text("v trains chapter 3's logistic regression (A) and the MLP of the settings (B) "
+                    "on the same data and seeds", style="dim")
+    if view.state == CompareState.FAILED:
+        return Text(f"comparison failed: {view.error}", style="bold #ff6060")
+    if view.state == CompareState.RUNNING:
+        a, b = view.epochs
+        return Text(f"training... A {view.labels[0]}: epoch {a}/{view.total}   "
+                    f"B {view.labels[1]}: epoch {b}/{view.total}", style="italic")
+    return Text("\n".join(view.table), no_wrap=True, overflow="ellipsis")
+
+
+class ComparePane(Pane):
+    TAB, TITLE = "compare-tab", "Compare"
+    KEYS = frozenset({"save", "load", "curves"})
+
+    def __init__(self, comparer: Comparer, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._comparer = comparer
+        self.maps = (BoundaryMap(id="cmp-a"), BoundaryMap(id="cmp-b"))
+        self.curves = CompareCurves(id="cmp-curves")
+        self.table = TextView(id="cmp-table")
+        self._pace = Pace(0.3)  # while comparing, at most 3 redraws a second (four curves)
+        self._view: CompareView | None = None
+
+    def compose(self) -> ComposeResult:
+        yield from self.maps
+        yield self.curves
+        yield self.table
+
+    def on_mount(self) -> None:
+        for tag, box in zip("AB", self.maps):
+            box.border_title = f"{tag}: boundary"
+        self.curves.border_title = "loss: A pale, B bright (c)"
+        self.table.border_title = "test accuracy and loss (best-dev models)"
+
+    # ------------------------------------------------------------ drawing
+    def show(self, snap: Snapshot) -> None:
+        """Redraw for the comparison's latest view (the run's snapshot is not shown here)."""
+        view = self._comparer.view
+        if self._pace.due(view.state == CompareState.RUNNING):
+            self._draw(view)
+
+    def _draw(self, view: CompareView) -> None:
+        """The curves while running, the maps when done."""
+        old, self._view = self._view, view
+        if old is not None and view is old:
+            return
+        self.table.set_text(status_text(view))
+        self.curves.show_pair(view.curves)
+        for tag, box, label in zip("AB", self.maps, view.labels):
+            box.border_title = f"{tag}: {label}" if label else f"{tag}: boundary"
+        if view.state == CompareState.DONE and (old is None or old.params is not view.params):
+            for box, params, activation in zip(self.maps, view.params, view.activations):
+                box.set_data(*view.data)
+                box.show(params, activation)
+        elif view.state != CompareState.DONE and (old is None or old.state != view.state or old.config != view.config):
+            # an earlier comparison's maps would pass for this one's
+            message = {CompareState.RUNNING: "training: the boundary appears when both are done",
+                       CompareState.FAILED: "no boundary: the comparison failed"}.get(view.state, "")
+            for box in self.maps:
+                box.clear(message)
+
+    # ------------------------------------------------------------ keys
+    def toggle_curves(self) -> None:
+        """Loss or accuracy."""
+        mode = self.curves.toggle()
+        self.curves.border_title = f"{mode}: A pale, B bright (c)"
+
+    def compare(self, config: Config | None) -> None:
+        """Compare ``config`` (the form's, None if invalid) unless the last
+        comparison was of exactly these settings."""
+        view = self._comparer.view
+        if config is not None and (view.config != config or view.state == CompareState.FAILED):
+            self._run(self._comparer.begin(), config)
+        elif view.state == CompareState.DONE:
+            self.notify("these settings are compared already: change one to compare anew", timeout=3)
+
+    @work(thread=True, exclusive=True, group=COMPARE_GROUP, exit_on_error=False)
+    def _run(self, ticket: int, config: Config) -> None:
+        worker = get_current_worker()
+        self._comparer.run(ticket, config, lambda: worker.is_cancelled)

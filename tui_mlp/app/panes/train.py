@@ -1,0 +1,196 @@
+"""The train tab: the settings form, the decision boundary, the curves, the
+epoch log and the status line, and what fills the form: presets and the
+settings file.
+
+The form is the one source of the settings every command is sent with, so
+the app's command keys go through ``after_fields`` and ``send`` here."""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Container, Vertical
+from textual.widgets import Input
+
+from tui_mlp.app.pacing import Pace
+from tui_mlp.app.panes.base import Pane
+from tui_mlp.app.widgets.boundary import BoundaryMap
+from tui_mlp.app.widgets.curves import CurvesPlot
+from tui_mlp.app.widgets.dialogs import LOAD_FILE, SAVE_FILE, PathDialog, PresetPicker
+from tui_mlp.app.widgets.log import TrainLog
+from tui_mlp.app.widgets.settings import SettingsForm
+from tui_mlp.app.widgets.status import StatusLine
+from tui_mlp.config import FIELDS, Config, ConfigError
+from tui_mlp.files import WriteError, check_outputs
+from tui_mlp.presets import PRESETS
+from tui_mlp.session import Command, Configure, Curves, Reset, Snapshot, State, Trainer
+from tui_mlp.settings_file import SettingsFileError, load_config, save_config
+
+DEFAULT_SETTINGS = "run.toml"
+
+
+class TrainPane(Pane):
+    TAB, TITLE = "train-tab", "Train"
+    KEYS = frozenset({"preset", "save", "load", "curves"})
+
+    def __init__(self, config: Config, trainer: Trainer, submit: Callable[[Command], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._trainer = trainer
+        self._submit = submit
+        self.form = SettingsForm(config, id="settings")
+        self.boundary = BoundaryMap(id="boundary")
+        self.curves = CurvesPlot(id="curves")
+        self.train_log = TrainLog(id="log")
+        self.status = StatusLine(id="status")
+        self._log_count = 0
+        # what the map and the curves show now (references: a new object means new data)
+        self._data_version = -1
+        self._map_params: dict | None = None
+        self._curves_shown: Curves | None = None
+        self._map_pace = Pace(0.2)  # while training, at most 5 maps a second...
+        self._curves_pace = Pace(0.3)  # ...and 3 plots
+        self._settings_path = DEFAULT_SETTINGS
+
+    def compose(self) -> ComposeResult:
+        yield self.form
+        # the status sits under the log, not across the screen: a repaint
+        # covers the box around everything changed, and this keeps the form
+        # out of that box and makes the frequent status + log frames small
+        with Vertical(id="right"):
+            with Container(id="panes"):
+                yield self.boundary
+                yield self.curves
+                yield self.train_log
+            yield self.status
+
+    def on_mount(self) -> None:
+        self.form.border_title = "settings"
+        self.boundary.border_title = "decision boundary"
+        self.curves.border_title = "curves: loss (c)"
+        self.train_log.border_title = "log"
+
+    # ------------------------------------------------------------ drawing
+    def show(self, snap: Snapshot) -> None:
+        lines, self._log_count = self._trainer.log.since(self._log_count)
+        if lines:
+            self.train_log.write_lines(lines)
+        self.status.show(snap)
+        if snap.data is None:
+            return
+        running = snap.state == State.RUNNING
+        if snap.params is not self._map_params and self._map_pace.due(running):
+            if snap.data_version != self._data_version:
+                self.boundary.set_data(*snap.data)
+                self._data_version = snap.data_version
+            self.boundary.show(snap.params, snap.config.model.activation)
+            self._map_params = snap.params
+        if snap.curves is not self._curves_shown and self._curves_pace.due(running):
+            self.curves.show(snap.curves)
+            self._curves_shown = snap.curves
+
+    def toggle_curves(self) -> None:
+        """Loss or accuracy."""
+        mode = self.curves.toggle()
+        self.curves.border_title = f"curves: {mode} (c)"
+
+    # ------------------------------------------------------------ the form and commands
+    @on(SettingsForm.Applied)
+    def _settings_applied(self) -> None:
+        pending = self.form.take_pending()
+        if pending is not None:
+            self._submit(Configure(pending))
+
+    def after_fields(self, then: Callable[[], None]) -> None:
+        """Run ``then`` once every settings field has handled the keys already
+        sent to it. textual handles an app key before a field has seen the
+        keys typed just ahead of it, so without this "30, enter, s" typed in
+        one burst could start the run before the 30 is in the form. Every
+        command key goes through here, so they keep their order too."""
+        fields = list(self.form.query(Input))
+        pending = len(fields)
+
+        def one_done() -> None:
+            nonlocal pending
+            pending -= 1
+            if pending == 0:
+                then()
+
+        for field in fields:
+            field.call_later(one_done)
+
+    def send(self, command: Command, needs_valid_form: bool = False, verb: str = "") -> None:
+        """Send the form's settings if they changed, then ``command``; refuse
+        (naming the field) if the command needs a valid form and it is not."""
+        pending = self.form.take_pending()
+        if pending is not None:
+            self._submit(Configure(pending))
+        if needs_valid_form and self.refuse_invalid(verb):
+            return
+        self._submit(command)
+
+    def refuse_invalid(self, action: str) -> bool:
+        """True (and a notification naming the field) if the form is invalid."""
+        error = self.form.first_error()
+        if error is None:
+            return False
+        name, text = error
+        label = FIELDS[name].label
+        named = text if text.startswith(label) else f"{label}: {text}"
+        self.notify(f"cannot {action}: {named}", severity="error")
+        return True
+
+    # ------------------------------------------------------------ presets and the settings file
+    def pick_preset(self) -> None:
+        """The picker: a preset fills the form and resets the run; its last
+        two entries save or load the settings file."""
+        def chosen(name: str | None) -> None:
+            if name == SAVE_FILE:
+                self._save_settings()
+            elif name == LOAD_FILE:
+                self._load_settings()
+            elif name:
+                preset = PRESETS[name]
+                self._use_settings(preset.config())
+                self._submit(Reset())
+                self.notify(f"preset {name}: {preset.title}", timeout=3)
+        self.app.push_screen(PresetPicker(), chosen)
+
+    def _use_settings(self, config: Config) -> None:
+        """Show ``config`` in the form and hand it to the worker."""
+        self.form.set_config(config)
+        self._submit(Configure(config))
+
+    def _save_settings(self) -> None:
+        if self.refuse_invalid("save the settings"):
+            return
+        config = self.form.check()
+
+        def chosen(path: str | None) -> None:
+            if not path:
+                return
+            self._settings_path = path
+            try:
+                check_outputs({"the settings file": path},  # the form's CSV and the running one's
+                              {"the data file of the settings (csv)": config.data_file,
+                               "the data file the run reads (csv)": self._trainer.snapshot.config.data_file})
+                save_config(config, path)
+            except WriteError as exc:
+                self.notify(f"settings not saved: {exc}", severity="error", timeout=8)
+                return
+            self.notify(f"settings saved to {path}", timeout=3)
+        self.app.push_screen(PathDialog("save the settings to a TOML file", self._settings_path, "file"), chosen)
+
+    def _load_settings(self) -> None:
+        def chosen(path: str | None) -> None:
+            if not path:
+                return
+            self._settings_path = path
+            try:  # over the defaults, as `tui-mlp train --config` reads it
+                config = load_config(path)
+            except (SettingsFileError, ConfigError) as exc:
+                self.notify(f"settings not loaded: {exc}", severity="error", timeout=10)
+                return
+            self._use_settings(config)
+            self.notify(f"settings loaded from {path}", timeout=3)
+        self.app.push_screen(PathDialog("load the settings from a TOML file", self._settings_path, "file"), chosen)
