@@ -77,9 +77,9 @@ def child(mode: str, out: Path, epochs: int) -> None:
 
     from tui_mlp.app import TrainerApp
     from tui_mlp.app.adapter import paint_now
-    from tui_mlp.session import Toggle
     from tui_mlp.config import Config
     from tui_mlp.experiment import build
+    from tui_mlp.session import SetPace, Toggle
 
     results: dict[str, object] = {}
     config = Config().with_values(epochs=epochs)
@@ -115,6 +115,7 @@ def child(mode: str, out: Path, epochs: int) -> None:
                 await asyncio.sleep(0.01)
 
         async def scenario(self) -> None:
+            self._submit(SetPace(None))  # as fast as it goes: the budgets compare with headless
             await self.until_idle()
             if os.environ.get("BENCH_TAB"):  # e.g. lab-tab: the diagnostics drawn while training
                 self.tabs.active = os.environ["BENCH_TAB"]

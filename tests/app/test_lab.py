@@ -313,7 +313,8 @@ async def test_no_export_may_overwrite_the_csv_the_run_reads() -> None:
         for key, what in (("e", "history"), ("j", "run")):
             await pilot.press(key)
             await answer(pilot, "./points.csv")
-            await wait_until(lambda: bool(notes(app)) and notes(app)[-1].startswith(f"{what} not exported"))
+            refused = f"{what} not exported"
+            await wait_until(lambda refused=refused: bool(notes(app)) and notes(app)[-1].startswith(refused))
             assert "it is the data file the run reads (csv)" in notes(app)[-1]
         await pick(pilot, "save-settings")
         await answer(pilot, "points.csv")

@@ -335,7 +335,8 @@ async def test_resizing_while_training_and_a_too_small_terminal_hint() -> None:
             assert app.query_one("#too-small").display == too_small
             assert app.query_one("#main").display == (not too_small)
             if not too_small:
-                assert app.train_pane.boundary.size.width > 0 and app.train_pane.boundary.render_line(0).cell_length == app.train_pane.boundary.size.width
+                boundary = app.train_pane.boundary
+                assert boundary.size.width > 0 and boundary.render_line(0).cell_length == boundary.size.width
         assert state(app) == State.RUNNING
         send_keys(app, "s")
         await settle(pilot)
@@ -344,7 +345,7 @@ async def test_resizing_while_training_and_a_too_small_terminal_hint() -> None:
 
 # ------------------------------------------------------ long runs
 async def test_the_log_stays_bounded_and_the_curves_decimated_on_a_long_run() -> None:
-    from tui_mlp.app.widgets.log import MAX_LINES
+    from tui_mlp.session import LOG_LINES
 
     app = TrainerApp(SMALL.with_values(epochs=2600, log_epochs=1))
     async with app.run_test(size=SIZE) as pilot:
@@ -352,7 +353,7 @@ async def test_the_log_stays_bounded_and_the_curves_decimated_on_a_long_run() ->
         await pilot.press("s")
         await settle(pilot)
         assert epoch(app) == 2600
-        assert len(app.train_pane.train_log.lines) == MAX_LINES
+        assert len(app.train_pane.train_log.lines) == LOG_LINES
         assert app.train_pane.train_log.lines[-1].startswith("[Test] score/loss")
         assert app.train_pane.train_log.lines[-2].startswith("[Train] epoch: 2599/2600")
         assert len(app.trainer.log._lines) <= app.trainer.log._lines.maxlen

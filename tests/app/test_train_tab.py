@@ -314,7 +314,8 @@ async def test_80x24_renders_with_the_map_and_the_status_visible() -> None:
         await pilot.press("s")
         await settle(pilot)
         screen = app.screen.region
-        for pane in (app.train_pane.boundary, app.status, app.train_pane.curves, app.train_pane.train_log, app.train_pane.form):
+        train = app.train_pane
+        for pane in (train.boundary, app.status, train.curves, train.train_log, train.form):
             assert pane.region.area > 0 and screen.contains_region(pane.region)
         assert app.train_pane.boundary.size.width >= 40 and app.train_pane.boundary.size.height >= 6
         assert "finished" in app.status.text and "epoch 40/40" in app.status.text

@@ -45,7 +45,8 @@ import torch
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-import tui_mlp.app.widgets.activations as activations_pane
+import tui_mlp.app.panes.activations as activations_pane
+import tui_mlp.app.widgets.activations as activations_plot
 from tui_mlp import runner  # not its names: pytest would take test_line for a test
 from tui_mlp.app import TrainerApp
 from tui_mlp.app.widgets.boundary import BoundaryMap
@@ -343,7 +344,7 @@ def curves_in_float64(name: str, samples: int) -> tuple[list[float], list[float]
 @pytest.fixture
 def fixed_activations(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(activations_pane, "max_differences", fixed_differences)
-    monkeypatch.setattr(activations_pane, "curves", curves_in_float64)
+    monkeypatch.setattr(activations_plot, "curves", curves_in_float64)
 
 
 # ------------------------------------------------------------------ the tests
@@ -354,7 +355,7 @@ def test_idle_screen(snap_compare) -> None:
     async def run_before(pilot: Pilot) -> None:
         await show(pilot, snap)
         assert_still_fixed(pilot, snap)
-        assert_map_is_stable(pilot.app.boundary, UNTRAINED)
+        assert_map_is_stable(pilot.app.train_pane.boundary, UNTRAINED)
 
     assert snap_compare(TrainerApp(BOOK), terminal_size=(120, 40), run_before=run_before)
 
@@ -366,7 +367,7 @@ def finished_run() -> RunBefore:
     async def run_before(pilot: Pilot) -> None:
         await show(pilot, snap, run_log(TRAINED_CURVES, TRAINED_BESTS, BOOK.train.log_epochs, TRAINED_TEST))
         assert_still_fixed(pilot, snap)
-        assert_map_is_stable(pilot.app.boundary, TRAINED)
+        assert_map_is_stable(pilot.app.train_pane.boundary, TRAINED)
 
     return run_before
 

@@ -151,6 +151,14 @@ class _Plotext6:
             figure.label(chart.xlabel, 0, 0)
         if chart.title:
             figure.title(chart.title)
+        xs = [x for s in chart.series for x in s.xs]
+        ys = [y for s in chart.series for y in s.ys]
+        if xs and ys:  # the right-hand corner the curves' ends leave empty
+            low, high = chart.ylim if chart.ylim is not None else (min(ys), max(ys))
+            ends = [s.ys[-1] for s in chart.series if s.ys]
+            rising = sum(ends) / len(ends) > (low + high) / 2
+            figure.legend(x=max(xs), y=low if rising else high, ha="right",
+                          va="bottom" if rising else "top", relative=True)
         return ansi_rows(figure.build().string())
 
 

@@ -23,6 +23,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -35,7 +36,23 @@ from tui_mlp.app.panes.train import TrainPane
 from tui_mlp.app.widgets.dialogs import PathDialog
 from tui_mlp.app.widgets.status import StatusLine
 from tui_mlp.config import Config
-from tui_mlp.session import Command, Comparer, Configure, Event, Load, Reset, Save, State, Step, Test, Toggle, Trainer
+from tui_mlp.session import (
+    DEFAULT_PACE,
+    Command,
+    Comparer,
+    Configure,
+    Event,
+    Load,
+    Reset,
+    Save,
+    SetPace,
+    State,
+    Step,
+    Test,
+    Toggle,
+    Trainer,
+    next_pace,
+)
 
 #: Below this the panes cannot be drawn usefully; a hint shows instead.
 MIN_WIDTH, MIN_HEIGHT = 60, 16
@@ -47,6 +64,7 @@ TRAIN_GROUP = "train"
 #: Keys listed together in the footer (one description), so all fit in 80 columns.
 RUN, MODEL = Binding.Group("run/step"), Binding.Group("model")
 TABS, EXPORTS = Binding.Group("tabs"), Binding.Group("export")
+PACE = Binding.Group("pace")
 
 
 class TrainerEvent(Message):
@@ -67,6 +85,8 @@ class TrainerApp(App[None]):
     BINDINGS = [
         Binding("s", "start_pause", "start/pause", group=RUN),
         Binding("n", "step", "step", group=RUN),
+        Binding("minus", "pace(-1)", "slower", group=PACE),
+        Binding("plus,equals_sign", "pace(1)", "faster", group=PACE),
         Binding("r", "reset", "reset"),
         Binding("t", "test", "test"),
         Binding("ctrl+s", "save", "save", group=MODEL),
@@ -85,7 +105,8 @@ class TrainerApp(App[None]):
     def __init__(self, config: Config | None = None) -> None:
         super().__init__()
         self.config = config or Config()
-        self.trainer = Trainer(self.config, emit=lambda event: self.post_message(TrainerEvent(event)))
+        self._pace = DEFAULT_PACE  # the last pace asked for, ahead of the worker's snapshot
+        self.trainer = Trainer(self.config, emit=self._emit)
         self.comparer = Comparer()
         self.model_dir = DEFAULT_MODEL_DIR
         self.pacer = Pacer()
@@ -109,6 +130,10 @@ class TrainerApp(App[None]):
     @property
     def active_pane(self) -> Pane:
         return self.panes[self.tabs.active]
+
+    def _emit(self, event: Event) -> None:
+        """The session's rare events, from the worker thread to the UI's queue."""
+        self.post_message(TrainerEvent(event))
 
     # ------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -165,7 +190,8 @@ class TrainerApp(App[None]):
         if self._last_notice == event.text and now - self._last_notice_time < NOTICE_REPEAT:
             return  # a key held down or pressed in a storm: one toast is enough
         self._last_notice, self._last_notice_time = event.text, now
-        severity = {"info": "information"}.get(event.kind, event.kind)
+        severity: SeverityLevel = "information" if event.kind == "info" else \
+            "warning" if event.kind == "warning" else "error"
         self.notify(event.text, severity=severity, timeout=6 if event.kind == "error" else 3)
 
     # ------------------------------------------------------------ drawing
@@ -184,7 +210,7 @@ class TrainerApp(App[None]):
         self.poll()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action not in self._tab_keys or not self.is_mounted:
+        if action not in self._tab_keys or not self.is_mounted(self.tabs):
             return True
         return action in self.active_pane.KEYS
 
@@ -196,6 +222,11 @@ class TrainerApp(App[None]):
             # pausing needs no valid form; starting and resuming do
             train.send(Toggle(), self.trainer.snapshot.state != State.RUNNING, "start")
         train.after_fields(start_or_pause)
+
+    def action_pace(self, step: int) -> None:
+        """``-``/``+``: the next slower or faster pace, at any time."""
+        self._pace = next_pace(self._pace, step)
+        self._submit(SetPace(self._pace))
 
     def action_step(self) -> None:
         self.train_pane.after_fields(lambda: self.train_pane.send(Step(), True, "step"))
@@ -259,7 +290,7 @@ class TrainerApp(App[None]):
     def action_export_run(self) -> None:
         self.lab_pane.export("run")
 
-    def run(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def run(self, *args: Any, **kwargs: Any) -> None:
         """Run the app; after a real (not headless) session the process is about
         to end, so spare the interpreter a final collection of torch's objects
         (0.5 s of the 1 s a quit may take)."""

@@ -8,12 +8,12 @@ gradient norms, ``results.Confusion``); the app only wraps them in a widget.
 from __future__ import annotations
 
 import math
-from typing import Protocol, Sequence
+from typing import Sequence
 
 from rich.text import Text
 
 from tui_mlp.diagnostics import Diagnosis, GradCheck
-from tui_mlp.results import Confusion
+from tui_mlp.results import TestResult
 
 BARS = " ▁▂▃▄▅▆▇█"
 #: The magnitude bar has one block per power of ten above this norm.
@@ -119,17 +119,7 @@ def diagnostics_text(diagnosis: Diagnosis | None, norms: Sequence[Sequence[float
     return out
 
 
-class Tested(Protocol):
-    """A test evaluation (``results.TestResult``)."""
-
-    score: float
-    loss: float
-    best_epoch: int | None  # None: the current weights were evaluated
-    dev: Confusion
-    test: Confusion
-
-
-def results_text(tested: Tested | None, grad_check: tuple[int, GradCheck] | None, epoch: int) -> Text:
+def results_text(tested: TestResult | None, grad_check: tuple[int, GradCheck] | None, epoch: int) -> Text:
     """The last test (score, loss, which model) with its confusion matrices on
     dev and test side by side, and the last gradient check."""
     out = Text(end="")

@@ -62,7 +62,7 @@ def cell_rows(marker: Sequence[Sequence[str]], fullground: Sequence[Sequence[Any
     for r in reversed(range(len(marker))):
         segments: list[Segment] = []
         text: list[str] = []
-        key = None
+        key: tuple = ()
         for char, fg, st, bg in zip(marker[r], fullground[r], style[r], background[r]):
             new = (fg if fg.__class__ is not list else tuple(fg), st,
                    bg if bg.__class__ is not list else tuple(bg))

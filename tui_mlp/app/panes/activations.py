@@ -35,7 +35,8 @@ class ActivationsPane(Pane):
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._plot(group_of(event.row_key.value))
+        if event.row_key.value is not None:
+            self._plot(group_of(event.row_key.value))
 
     def _plot(self, group: tuple[str, ...]) -> None:
         for plot in self.query(FunctionPlot):

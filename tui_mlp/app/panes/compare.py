@@ -77,7 +77,8 @@ class ComparePane(Pane):
         self.curves.show_pair(view.curves)
         for tag, box, label in zip("AB", self.maps, view.labels):
             box.border_title = f"{tag}: {label}" if label else f"{tag}: boundary"
-        if view.state == CompareState.DONE and (old is None or old.params is not view.params):
+        if view.state == CompareState.DONE and view.params is not None and view.data is not None \
+                and (old is None or old.params is not view.params):
             for box, params, activation in zip(self.maps, view.params, view.activations):
                 box.set_data(*view.data)
                 box.show(params, activation)

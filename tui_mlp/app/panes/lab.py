@@ -77,21 +77,21 @@ class LabPane(Pane):
         """Redraw the parts whose data is new in ``snap``, now."""
         self._snap = snap
         self.status.show(snap)
-        key = (snap.diagnosis, snap.grad_norms[-1:], len(snap.grad_norms), self.diagnostics.size.width)
-        if key != self._diag_key:
-            self._diag_key = key
+        diag_key = (snap.diagnosis, snap.grad_norms[-1:], len(snap.grad_norms), self.diagnostics.size.width)
+        if diag_key != self._diag_key:
+            self._diag_key = diag_key
             shapes = ["x".join(map(str, layer["W"].shape)) for layer in (snap.params or {}).values()]
             text = diagnostics_text(snap.diagnosis, snap.grad_norms, shapes, self.diagnostics.content_size.width)
             rows = len(text.plain.splitlines())  # no_wrap: one row per line
             self.diagnostics.set_text(text, layout=rows != len(self.diagnostics.text.plain.splitlines()))
         layers = tuple(snap.params or ())
-        key = (snap.grad_norms[-1:], len(snap.grad_norms), snap.norms_end, layers)
-        if key != self._norms_key and self._norms_pace.due(snap.state == State.RUNNING):
-            self._norms_key = key
+        norms_key = (snap.grad_norms[-1:], len(snap.grad_norms), snap.norms_end, layers)
+        if norms_key != self._norms_key and self._norms_pace.due(snap.state == State.RUNNING):
+            self._norms_key = norms_key
             self.norms.show(snap.grad_norms, layers, snap.norms_end)
-        key = (snap.tested, snap.grad_check, snap.epoch if snap.grad_check else None)
-        if key != self._results_key:
-            self._results_key = key
+        results_key = (snap.tested, snap.grad_check, snap.epoch if snap.grad_check else None)
+        if results_key != self._results_key:
+            self._results_key = results_key
             self.results.set_text(results_text(snap.tested, snap.grad_check, snap.epoch))
 
     def on_resize(self) -> None:

@@ -83,7 +83,8 @@ class TrainPane(Pane):
             if snap.data_version != self._data_version:
                 self.boundary.set_data(*snap.data)
                 self._data_version = snap.data_version
-            self.boundary.show(snap.params, snap.config.model.activation)
+            if snap.params is not None:
+                self.boundary.show(snap.params, snap.config.model.activation)
             self._map_params = snap.params
         if snap.curves is not self._curves_shown and self._curves_pace.due(running):
             self.curves.show(snap.curves)
@@ -167,7 +168,7 @@ class TrainPane(Pane):
         config = self.form.check()
 
         def chosen(path: str | None) -> None:
-            if not path:
+            if not path or config is None:
                 return
             self._settings_path = path
             try:

@@ -32,8 +32,8 @@ class CompareCurves(CurvesPlot):
             train, dev = (c.train_loss, c.dev_loss) if self.mode == "loss" else (c.train_score, c.dev_score)
             for ys, which, colour in zip((train, dev), ("train", "dev"), SIDE_COLOURS[tag]):
                 if c.epochs:
-                    xs, ys = decimate(c.epochs, ys, width)
-                    chart.line(xs, ys, f"{tag} {which}", colour)
+                    xs, shown = decimate(c.epochs, ys, width)
+                    chart.line(xs, shown, f"{tag} {which}", colour)
                     self.points_plotted += len(xs)
         epochs = [e for c in self._pair for e in c.epochs[:1] + c.epochs[-1:]]
         epoch_axis(chart, min(epochs), max(epochs), self.size.width, self.size.height >= 16)

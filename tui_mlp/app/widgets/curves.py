@@ -48,8 +48,8 @@ class CurvesPlot(StripPlot):
         if not c.epochs:
             return "no epochs yet\ns: start\nn: one epoch"
         for ys, label, colour in ((train, "train", TRAIN_COLOUR), (dev, "dev", DEV_COLOUR)):
-            xs, ys = decimate(c.epochs, ys, width)
-            chart.line(xs, ys, label, colour)
+            xs, shown = decimate(c.epochs, ys, width)
+            chart.line(xs, shown, label, colour)
             self.points_plotted += len(xs)
         epoch_axis(chart, c.epochs[0], c.epochs[-1], self.size.width, self.size.height >= 16)
         return None

@@ -10,7 +10,7 @@ the app collects the config with ``take_pending``.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from textual import on
 from textual.actions import SkipAction
@@ -123,12 +123,15 @@ class SettingsForm(VerticalScroll):
         return editor
 
     # ------------------------------------------------------------ values
+    def _widget_of(self, name: str) -> Input | Select[str] | Checkbox:
+        """The widget of one field: its id is the field's name (see compose)."""
+        return cast("Input | Select[str] | Checkbox", self.query_one(f"#{name}"))
+
     def values(self) -> dict[str, Any]:
         """Each field's raw value: text, a choice, or a bool."""
         out: dict[str, Any] = {}
         for name in FIELDS:
-            widget = self.query_one(f"#{name}")
-            out[name] = widget.value
+            out[name] = self._widget_of(name).value
         return out
 
     @property
@@ -162,7 +165,7 @@ class SettingsForm(VerticalScroll):
         for name in FIELDS:
             value = config.get(name)
             plain = FIELDS[name].choices or isinstance(value, bool)
-            self.query_one(f"#{name}").value = value if plain else text_of(value)
+            self._widget_of(name).value = value if plain else text_of(value)
         self._external.clear()
         self._sent = config
         self.check()

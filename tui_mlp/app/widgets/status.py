@@ -13,7 +13,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from tui_mlp.app.widgets.lines import MUTED, PAD, StripPane
-from tui_mlp.session import Snapshot, State
+from tui_mlp.session import Snapshot, State, pace_text
 
 _WORD = "#101010"
 STATE_STYLES = {
@@ -51,7 +51,7 @@ class StatusLine(StripPane):
     def show(self, snap: Snapshot) -> None:
         """Redraw only when something shown has changed."""
         key = (snap.state, snap.epoch, snap.config.train.epochs, snap.metrics, snap.best_score,
-               round(snap.speed), snap.error, snap.note)
+               round(snap.speed), snap.pace, snap.error, snap.note)
         if key != self._key:
             self._key, self._snapshot = key, snap
             self._redraw()
@@ -73,7 +73,8 @@ class StatusLine(StripPane):
         if snap is None:
             return [[(" starting ", STATE_STYLES[State.IDLE])], []]
         first: Line = [(f" {snap.state} ", STATE_STYLES.get(snap.state, BOLD)),
-                       (f" epoch {snap.epoch}/{snap.config.train.epochs}", BOLD)]
+                       (f" epoch {snap.epoch}/{snap.config.train.epochs}", BOLD),
+                       (f"  pace {pace_text(snap.pace)}", PLAIN)]
         if snap.speed and snap.state in (State.RUNNING, State.PAUSED, State.FINISHED):
             speed = f"{snap.speed:,.0f}" if self.show_speed else "-"
             first.append((f"  {speed} ep/s", PLAIN if snap.state == State.RUNNING else MUTED))
