@@ -62,9 +62,8 @@ NOTICE_REPEAT = 2.0
 #: The worker group of the training worker.
 TRAIN_GROUP = "train"
 #: Keys listed together in the footer (one description), so all fit in 80 columns.
-RUN, MODEL = Binding.Group("run/step"), Binding.Group("model")
+RUN, MODEL = Binding.Group("run"), Binding.Group("model")
 TABS, EXPORTS = Binding.Group("tabs"), Binding.Group("export")
-PACE = Binding.Group("pace")
 
 
 class TrainerEvent(Message):
@@ -85,8 +84,8 @@ class TrainerApp(App[None]):
     BINDINGS = [
         Binding("s", "start_pause", "start/pause", group=RUN),
         Binding("n", "step", "step", group=RUN),
-        Binding("minus", "pace(-1)", "slower", group=PACE),
-        Binding("plus,equals_sign", "pace(1)", "faster", group=PACE),
+        Binding("minus", "pace(-1)", "slower", group=RUN),
+        Binding("plus,equals_sign", "pace(1)", "faster", group=RUN),
         Binding("r", "reset", "reset"),
         Binding("t", "test", "test"),
         Binding("ctrl+s", "save", "save", group=MODEL),
