@@ -54,6 +54,8 @@ from typing import Iterator
 
 import torch
 
+from tui_mlp.files import new_file_mode
+
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: saves are not serialised between processes
@@ -134,6 +136,7 @@ def _write_temp(directory: Path, prefix: str, data: bytes) -> Path:
     """``data`` in a new temporary file in ``directory``, on disk when this returns."""
     fd, name = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=directory)
     try:
+        os.fchmod(fd, new_file_mode())  # as any other file the user makes
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -272,6 +272,9 @@ def run_train(args: argparse.Namespace) -> int:
 
     from tui_mlp.files import WriteError, check_outputs
 
+    if args.save_dir is not None and not args.save_dir.strip():
+        return _fail("--save-dir: '' is not accepted; expected a directory to save the best model in",
+                     EXIT_USAGE)
     try:
         check_outputs({"--save-config": args.save_config, "--history-csv": args.history_csv,
                        "--export-json": args.export_json},

@@ -91,6 +91,14 @@ def _writable_target(path: PathLike) -> Path:
     return target
 
 
+def new_file_mode() -> int:
+    """The mode a new file gets from ``open``: 0o666 less the umask (a
+    temporary file starts at 0o600 and is set to this before it is renamed)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_text_atomic(path: PathLike, text: str) -> Path:
     """Write ``text`` (UTF-8) to ``path`` atomically (through a symlink, to
     its target); returns the file written."""
@@ -109,9 +117,7 @@ def write_text_atomic(path: PathLike, text: str) -> Path:
             except OSError:
                 pass
         else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
+            os.chmod(tmp, new_file_mode())
         os.replace(tmp, target)
         tmp = None
     except OSError as exc:

@@ -110,3 +110,21 @@ def test_write_text_atomic_refuses_what_is_not_a_regular_file(tmp_path: Path) ->
 def test_check_outputs_accepts_distinct_new_files(tmp_path: Path) -> None:
     check_outputs({"--a": tmp_path / "a", "--b": tmp_path / "b", "--c": None},
                   {"the data file the run reads (csv)": tmp_path / "in.csv"})
+
+
+def test_an_empty_save_dir_is_refused(capsys) -> None:
+    code, out, err = cli(capsys, *QUICK, "--save-dir", "")
+    assert code == 2 and out == "" and err.strip().startswith("tui-mlp: --save-dir: '' is not accepted")
+
+
+def test_checkpoint_files_follow_the_umask(tmp_path: Path) -> None:
+    import torch
+
+    from tui_mlp.checkpoint import save_params
+
+    old = os.umask(0o022)
+    try:
+        save_params(tmp_path, {"fc1": {"W": torch.zeros(2, 3), "b": torch.zeros(3)}})
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "fc1.pdparams").stat().st_mode) == 0o644
