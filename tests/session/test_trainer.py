@@ -295,3 +295,21 @@ def test_quit_lands_within_a_slice_however_slow_the_pace(trainer: Trainer) -> No
     stop.set()
     worker.join(timeout=5)
     assert not worker.is_alive() and time.perf_counter() - asked < 1.0  # the period is 2 s
+
+
+def test_a_save_left_by_quit_is_named_not_lost(trainer: Trainer, tmp_path: Path) -> None:
+    """Quit before a queued save: it stays queued, and the session names it."""
+    trainer.submit(Step())
+    trainer.submit(Save(str(tmp_path / "best")))
+    trainer.submit(Export("run", str(tmp_path / "run.json")))
+    trainer.work(lambda: True)  # cancelled at once
+    assert trainer.unfinished_writes() == [f"save to {tmp_path / 'best'}",
+                                           f"export of the run to {tmp_path / 'run.json'}"]
+    assert not (tmp_path / "best").exists()
+    run(trainer)  # a later worker still does them, in order
+    assert trainer.unfinished_writes() == [] and (tmp_path / "run.json").exists()
+
+
+def test_nothing_unfinished_after_a_normal_run(trainer: Trainer, tmp_path: Path) -> None:
+    run(trainer, Step(), Save(str(tmp_path / "best")))
+    assert trainer.unfinished_writes() == [] and (tmp_path / "best" / "fc1.pdparams").exists()

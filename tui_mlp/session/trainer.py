@@ -64,6 +64,7 @@ class Trainer:
         self._run = 0
         self._data_version = 0
         self._commands: deque[Command] = deque()
+        self._doing: Command | None = None  # the command being handled, if any
         self._lock = threading.Lock()
         self._active = False  # a worker is running `work` (or about to)
         self._last_publish = 0.0
@@ -110,6 +111,14 @@ class Trainer:
         """A worker is alive or about to be."""
         return self._active
 
+    def unfinished_writes(self) -> list[str]:
+        """What the user asked to write that is not written: saves and exports
+        still queued, or in progress, when the worker was cancelled."""
+        with self._lock:
+            commands = [c for c in (self._doing, *self._commands) if isinstance(c, (Save, Export))]
+        return [f"save to {c.directory}" if isinstance(c, Save) else f"export of the {c.what} to {c.path}"
+                for c in commands]
+
     def abandon(self) -> None:
         """The worker died outside the guarded code: let the next command start another."""
         with self._lock:
@@ -119,20 +128,22 @@ class Trainer:
     def work(self, cancelled: Callable[[], bool]) -> None:
         """The worker's body: drain commands, run epochs, exit when idle.
 
-        Cancellation (quit) is checked before every command and every epoch."""
+        Cancellation (quit) is checked before every command and every epoch;
+        the commands it leaves stay queued, so ``unfinished_writes`` can name them."""
         idle_exit = False
         try:
             while not cancelled():
                 with self._lock:
-                    commands = list(self._commands)
-                    self._commands.clear()
-                    if not commands and not self._wants_epoch():
+                    if not self._commands and not self._wants_epoch():
                         idle_exit, self._active = True, False
                         return
-                for command in commands:
-                    if cancelled():
-                        return
-                    self._guarded(self._handle, command)
+                while not cancelled():
+                    with self._lock:
+                        if not self._commands:
+                            break
+                        self._doing = self._commands.popleft()
+                    self._guarded(self._handle, self._doing)
+                    self._doing = None
                 if self._wants_epoch() and not cancelled():
                     self._guarded(self._train, cancelled)
         finally:
