@@ -22,10 +22,10 @@ class PathDialog(ModalScreen[str | None]):
     """Ask for a path (a directory unless ``placeholder`` says otherwise);
     Enter returns it, Escape returns None."""
 
-    # priority: the answer is taken while the key is dispatched, so keys typed
-    # right after enter or escape reach the main screen, not this field
-    BINDINGS = [Binding("escape", "cancel", "cancel", priority=True),
-                Binding("enter", "submit", "ok", priority=True)]
+    # Enter is the field's own (an Input.Submitted, in order after every key
+    # typed before it): a priority binding would run ahead of characters still
+    # on their way to the field and cut the path short. Escape may jump the queue.
+    BINDINGS = [Binding("escape", "cancel", "cancel", priority=True)]
     AUTO_FOCUS = "#path"
 
     def __init__(self, title: str, default: str, placeholder: str = "directory", **kwargs: Any) -> None:
@@ -44,8 +44,9 @@ class PathDialog(ModalScreen[str | None]):
     def on_mount(self) -> None:
         self.query_one("#path", Input).action_end()  # edit the default from its end
 
-    def action_submit(self) -> None:
-        self.dismiss(self.query_one("#path", Input).value.strip() or None)
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value.strip() or None)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
