@@ -230,6 +230,12 @@ class _StopFlag:
         self.signum = signum
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null: its reader has gone (or its device is full),
+    and the interpreter's last flush must not fail again."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 class _Stdout:
     """Lines for stdout that outlive their reader: after `| head` closes the
     pipe, printing stops but the run goes on and writes its files."""
@@ -244,7 +250,7 @@ class _Stdout:
             self.console.print(line, markup=False, highlight=False, soft_wrap=True)
         except BrokenPipeError:
             self.open = False
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            _silence_stdout()
 
 
 def _train(exp: Any, save_dir: str | None, log: Any, progress: Any, interrupted: _StopFlag) -> Any:
@@ -540,13 +546,13 @@ def main_exit() -> None:
         code = main()
         sys.stdout.flush()
     except BrokenPipeError:  # `tui-mlp train | head`: the reader left; not an error
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         code = 0
     except _Signalled as exc:
         code = _fail(f"stopped by {signal.Signals(exc.signum).name}", 128 + exc.signum)
     except KeyboardInterrupt:  # Ctrl-C outside the training loop (start-up, report)
         code = _fail("interrupted", EXIT_INTERRUPTED)
     except OSError as exc:  # stdout on a full disk (`> /dev/full`) or a device that fails
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         code = _fail(f"cannot write the output: {exc.strerror or exc}", EXIT_FAILED)
     sys.exit(code)

@@ -152,10 +152,12 @@ def build(config: Config, data: tuple[Dataset, Dataset, Dataset] | None = None,
           diagnostics: bool = False) -> Experiment:
     """A fresh experiment; pass ``data`` to reuse already built data sets.
     TooBig before anything large is allocated when it would not fit."""
-    if data is None and config.data.dataset != "csv":
+    generated = data is None and config.data.dataset != "csv"
+    if generated:
         check_fits(config, config.data.n_samples)  # before the data is even drawn
     train_set, dev_set, test_set = data or load_data(config)
-    check_fits(config, sum(part[0].shape[0] for part in (train_set, dev_set, test_set)))
+    if not generated:  # a CSV's rows are known once it is read
+        check_fits(config, sum(part[0].shape[0] for part in (train_set, dev_set, test_set)))
     model = build_model(config)
     t = config.train
     runner = Runner(model, build_optimizer(t, model), accuracy, BinaryCrossEntropyLoss(model),

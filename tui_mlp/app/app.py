@@ -15,7 +15,6 @@ from __future__ import annotations
 import gc
 import time
 from pathlib import Path
-from typing import Any
 
 import torch
 from textual import on, work
@@ -289,11 +288,3 @@ class TrainerApp(App[None]):
     def action_export_run(self) -> None:
         self.lab_pane.export("run")
 
-    def run(self, *args: Any, **kwargs: Any) -> None:
-        """Run the app; after a real (not headless) session the process is about
-        to end, so spare the interpreter a final collection of torch's objects
-        (0.5 s of the 1 s a quit may take)."""
-        result = super().run(*args, **kwargs)
-        if not kwargs.get("headless"):
-            gc.freeze()  # again: on_unmount let everything go back to the collector
-        return result
