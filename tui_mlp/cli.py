@@ -16,10 +16,10 @@ from typing import Any, Callable, Sequence
 from tui_mlp import __version__
 from tui_mlp.config import FIELDS, Config, ConfigError, build_layered, option_name, text_of
 from tui_mlp.presets import DEFAULT_PRESET, PRESETS, preset
+from tui_mlp.signals import Signalled, StopFlag, exit_at_once, exit_code, raise_signalled, stopped_message
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
-EXIT_INTERRUPTED = 130
 
 
 class _Parser(argparse.ArgumentParser):
@@ -200,36 +200,6 @@ def _console_class() -> type:
     return PipeConsole
 
 
-class _StopFlag:
-    """Set by Ctrl-C, SIGTERM or SIGHUP while training, so the loop stops after
-    the current epoch and the outputs are still written."""
-
-    SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-
-    def __init__(self) -> None:
-        self.signum: int | None = None
-
-    @property
-    def is_set(self) -> bool:
-        return self.signum is not None
-
-    @property
-    def exit_code(self) -> int:
-        """128 + the signal's number, as a shell reports a process it stopped."""
-        return 128 + (self.signum or signal.SIGINT)
-
-    def __enter__(self) -> _StopFlag:
-        self._previous = {sig: signal.signal(sig, self._set) for sig in self.SIGNALS}
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for sig, handler in self._previous.items():
-            signal.signal(sig, handler)
-
-    def _set(self, signum: int, frame: Any) -> None:
-        self.signum = signum
-
-
 def _silence_stdout() -> None:
     """Point stdout at /dev/null: its reader has gone (or its device is full),
     and the interpreter's last flush must not fail again."""
@@ -253,7 +223,7 @@ class _Stdout:
             _silence_stdout()
 
 
-def _train(exp: Any, save_dir: str | None, log: Any, progress: Any, interrupted: _StopFlag) -> Any:
+def _train(exp: Any, save_dir: str | None, log: Any, progress: Any, interrupted: StopFlag) -> Any:
     """The one training loop (``Runner.train``) with a progress bar, stopped
     after the current epoch by a signal; the end's lines are logged here."""
     from tui_mlp.runner import Stop, final_line, interrupted_line
@@ -296,13 +266,14 @@ def run_train(args: argparse.Namespace) -> int:
         except WriteError as exc:
             return _fail(f"--save-config: {exc}", EXIT_FAILED)
 
-    import torch
+    with exit_at_once():
+        import torch
 
-    from tui_mlp.checkpoint import CheckpointError
-    from tui_mlp.data import DataError
-    from tui_mlp.experiment import TooBig, build, threads_for
-    from tui_mlp.results import evaluate_best, run_record, write_history_csv, write_run_json
-    from tui_mlp.runner import Stop, test_line
+        from tui_mlp.checkpoint import CheckpointError
+        from tui_mlp.data import DataError
+        from tui_mlp.experiment import TooBig, build, threads_for
+        from tui_mlp.results import evaluate_best, run_record, write_history_csv, write_run_json
+        from tui_mlp.runner import Stop, test_line
 
     torch.set_num_threads(threads_for(config))
     try:
@@ -320,7 +291,7 @@ def run_train(args: argparse.Namespace) -> int:
                 return _fail(f"--load-dir: {exc}", EXIT_FAILED)
         progress = _progress_bar(args.json)
         out = _Stdout(progress.console)
-        stop = _StopFlag()
+        stop = StopFlag()
 
         def log(line: str) -> None:  # plain text: no markup, no wrapping
             if not args.json:
@@ -428,12 +399,13 @@ def run_compare(args: argparse.Namespace) -> int:
             return values
         sides[side] = values
 
-    import torch
+    with exit_at_once():
+        import torch
 
-    from tui_mlp.compare import compare, default_pair
-    from tui_mlp.data import DataError
-    from tui_mlp.experiment import TooBig, threads_for
-    from tui_mlp.runner import EpochRecord
+        from tui_mlp.compare import compare, default_pair
+        from tui_mlp.data import DataError
+        from tui_mlp.experiment import TooBig, threads_for
+        from tui_mlp.runner import EpochRecord
 
     a, b = default_pair(config)
     try:
@@ -451,7 +423,7 @@ def run_compare(args: argparse.Namespace) -> int:
         _advance(progress, tasks[tag], record, totals[tag])
 
     try:
-        with _StopFlag() as stop, progress:
+        with StopFlag() as stop, progress:
             result = compare(a, b, on_record=on_record, should_stop=lambda: stop.is_set)
     except DataError as exc:
         return _fail(f"{option_name('csv')}: {exc}", EXIT_USAGE)
@@ -471,7 +443,8 @@ def run_compare(args: argparse.Namespace) -> int:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from tui_mlp import serve
+    with exit_at_once():
+        from tui_mlp import serve
 
     try:
         sock = serve.bind(args.host, args.port)
@@ -489,7 +462,8 @@ def run_app(config: Config | None = None) -> int:
     if terminal:  # importing torch and textual takes seconds: say so meanwhile
         print("tui-mlp: starting...", end="", flush=True)
     try:
-        from tui_mlp.app import TrainerApp
+        with exit_at_once():
+            from tui_mlp.app import TrainerApp
 
         app = TrainerApp(config)
         app.run()
@@ -526,32 +500,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     return run_app(config)
 
 
-class _Signalled(KeyboardInterrupt):
-    """SIGTERM or SIGHUP outside the training loop (start-up, report)."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
-
-def _raise_signalled(signum: int, frame: Any) -> None:
-    raise _Signalled(signum)
-
-
 def main_exit() -> None:
     """The console script: exit with ``main``'s code."""
-    for sig in (signal.SIGTERM, signal.SIGHUP):  # training replaces these with a stop flag
-        signal.signal(sig, _raise_signalled)
     try:
-        code = main()
-        sys.stdout.flush()
+        with raise_signalled():  # training replaces these with a stop flag
+            code = main()
+            sys.stdout.flush()
     except BrokenPipeError:  # `tui-mlp train | head`: the reader left; not an error
         _silence_stdout()
         code = 0
-    except _Signalled as exc:
-        code = _fail(f"stopped by {signal.Signals(exc.signum).name}", 128 + exc.signum)
-    except KeyboardInterrupt:  # Ctrl-C outside the training loop (start-up, report)
-        code = _fail("interrupted", EXIT_INTERRUPTED)
+    except Signalled as exc:
+        code = _fail(stopped_message(exc.signum), exit_code(exc.signum))
+    except KeyboardInterrupt:  # Ctrl-C outside the training loop and the imports
+        code = _fail(stopped_message(signal.SIGINT), exit_code(signal.SIGINT))
     except OSError as exc:  # stdout on a full disk (`> /dev/full`) or a device that fails
         _silence_stdout()
         code = _fail(f"cannot write the output: {exc.strerror or exc}", EXIT_FAILED)

@@ -86,13 +86,41 @@ def test_a_closed_stdout_does_not_skip_the_files(tmp_path: Path) -> None:
     assert len((tmp_path / "h.csv").read_text().splitlines()) == 301
 
 
-def test_sigterm_during_start_up_is_one_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("signum", "delay"), [(signal.SIGTERM, d) for d in (0.15, 0.3, 0.5, 0.8, 1.2)]
+                         + [(signal.SIGINT, d) for d in (0.2, 0.5, 0.9)])
+def test_a_signal_during_start_up_is_one_line(tmp_path: Path, signum: int, delay: float) -> None:
+    """Loading torch takes about a second: a signal at any moment of it ends
+    the run with one line, never a traceback or an abort (SIGABRT)."""
     proc = start("train", *LONG, cwd=tmp_path)
     try:
-        time.sleep(0.3)  # still importing
-        proc.send_signal(signal.SIGTERM)
+        time.sleep(delay)
+        proc.send_signal(signum)
         _, err = proc.communicate(timeout=60)
     finally:
         proc.kill()
-    assert proc.returncode == 143
-    assert err.strip() == "tui-mlp: stopped by SIGTERM"
+    assert proc.returncode == 128 + signum, err
+    message = "interrupted" if signum == signal.SIGINT else "stopped by SIGTERM"
+    assert set(err.splitlines()) <= {f"tui-mlp: {message}"}  # empty if training had begun
+
+
+def test_a_signal_inside_the_import_phase_exits_at_once() -> None:
+    code = ("import os, signal, time\nfrom tui_mlp.signals import exit_at_once\n"
+            "with exit_at_once():\n    os.kill(os.getpid(), signal.SIGHUP)\n    time.sleep(30)\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert (proc.returncode, proc.stderr) == (128 + signal.SIGHUP, "tui-mlp: stopped by SIGHUP\n")
+
+
+def test_under_nohup_a_hangup_does_not_stop_training(tmp_path: Path) -> None:
+    """A signal ignored from the start (``nohup``) stays ignored."""
+    proc = subprocess.Popen([sys.executable, "-m", "tui_mlp", "train", "--n-samples", "200", "--train", "120",
+                             "--dev", "40", "--epochs", "400", "--log-epochs", "1"], cwd=tmp_path, env=ENV,
+                            text=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))
+    try:
+        assert proc.stdout is not None and proc.stdout.readline()
+        proc.send_signal(signal.SIGHUP)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
+    assert proc.returncode == 0, err
+    assert "[Interrupted]" not in out and "[Final] epoch 399:" in out
