@@ -153,7 +153,7 @@ class _Plotext6:
             figure.title(chart.title)
         xs = [x for s in chart.series for x in s.xs]
         ys = [y for s in chart.series for y in s.ys]
-        if xs and ys:  # the right-hand corner the curves' ends leave empty
+        if xs and ys and any(s.label for s in chart.series):  # the corner the curves' ends leave empty
             low, high = chart.ylim if chart.ylim is not None else (min(ys), max(ys))
             ends = [s.ys[-1] for s in chart.series if s.ys]
             rising = sum(ends) / len(ends) > (low + high) / 2

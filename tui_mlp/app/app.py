@@ -33,6 +33,7 @@ from tui_mlp.app.panes.compare import COMPARE_GROUP, ComparePane
 from tui_mlp.app.panes.lab import LabPane
 from tui_mlp.app.panes.train import TrainPane
 from tui_mlp.app.widgets.dialogs import PathDialog
+from tui_mlp.app.widgets.help import HelpScreen, key_sections
 from tui_mlp.app.widgets.status import StatusLine
 from tui_mlp.config import Config
 from tui_mlp.session import (
@@ -79,8 +80,11 @@ class TrainerApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
     AUTO_FOCUS = None  # start with focus off the form: single-letter keys work at once
     HORIZONTAL_BREAKPOINTS = [(0, "-too-narrow"), (MIN_WIDTH, "-narrow"), (100, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-too-short"), (MIN_HEIGHT, "-short"), (32, "-tall")]
+    VERTICAL_BREAKPOINTS = [(0, "-too-short"), (MIN_HEIGHT, "-short"), (24, "-medium"), (32, "-tall")]
+    # help and quit first: the footer is cut on the right in a narrow terminal
     BINDINGS = [
+        Binding("question_mark", "help", "help"),
+        Binding("q", "quit", "quit"),
         Binding("s", "start_pause", "start/pause", group=RUN),
         Binding("n", "step", "step", group=RUN),
         Binding("minus", "pace(-1)", "slower", group=RUN),
@@ -97,7 +101,6 @@ class TrainerApp(App[None]):
         Binding("a", "activations", "activations", group=TABS),
         Binding("l", "lab", "lab", group=TABS),
         Binding("v", "compare", "compare", group=TABS),
-        Binding("q", "quit", "quit"),
     ]
 
     def __init__(self, config: Config | None = None) -> None:
@@ -264,6 +267,10 @@ class TrainerApp(App[None]):
         """Show ``tab``, or the train tab if ``tab`` is shown; True if ``tab`` is shown now."""
         self.tabs.active = TrainPane.TAB if self.tabs.active == tab else tab
         return self.tabs.active == tab
+
+    def action_help(self) -> None:
+        """``?``: the keys of the tab shown, from the bindings themselves."""
+        self.push_screen(HelpScreen(key_sections(self, self.active_pane)))
 
     async def action_quit(self) -> None:
         """Stop the workers (they check every epoch), then leave."""

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Container, Vertical
+from textual.containers import Container
 from textual.widgets import Input
 
 from tui_mlp.app.pacing import Pace
@@ -53,16 +53,16 @@ class TrainPane(Pane):
         self._settings_path = DEFAULT_SETTINGS
 
     def compose(self) -> ComposeResult:
+        # a grid (app.tcss): in a wide terminal the status sits under the log,
+        # not across the screen (a repaint covers the box around everything
+        # changed, and this keeps the form out of the frequent status + log
+        # frames); in a narrow one it spans the screen, so it keeps its labels
         yield self.form
-        # the status sits under the log, not across the screen: a repaint
-        # covers the box around everything changed, and this keeps the form
-        # out of that box and makes the frequent status + log frames small
-        with Vertical(id="right"):
-            with Container(id="panes"):
-                yield self.boundary
-                yield self.curves
-                yield self.train_log
-            yield self.status
+        with Container(id="panes"):
+            yield self.boundary
+            yield self.curves
+            yield self.train_log
+        yield self.status
 
     def on_mount(self) -> None:
         self.form.border_title = "settings"

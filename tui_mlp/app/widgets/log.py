@@ -33,15 +33,23 @@ def style_of(line: str) -> Style:
     return STYLES.get(line[:line.find("]") + 1], PLAIN)
 
 
+#: The log's keys, listed together in the footer while it has the focus.
+SCROLL = Binding.Group("scroll")
+
+
 class TrainLog(StripPane, can_focus=True):
-    """Newest line at the bottom; the wheel or the arrow keys scroll back,
-    End (or scrolling to the bottom) follows the end again."""
+    """Newest line at the bottom; the wheel or the keys (while focused) scroll
+    back, End (or scrolling to the bottom) follows the end again. The border
+    says which lines show, of how many."""
 
     DEFAULT_CSS = "TrainLog { height: 1fr; }"
     BINDINGS = [
-        Binding("up", "scroll(1)", show=False), Binding("down", "scroll(-1)", show=False),
-        Binding("pageup", "page(1)", show=False), Binding("pagedown", "page(-1)", show=False),
-        Binding("home", "top", show=False), Binding("end", "follow", show=False),
+        Binding("up", "scroll(1)", "line up", group=SCROLL),
+        Binding("down", "scroll(-1)", "line down", group=SCROLL),
+        Binding("pageup", "page(1)", "page up", group=SCROLL),
+        Binding("pagedown", "page(-1)", "page down", group=SCROLL),
+        Binding("home", "top", "first line", group=SCROLL),
+        Binding("end", "follow", "last line, then follow the end", group=SCROLL),
     ]
 
     def __init__(self, max_lines: int = LOG_LINES, **kwargs: Any) -> None:
@@ -66,7 +74,20 @@ class TrainLog(StripPane, can_focus=True):
         self._scroll_from_end(0)
 
     def _changed(self) -> None:
+        position = self.position()
+        if position != self.border_subtitle:  # a new title repaints the whole pane
+            self.border_subtitle = position
         self.show_strips(self._visible())
+
+    def position(self) -> str:
+        """Which lines show, of how many ("lines 3-9/40"), and whether the end is followed."""
+        total = len(self._lines)
+        if total <= self.size.height:
+            return f"{total} lines" if total else ""
+        last = total - self.offset_from_end
+        first = max(last - self.size.height, 0) + 1
+        where = f"lines {first}-{last}/{total}"
+        return f"{where} (end: follow)" if self.offset_from_end else where
 
     def on_resize(self) -> None:
         self._changed()
@@ -74,8 +95,6 @@ class TrainLog(StripPane, can_focus=True):
     def _scroll_from_end(self, offset: int) -> None:
         top = max(len(self._lines) - self.size.height, 0)
         self.offset_from_end = max(0, min(offset, top))
-        self.border_subtitle = f"↑ {self.offset_from_end} newer lines below (end: follow)" \
-            if self.offset_from_end else ""
         self._changed()
 
     def action_scroll(self, lines: int) -> None:

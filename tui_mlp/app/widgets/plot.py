@@ -3,8 +3,12 @@ into Strips (by plotext, through ``adapter.Plotter``), not re-encoded and
 re-parsed on every repaint."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+from rich.color import Color as RichColor
+from rich.segment import Segment
+from rich.style import Style
 from textual.color import Color
 from textual.strip import Strip
 
@@ -18,7 +22,11 @@ class StripPlot(StripPane):
     returns lines of text instead when there is nothing to plot yet.
 
     The plot takes the app theme's surface for its canvas and its foreground
-    for axes and labels."""
+    for axes and labels. Lower than ``LEGEND_INSIDE_FROM`` rows, the legend
+    takes the bottom row, under the plot, rather than a corner that the
+    curves of so small a plot would run through."""
+
+    LEGEND_INSIDE_FROM = 16
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -43,8 +51,12 @@ class StripPlot(StripPane):
             self.show_message(empty)
             return
         _, canvas, text = self._theme_colours()
-        rows = self._plotter.rows(chart, width, height, self.figure_key(), canvas, text)
-        strips = [Strip(row) for row in rows]
+        below = height < self.LEGEND_INSIDE_FROM and height > 2 and any(s.label for s in chart.series)
+        legend = legend_strip(chart, width) if below else None
+        if below:
+            chart.series = [replace(s, label="") for s in chart.series]
+        rows = self._plotter.rows(chart, width, height - below, (*self.figure_key(), below), canvas, text)
+        strips = [Strip(row) for row in rows] + ([legend] if legend is not None else [])
         self.show_strips([s if s.cell_length == width else s.crop_extend(0, width, PAD) for s in strips])
 
     def _theme_colours(self) -> tuple[str, RGB, RGB]:
@@ -56,3 +68,16 @@ class StripPlot(StripPane):
 
     def on_resize(self) -> None:
         self.replot()
+
+
+def legend_strip(chart: Chart, width: int) -> Strip:
+    """One row naming each labelled series in its colour ("▬ train  ▬ dev"), centred."""
+    segments: list[Segment] = []
+    for s in chart.series:
+        if s.label:
+            if segments:
+                segments.append(Segment("  ", PAD))
+            segments += [Segment("▬ ", Style(color=RichColor.from_rgb(*s.colour))), Segment(s.label, PAD)]
+    strip = Strip(segments)
+    left = max((width - strip.cell_length) // 2, 0)
+    return Strip([Segment(" " * left, PAD), *segments]).crop_extend(0, width, PAD)

@@ -51,8 +51,9 @@ class FieldValidator(Validator):
         return self.success()
 
 
-class SettingsForm(VerticalScroll):
-    """Data, model and training settings."""
+class SettingsForm(VerticalScroll, can_focus=False):
+    """Data, model and training settings. The form itself takes no focus (its
+    fields do, and scroll into view), so tab goes from the tabs to the first field."""
 
     # Priority bindings run while the app dispatches the key, before it hands
     # the next key to the focused field: "esc s" typed fast leaves the field,

@@ -37,9 +37,6 @@ class StatusLine(StripPane):
     best dev accuracy), labelled when there is room."""
 
     DEFAULT_CSS = "StatusLine { height: 2; }"
-    #: Narrower than this, the numbers lose their labels.
-    LABELS_FROM = 78
-
     #: Off in snapshot tests: the only figure that depends on the machine.
     show_speed: reactive[bool] = reactive(True)
 
@@ -82,16 +79,25 @@ class StatusLine(StripPane):
             first.append((f"  {snap.error}", FAULT))
         elif snap.note:
             first.append((f"  {snap.note}", NOTE))
-        second: Line = []
-        labels = width >= self.LABELS_FROM
+        return [first, self._numbers(snap, width)]
+
+    @staticmethod
+    def _numbers(snap: Snapshot, width: int) -> Line:
+        """The numbers, in the first of these forms that fits ``width``: fully
+        labelled, with a shorter "best", unlabelled."""
+        labelled = " train loss {tl:.4f} acc {ta:.4f}  dev loss {dl:.4f} acc {da:.4f}"
+        forms = [(labelled, "  best dev {b:.4f} @{e}"), (labelled, "  best {b:.4f} @{e}"),
+                 (" loss {tl:.3f}/{dl:.3f}  acc {ta:.3f}/{da:.3f}", "  best {b:.3f}")]
+        values: dict[str, float | int] = {"b": snap.best_score, "e": snap.best_epoch}
         if snap.metrics is not None:
-            tl, ta, dl, da = snap.metrics
-            second.append((f" train loss {tl:.4f} acc {ta:.4f}  dev loss {dl:.4f} acc {da:.4f}" if labels
-                           else f" loss {tl:.3f}/{dl:.3f}  acc {ta:.3f}/{da:.3f}", PLAIN))
-        if snap.best_epoch >= 0:
-            second.append((f"  best dev {snap.best_score:.4f} @{snap.best_epoch}" if labels
-                           else f"  best {snap.best_score:.3f}", PLAIN))
-        return [first, second]
+            values.update(zip(("tl", "ta", "dl", "da"), snap.metrics))
+        line = ""
+        for metrics, best in forms:
+            line = (metrics.format(**values) if snap.metrics is not None else "") + \
+                (best.format(**values) if snap.best_epoch >= 0 else "")
+            if len(line) <= width:
+                break
+        return [(line, PLAIN)] if line else []
 
     def _redraw(self) -> None:
         width = self.size.width

@@ -1,0 +1,85 @@
+"""The ``?`` help screen: every key of the tab shown, with what it does.
+
+Built each time it opens from the bindings themselves (the app's, filtered by
+its ``check_action`` as the footer is, and those of the tab's own widgets),
+so a key added anywhere is listed without touching this module."""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from rich.text import Text
+from textual.actions import parse
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Label, Static
+
+#: One section: its title and (keys, what they do) rows.
+Section = tuple[str, list[tuple[str, str]]]
+#: Moving between the areas of a tab (textual's own screen keys).
+FOCUS_KEYS: Section = ("moving around", [("tab / shift+tab", "next / previous field or pane"),
+                                         ("esc / enter", "leave a settings field: letter keys work again")])
+
+
+def _rows(app: App[Any], bindings: Iterable[BindingType], node: Any) -> list[tuple[str, str]]:
+    """(key, description) for each binding ``node`` would run now, keys with one action joined."""
+    rows: dict[tuple[str, str], list[str]] = {}
+    for binding in Binding.make_bindings(bindings):
+        _, name, params = parse(binding.action)
+        if not binding.description or node.check_action(name, params) is False:
+            continue
+        what = binding.tooltip or binding.description
+        if binding.group is not None and binding.group.description not in what:
+            what = f"{what} ({binding.group.description})"
+        rows.setdefault((binding.action, what), []).append(app.get_key_display(binding))
+    return [(" ".join(keys), what) for (_, what), keys in rows.items()]
+
+
+def key_sections(app: App[Any], pane: Widget) -> list[Section]:
+    """The keys of the app that work on ``pane``'s tab, then each of the tab's
+    widgets that binds keys of its own (they work while it has the focus)."""
+    sections: list[Section] = [("keys on this tab", _rows(app, type(app).BINDINGS, app))]
+    for widget in pane.walk_children(Widget, with_self=True):
+        own = vars(type(widget)).get("BINDINGS")
+        if own and type(widget).__module__.startswith("tui_mlp"):
+            rows = _rows(app, own, widget)
+            if rows:
+                where = widget.border_title or widget.id or type(widget).__name__
+                sections.append((f"in the {where} (when focused)", rows))
+    sections.append(FOCUS_KEYS)
+    return sections
+
+
+def help_text(sections: list[Section]) -> Text:
+    """The sections as one text: titles in bold, keys in a column."""
+    width = max((len(keys) for _, rows in sections for keys, _ in rows), default=0)
+    text = Text()
+    for index, (title, rows) in enumerate(sections):
+        if index:
+            text.append("\n")
+        text.append(f"{title}\n", style="bold underline")
+        for keys, what in rows:
+            text.append(f"  {keys:<{width}}", style="bold")
+            text.append(f"  {what}\n")
+    return text
+
+
+class HelpScreen(ModalScreen[None]):
+    """The keys, scrollable (arrows, PgUp/PgDn); Escape, ``?`` or ``q`` closes it."""
+
+    BINDINGS = [Binding("escape,question_mark,q", "close", "close", priority=True)]
+    AUTO_FOCUS = "#help-body"
+
+    def __init__(self, sections: list[Section], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.sections = sections
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help-body"):
+            yield Static(help_text(self.sections), id="help-text")
+        yield Label("up/down pgup/pgdn: scroll   esc: close", id="help-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
