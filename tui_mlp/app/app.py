@@ -270,7 +270,7 @@ class TrainerApp(App[None]):
 
     def action_help(self) -> None:
         """``?``: the keys of the tab shown, from the bindings themselves."""
-        self.push_screen(HelpScreen(key_sections(self, self.active_pane)))
+        self.push_screen(HelpScreen(self.active_pane.TITLE, key_sections(self, self.active_pane)))
 
     async def action_quit(self) -> None:
         """Stop the workers (they check every epoch), then leave."""

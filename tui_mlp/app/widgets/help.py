@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Label, Static
+from textual.widgets import Static
 
 #: One section: its title and (keys, what they do) rows.
 Section = tuple[str, list[tuple[str, str]]]
@@ -23,9 +23,16 @@ FOCUS_KEYS: Section = ("moving around", [("tab / shift+tab", "next / previous fi
                                          ("esc / enter", "leave a settings field: letter keys work again")])
 
 
+def own_bindings(cls: type) -> list[BindingType]:
+    """The bindings the project's classes in ``cls``'s ancestry declare (not textual's own)."""
+    return [binding for base in reversed(cls.__mro__) if base.__module__.startswith("tui_mlp")
+            for binding in vars(base).get("BINDINGS", ())]
+
+
 def _rows(app: App[Any], bindings: Iterable[BindingType], node: Any) -> list[tuple[str, str]]:
-    """(key, description) for each binding ``node`` would run now, keys with one action joined."""
-    rows: dict[tuple[str, str], list[str]] = {}
+    """(keys, description) for each binding ``node`` would run now, the keys
+    that do the same joined."""
+    rows: dict[str, list[str]] = {}
     for binding in Binding.make_bindings(bindings):
         _, name, params = parse(binding.action)
         if not binding.description or node.check_action(name, params) is False:
@@ -33,17 +40,19 @@ def _rows(app: App[Any], bindings: Iterable[BindingType], node: Any) -> list[tup
         what = binding.tooltip or binding.description
         if binding.group is not None and binding.group.description not in what:
             what = f"{what} ({binding.group.description})"
-        rows.setdefault((binding.action, what), []).append(app.get_key_display(binding))
-    return [(" ".join(keys), what) for (_, what), keys in rows.items()]
+        rows.setdefault(what, []).append(app.get_key_display(binding))
+    return [(" ".join(keys), what) for what, keys in rows.items()]
 
 
 def key_sections(app: App[Any], pane: Widget) -> list[Section]:
     """The keys of the app that work on ``pane``'s tab, then each of the tab's
     widgets that binds keys of its own (they work while it has the focus)."""
-    sections: list[Section] = [("keys on this tab", _rows(app, type(app).BINDINGS, app))]
+    sections: list[Section] = [("keys on this tab", _rows(app, own_bindings(type(app)), app))]
+    seen: set[type] = set()
     for widget in pane.walk_children(Widget, with_self=True):
-        own = vars(type(widget)).get("BINDINGS")
-        if own and type(widget).__module__.startswith("tui_mlp"):
+        own = [] if type(widget) in seen else own_bindings(type(widget))
+        seen.add(type(widget))
+        if own:
             rows = _rows(app, own, widget)
             if rows:
                 where = widget.border_title or widget.id or type(widget).__name__
@@ -72,14 +81,16 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,q", "close", "close", priority=True)]
     AUTO_FOCUS = "#help-body"
 
-    def __init__(self, sections: list[Section], **kwargs: Any) -> None:
+    def __init__(self, title: str, sections: list[Section], **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.title_text = title
         self.sections = sections
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help-body"):
+        with VerticalScroll(id="help-body") as body:
+            body.border_title = f"keys: {self.title_text}"
+            body.border_subtitle = "↑↓ pgup pgdn: scroll  esc: close"
             yield Static(help_text(self.sections), id="help-text")
-        yield Label("up/down pgup/pgdn: scroll   esc: close", id="help-hint")
 
     def action_close(self) -> None:
         self.dismiss(None)
