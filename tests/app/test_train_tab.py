@@ -317,12 +317,12 @@ async def test_80x24_renders_with_the_map_and_the_status_visible() -> None:
         train = app.train_pane
         for pane in (train.boundary, app.status, train.curves, train.train_log, train.form):
             assert pane.region.area > 0 and screen.contains_region(pane.region)
-        assert app.train_pane.boundary.size.width >= 40 and app.train_pane.boundary.size.height >= 6
+        assert app.train_pane.boundary.size.width >= 20 and app.train_pane.boundary.size.height >= 8
         assert "finished" in app.status.text and "epoch 40/40" in app.status.text
         shown = [app.status.render_line(y).text for y in range(2)]  # as drawn: no wrapping
-        assert shown[0].lstrip().startswith("finished") and shown[1].lstrip().startswith("loss ")
+        assert shown[0].lstrip().startswith("finished") and shown[1].lstrip().startswith("train loss ")
         assert GLYPHS["train"] in map_text(app)
-        assert app.screen.has_class("-narrow") and app.screen.has_class("-short")
+        assert app.screen.has_class("-narrow") and app.screen.has_class("-medium")
 
 
 async def test_every_key_is_listed_in_the_footer() -> None:

@@ -89,7 +89,7 @@ class TrainerApp(App[None]):
         Binding("n", "step", "step", group=RUN),
         Binding("minus", "pace(-1)", "slower", group=RUN),
         Binding("plus,equals_sign", "pace(1)", "faster", group=RUN),
-        Binding("r", "reset", "reset"),
+        Binding("r", "reset", "reset", group=RUN),
         Binding("t", "test", "test"),
         Binding("ctrl+s", "save", "save", group=MODEL),
         Binding("ctrl+o", "load", "load", group=MODEL),

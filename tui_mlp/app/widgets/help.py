@@ -25,7 +25,7 @@ FOCUS_KEYS: Section = ("moving around", [("tab / shift+tab", "next / previous fi
 
 def own_bindings(cls: type) -> list[BindingType]:
     """The bindings the project's classes in ``cls``'s ancestry declare (not textual's own)."""
-    return [binding for base in reversed(cls.__mro__) if base.__module__.startswith("tui_mlp")
+    return [binding for base in reversed(cls.__mro__) if base.__module__.split(".")[0] != "textual"
             for binding in vars(base).get("BINDINGS", ())]
 
 
