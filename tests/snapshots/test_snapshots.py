@@ -436,3 +436,68 @@ def test_compare_tab(snap_compare) -> None:
             assert_map_is_stable(box, weights)
 
     assert snap_compare(TrainerApp(BOOK), terminal_size=(120, 40), run_before=run_before)
+
+
+# ------------------------------------------------------------------ small terminals and the keyboard
+def test_finished_run_at_60x16(snap_compare) -> None:
+    """The smallest terminal the app draws in: the map, the log, the status, and
+    the footer's help and quit keys; the curves give way."""
+    assert snap_compare(TrainerApp(BOOK), terminal_size=(60, 16), run_before=finished_run())
+
+
+def test_compare_tab_at_80x24(snap_compare) -> None:
+    """The comparison at 80x24: both maps, a plot with its legend under it, the table."""
+    snap, view = idle(), compared()
+
+    async def run_before(pilot: Pilot) -> None:
+        await show(pilot, snap, view=view)
+        await then_press(pilot, "v")
+        assert pilot.app.tabs.active == "compare-tab"
+        assert_still_fixed(pilot, snap, view)
+
+    assert snap_compare(TrainerApp(BOOK), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_help_at_80x24(snap_compare) -> None:
+    """``?`` on the train tab: its keys, from the bindings, over the finished run."""
+    async def run_before(pilot: Pilot) -> None:
+        await finished_run()(pilot)
+        await then_press(pilot, "question_mark")
+        assert type(pilot.app.screen).__name__ == "HelpScreen"
+
+    assert snap_compare(TrainerApp(BOOK), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_preset_picker_at_80x24(snap_compare) -> None:
+    """The preset list leaves its hint in view at 80x24."""
+    async def run_before(pilot: Pilot) -> None:
+        await show(pilot, idle())
+        await then_press(pilot, "p")
+        assert type(pilot.app.screen).__name__ == "PresetPicker"
+
+    assert snap_compare(TrainerApp(BOOK), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_focused_log_scrolled_at_80x24(snap_compare) -> None:
+    """The log focused from the keyboard (a heavy border) and scrolled back a page:
+    its border says which lines show."""
+    async def run_before(pilot: Pilot) -> None:
+        await finished_run()(pilot)
+        log = pilot.app.train_pane.train_log
+        while pilot.app.focused is not log:
+            await then_press(pilot, "tab")
+        await then_press(pilot, "pageup")
+        assert log.offset_from_end > 0
+
+    assert snap_compare(TrainerApp(BOOK), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_focused_field_at_80x24(snap_compare) -> None:
+    """A settings field reached by tab: its label reversed, the form's border heavy."""
+    async def run_before(pilot: Pilot) -> None:
+        await show(pilot, idle())
+        await then_press(pilot, "tab", "tab", "tab")
+        assert pilot.app.focused.id == "noise"
+        pilot.app.focused.cursor_blink = False
+
+    assert snap_compare(TrainerApp(BOOK), terminal_size=(80, 24), run_before=run_before)
