@@ -19,8 +19,7 @@ from textual.widgets import Static
 #: One section: its title and (keys, what they do) rows.
 Section = tuple[str, list[tuple[str, str]]]
 #: Moving between the areas of a tab (textual's own screen keys).
-FOCUS_KEYS: Section = ("moving around", [("tab / shift+tab", "next / previous field or pane"),
-                                         ("esc / enter", "leave a settings field: letter keys work again")])
+FOCUS_KEYS: Section = ("moving around", [("tab / shift+tab", "next / previous field or pane, in screen order")])
 
 
 def own_bindings(cls: type) -> list[BindingType]:
