@@ -273,7 +273,7 @@ def run_train(args: argparse.Namespace) -> int:
         from tui_mlp.data import DataError
         from tui_mlp.experiment import TooBig, build, threads_for
         from tui_mlp.results import evaluate_best, run_record, write_history_csv, write_run_json
-        from tui_mlp.runner import Stop, test_line
+        from tui_mlp.runner import Stop, saved_line, test_line
 
     torch.set_num_threads(threads_for(config))
     try:
@@ -300,6 +300,8 @@ def run_train(args: argparse.Namespace) -> int:
         outcome = _train(exp, args.save_dir, log, progress, stop)
     except CheckpointError as exc:
         return _fail(f"--save-dir: {exc}", EXIT_FAILED)
+    if args.save_dir is not None and runner.best_params is not None:
+        log(saved_line(runner, args.save_dir))
 
     tested = evaluate_best(exp)
     log(test_line(tested.score, tested.loss))

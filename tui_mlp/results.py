@@ -18,6 +18,7 @@ from tui_mlp.data import Dataset
 from tui_mlp.files import write_text_atomic
 from tui_mlp.history import COLUMNS, History
 from tui_mlp.nn import MLP
+from tui_mlp.runner import float32_digits
 
 if TYPE_CHECKING:
     from tui_mlp.experiment import Experiment
@@ -114,7 +115,7 @@ def evaluate_best(exp: Experiment) -> TestResult:
 
 # ------------------------------------------------------------------ history CSV
 def _number(value: float) -> str:
-    return repr(float(value)) if math.isfinite(value) else str(value)
+    return repr(float32_digits(value)) if math.isfinite(value) else str(value)
 
 
 def history_csv(history: History) -> str:
@@ -146,9 +147,10 @@ def run_record(exp: Experiment, tested: TestResult, seconds: float | None = None
     ``seconds`` (when timed) and any ``extra`` keys."""
     runner, last = exp.runner, exp.runner.last
     record: dict[str, Any] = {
-        "config": exp.config.to_dict(), "test_accuracy": tested.score, "test_loss": tested.loss,
-        "best_dev_accuracy": runner.best_score, "best_epoch": runner.best_epoch,
-        "final_train_accuracy": last.train_score if last is not None else None,
+        "config": exp.config.to_dict(), "test_accuracy": float32_digits(tested.score),
+        "test_loss": float32_digits(tested.loss),
+        "best_dev_accuracy": float32_digits(runner.best_score), "best_epoch": runner.best_epoch,
+        "final_train_accuracy": float32_digits(last.train_score) if last is not None else None,
         "epochs": runner.epoch,
     }
     if seconds is not None:

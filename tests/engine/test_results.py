@@ -11,6 +11,7 @@ import torch
 from tui_mlp.config import Config, build_config, config_from_dict
 from tui_mlp.history import History
 from tui_mlp.results import Confusion, confusion, confusion_matrix, history_csv, run_json, seeds_of
+from tui_mlp.runner import float32_digits
 
 from .helpers import SMALL, train
 
@@ -47,8 +48,8 @@ def test_history_csv_has_the_book_columns_and_every_epoch():
     assert len(rows) == 13
     for row, record in zip(rows[1:], records):
         assert int(row[0]) == record.epoch
-        assert [float(v) for v in row[1:]] == [record.train_loss, record.train_score,
-                                               record.dev_loss, record.dev_score]
+        assert [float(v) for v in row[1:]] == [float32_digits(v) for v in (  # the same float32s
+            record.train_loss, record.train_score, record.dev_loss, record.dev_score)]
 
 
 def test_history_csv_of_a_decimated_history_names_the_kept_epochs():
