@@ -96,6 +96,17 @@ class TestResult:
     best_epoch: int | None  # None: no best model yet, the current weights were used
     dev: Confusion
     test: Confusion
+    latest: float | None = None  # test accuracy of the current weights, when they are not the best-dev
+
+    def note(self) -> str:
+        """Which model scored what on the test set, for the status: the
+        best-dev model's score (the status shows its epoch), and beside it the
+        latest weights' (those on the map) when they are another model."""
+        if self.best_epoch is None:
+            return f"test {self.score:.4f} (current weights)"
+        if self.latest is None:
+            return f"test {self.score:.4f} (best-dev @{self.best_epoch})"
+        return f"test: best-dev {self.score:.4f}, latest {self.latest:.4f}"
 
 
 def evaluate_best(exp: Experiment) -> TestResult:
@@ -104,13 +115,14 @@ def evaluate_best(exp: Experiment) -> TestResult:
     are put back afterwards so training continues where it was."""
     runner = exp.runner
     current = runner.parameters()
+    latest = runner.evaluate(exp.test_set)[0] if runner.best_epoch not in (-1, runner.epoch - 1) else None
     used_best = runner.restore_best()
     try:
         score, loss = runner.evaluate(exp.test_set)
         dev, test = confusion_matrix(exp.model, exp.dev_set), confusion_matrix(exp.model, exp.test_set)
     finally:
         runner.set_parameters(current)
-    return TestResult(score, loss, runner.best_epoch if used_best else None, dev, test)
+    return TestResult(score, loss, runner.best_epoch if used_best else None, dev, test, latest)
 
 
 # ------------------------------------------------------------------ history CSV

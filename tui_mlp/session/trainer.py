@@ -234,8 +234,7 @@ class Trainer:
     def _test(self) -> None:
         result = self._tested = evaluate_best(self.experiment)
         self.log.append(test_line(result.score, result.loss))  # the confusion matrices: lab tab
-        which = "current" if result.best_epoch is None else f"best, epoch {result.best_epoch}"
-        self._note = f"test {result.score:.4f} ({which})"
+        self._note = result.note()
         self._publish()
 
     def _check_gradients(self) -> None:
