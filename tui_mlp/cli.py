@@ -35,10 +35,11 @@ def _add_setting_options(parser: argparse.ArgumentParser) -> None:
     groups = {g: parser.add_argument_group(f"{g} settings") for g in ("data", "model", "train")}
     for name, spec in FIELDS.items():
         default = text_of(defaults.get(name))
-        choices = f" ({'|'.join(spec.choices)})" if spec.choices else ""
+        accepted = f" ({'|'.join(spec.choices)})" if spec.choices else \
+            f"; {spec.accepted.removeprefix('expected ')}"
         groups[spec.group].add_argument(
             option_name(name), dest=name, metavar=name.upper(), default=None,
-            help=f"{spec.help}{choices}" + (f"; default {default}" if default else ""))
+            help=f"{spec.help}{accepted}" + (f"; default {default}" if default else ""))
 
 
 def _add_source_options(parser: argparse.ArgumentParser) -> None:

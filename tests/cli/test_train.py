@@ -240,3 +240,19 @@ def test_the_save_line_names_the_absolute_directory(capsys, tmp_path, monkeypatc
     line = next(line for line in out.splitlines() if line.startswith("[Save]"))
     assert line.startswith("[Save] best model (epoch ") and line.endswith(f"saved to {tmp_path}/models/best")
     assert (tmp_path / "models" / "best").is_dir()
+
+
+def test_train_help_gives_every_setting_its_range_and_default(capsys):
+    from tui_mlp.config import FIELDS, option_name, text_of
+
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = " ".join(capsys.readouterr().out.split())  # argparse wraps where it likes
+    text = text.replace("- ", "-").replace("_ ", "_")  # "comma- separated", "hard_ logistic" where lines broke
+    for name, spec in FIELDS.items():
+        entry = text[text.index(f"{option_name(name)} {name.upper()} "):]  # the entry, not the usage
+        accepted = f"({'|'.join(spec.choices)})" if spec.choices else spec.accepted.removeprefix("expected ")
+        assert " ".join(accepted.split()) in entry[:600], name
+        default = text_of(Config().get(name))
+        if default:
+            assert f"default {default}" in entry[:700], name
