@@ -35,10 +35,11 @@ def _add_setting_options(parser: argparse.ArgumentParser) -> None:
     groups = {g: parser.add_argument_group(f"{g} settings") for g in ("data", "model", "train")}
     for name, spec in FIELDS.items():
         default = text_of(defaults.get(name))
-        choices = f" ({'|'.join(spec.choices)})" if spec.choices else ""
+        accepted = f" ({'|'.join(spec.choices)})" if spec.choices else \
+            f"; {spec.accepted.removeprefix('expected ')}"
         groups[spec.group].add_argument(
             option_name(name), dest=name, metavar=name.upper(), default=None,
-            help=f"{spec.help}{choices}" + (f"; default {default}" if default else ""))
+            help=f"{spec.help}{accepted}" + (f"; default {default}" if default else ""))
 
 
 def _add_source_options(parser: argparse.ArgumentParser) -> None:
@@ -273,7 +274,7 @@ def run_train(args: argparse.Namespace) -> int:
         from tui_mlp.data import DataError
         from tui_mlp.experiment import TooBig, build, threads_for
         from tui_mlp.results import evaluate_best, run_record, write_history_csv, write_run_json
-        from tui_mlp.runner import Stop, test_line
+        from tui_mlp.runner import Stop, saved_line, test_line
 
     torch.set_num_threads(threads_for(config))
     try:
@@ -300,6 +301,8 @@ def run_train(args: argparse.Namespace) -> int:
         outcome = _train(exp, args.save_dir, log, progress, stop)
     except CheckpointError as exc:
         return _fail(f"--save-dir: {exc}", EXIT_FAILED)
+    if args.save_dir is not None and runner.best_params is not None:
+        log(saved_line(runner, args.save_dir))
 
     tested = evaluate_best(exp)
     log(test_line(tested.score, tested.loss))

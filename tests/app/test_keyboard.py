@@ -213,4 +213,6 @@ async def test_at_80x24_the_tabs_labels_log_loss_plot_legend_and_status_fit() ->
         assert "train" in rows[-1] and "dev" in rows[-1]  # the legend under the plot
         assert not any("train" in row or "dev" in row for row in rows[:-1])
         status = app.status.text.splitlines()
+        note = app.trainer.snapshot.note
+        assert note and note in status[0] and len(status[0]) <= app.status.size.width  # whole
         assert "train loss" in status[1] and "dev loss" in status[1] and len(status[1]) <= app.status.size.width

@@ -69,16 +69,21 @@ class StatusLine(StripPane):
         snap = self._snapshot
         if snap is None:
             return [[(" starting ", STATE_STYLES[State.IDLE])], []]
-        first: Line = [(f" {snap.state} ", STATE_STYLES.get(snap.state, BOLD)),
-                       (f" epoch {snap.epoch}/{snap.config.train.epochs}", BOLD),
-                       (f"  pace {pace_text(snap.pace)}", PLAIN)]
+        head: Line = [(f" {snap.state} ", STATE_STYLES.get(snap.state, BOLD)),
+                      (f" epoch {snap.epoch}/{snap.config.train.epochs}", BOLD)]
+        pace: Line = [(f"  pace {pace_text(snap.pace)}", PLAIN)]
         if snap.speed and snap.state in (State.RUNNING, State.PAUSED, State.FINISHED):
             speed = f"{snap.speed:,.0f}" if self.show_speed else "-"
-            first.append((f"  {speed} ep/s", PLAIN if snap.state == State.RUNNING else MUTED))
+            pace.append((f"  {speed} ep/s", PLAIN if snap.state == State.RUNNING else MUTED))
+        tail: Line = []
         if snap.state == State.ERROR and snap.error:
-            first.append((f"  {snap.error}", FAULT))
+            tail.append((f"  {snap.error}", FAULT))
         elif snap.note:
-            first.append((f"  {snap.note}", NOTE))
+            tail.append((f"  {snap.note}", NOTE))
+        # the note or error matters more than the pace: the pace gives way first
+        for first in (head + pace + tail, head + pace[:1] + tail, head + tail):
+            if sum(len(text) for text, _ in first) <= width:
+                break
         return [first, self._numbers(snap, width)]
 
     @staticmethod
