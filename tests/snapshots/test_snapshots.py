@@ -445,8 +445,8 @@ def test_finished_run_at_60x16(snap_compare) -> None:
     assert snap_compare(TrainerApp(BOOK), terminal_size=(60, 16), run_before=finished_run())
 
 
-def test_compare_tab_at_80x24(snap_compare) -> None:
-    """The comparison at 80x24: both maps, a plot with its legend under it, the table."""
+def compare_tab() -> RunBefore:
+    """The comparison done, on the compare tab (``v``)."""
     snap, view = idle(), compared()
 
     async def run_before(pilot: Pilot) -> None:
@@ -455,7 +455,12 @@ def test_compare_tab_at_80x24(snap_compare) -> None:
         assert pilot.app.tabs.active == "compare-tab"
         assert_still_fixed(pilot, snap, view)
 
-    assert snap_compare(TrainerApp(BOOK), terminal_size=(80, 24), run_before=run_before)
+    return run_before
+
+
+def test_compare_tab_at_80x24(snap_compare) -> None:
+    """The comparison at 80x24: both maps, a plot with its legend under it, the table."""
+    assert snap_compare(TrainerApp(BOOK), terminal_size=(80, 24), run_before=compare_tab())
 
 
 def test_help_at_80x24(snap_compare) -> None:
@@ -501,3 +506,21 @@ def test_focused_field_at_80x24(snap_compare) -> None:
         pilot.app.focused.cursor_blink = False
 
     assert snap_compare(TrainerApp(BOOK), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_compare_tab_at_60x16(snap_compare) -> None:
+    """The comparison at 60x16: both maps and the table; the plot gives way."""
+    assert snap_compare(TrainerApp(BOOK), terminal_size=(60, 16), run_before=compare_tab())
+
+
+def test_activations_tab_at_60x16(snap_compare, fixed_activations) -> None:
+    """The activations at 60x16: the table of differences; the plots give way."""
+    snap = idle()
+
+    async def run_before(pilot: Pilot) -> None:
+        await show(pilot, snap)
+        await then_press(pilot, "a")
+        assert pilot.app.tabs.active == "activations-tab"
+        assert_still_fixed(pilot, snap)
+
+    assert snap_compare(TrainerApp(BOOK), terminal_size=(60, 16), run_before=run_before)
