@@ -66,6 +66,14 @@ async def test_the_focused_field_and_pane_are_marked_without_colour() -> None:
         await focus_by_tab(pilot, log)
         assert log.styles.border_top[0] == "heavy"
         assert not label.rich_style.reverse
+        await pilot.press("a")  # the activations tab: its table, the next focus after the tab bar
+        table = app.query_one("#act-table")
+        box = app.query_one("#act-left")
+        assert box.styles.border_top[0] == "round"
+        await focus_by_tab(pilot, table)
+        assert box.styles.border_top[0] == "heavy"
+        cursor = table.get_component_rich_style("datatable--cursor")
+        assert cursor.reverse and cursor.bold
 
 
 # ---------------------------------------------------------------- the log
