@@ -65,6 +65,13 @@ def _add_result_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--export-json", metavar="FILE",
                        help="write the run (settings, seeds, metrics, confusion matrices) "
                             "to this JSON file")
+    group.add_argument("--export-data", metavar="FILE",
+                       help="write the data (generated or read) to this CSV file, one row per "
+                            "point: x1,x2,split,label with split train, dev or test")
+    group.add_argument("--export-weights", metavar="FILE",
+                       help="write the best-dev weights to this JSON file as plain lists: "
+                            '{"layers": [{"name": "fc1", "W": [[...]], "b": [...]}, ...]}, '
+                            "W with a row per input (each layer computes x @ W + b)")
     group.add_argument("--diagnostics", action="store_true",
                        help="also report per-layer gradient norms, dead units, weight histograms "
                             "and a gradient check of the backward against finite differences")
@@ -253,7 +260,8 @@ def run_train(args: argparse.Namespace) -> int:
                      EXIT_USAGE)
     try:
         check_outputs({"--save-config": args.save_config, "--history-csv": args.history_csv,
-                       "--export-json": args.export_json},
+                       "--export-json": args.export_json, "--export-data": args.export_data,
+                       "--export-weights": args.export_weights},
                       {"the data file the run reads (csv)": config.data_file,
                        "the settings file the run reads (--config)": args.config_file})
     except WriteError as exc:
@@ -272,7 +280,8 @@ def run_train(args: argparse.Namespace) -> int:
         from tui_mlp.checkpoint import CheckpointError
         from tui_mlp.data import DataError
         from tui_mlp.experiment import TooBig, build, threads_for
-        from tui_mlp.results import evaluate_best, run_record, write_history_csv, write_run_json
+        from tui_mlp.results import (evaluate_best, run_record, write_data_csv, write_history_csv,
+                                     write_run_json, write_weights_json)
         from tui_mlp.runner import Stop, test_line
 
     torch.set_num_threads(threads_for(config))
@@ -320,7 +329,9 @@ def run_train(args: argparse.Namespace) -> int:
         out.print(json.dumps(result))
     writes: list[tuple[str, str | None, Callable[[str], object]]] = [
         ("--history-csv", args.history_csv, lambda path: write_history_csv(path, runner.history)),
-        ("--export-json", args.export_json, lambda path: write_run_json(path, result))]
+        ("--export-json", args.export_json, lambda path: write_run_json(path, result)),
+        ("--export-data", args.export_data, lambda path: write_data_csv(path, exp)),
+        ("--export-weights", args.export_weights, lambda path: write_weights_json(path, exp))]
     for option, path, write in writes:
         if path is not None:
             try:
