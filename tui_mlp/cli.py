@@ -280,8 +280,14 @@ def run_train(args: argparse.Namespace) -> int:
         from tui_mlp.checkpoint import CheckpointError
         from tui_mlp.data import DataError
         from tui_mlp.experiment import TooBig, build, threads_for
-        from tui_mlp.results import (evaluate_best, run_record, write_data_csv, write_history_csv,
-                                     write_run_json, write_weights_json)
+        from tui_mlp.results import (
+            evaluate_best,
+            run_record,
+            write_data_csv,
+            write_history_csv,
+            write_run_json,
+            write_weights_json,
+        )
         from tui_mlp.runner import Stop, test_line
 
     torch.set_num_threads(threads_for(config))
