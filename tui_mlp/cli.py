@@ -14,7 +14,17 @@ import sys
 from typing import Any, Callable, Sequence
 
 from tui_mlp import __version__
-from tui_mlp.config import FIELDS, Config, ConfigError, build_layered, option_name, text_of
+from tui_mlp.config import (
+    FIELDS,
+    MAX_JOBS,
+    MAX_SEED,
+    MAX_SWEEP_RUNS,
+    Config,
+    ConfigError,
+    build_layered,
+    option_name,
+    text_of,
+)
 from tui_mlp.presets import DEFAULT_PRESET, PRESETS, preset
 from tui_mlp.signals import Signalled, StopFlag, exit_at_once, exit_code, raise_signalled, stopped_message
 
@@ -123,6 +133,32 @@ def build_parser() -> argparse.ArgumentParser:
                 raise argparse.ArgumentTypeError(f"{value} is not a {what} ({low}-{high})")
             return value
         return parse
+
+    sweep = sub.add_parser(
+        "sweep", help="train every combination of a grid of settings over several seeds",
+        description="Train every combination of the --grid values, once per seed, in "
+                    "worker processes, and print the mean and standard deviation (n - 1) of "
+                    "the test accuracy and loss of each combination's best-dev models. Each "
+                    "run is the run `tui-mlp train` makes with those settings. Ctrl-C or "
+                    "SIGTERM stops the sweep and prints the runs finished.")
+    _add_source_options(sweep)
+    _add_setting_options(sweep)
+    sweep.add_argument("--grid", action="append", default=[], metavar="SETTING=V1,V2,...",
+                       help="a setting and the values to try, e.g. --grid lr=0.05,0.1,0.2 "
+                            "--grid hidden=5,16 (repeatable; any setting above but seed, each "
+                            "value within its limits; separate values with ; when they hold "
+                            "commas: hidden=5;16,16)")
+    sweep.add_argument("--seeds", default=None, metavar="SEEDS",
+                       help=f"data seeds to run each combination with (the init seed follows "
+                            f"unless --init-seed is set), e.g. 0-4 or 1,5,9; each 0-{MAX_SEED:,}, "
+                            f"at most {MAX_SWEEP_RUNS:,} runs in all; default: the seed setting")
+    sweep.add_argument("--jobs", type=bounded_int("number of jobs", 1, MAX_JOBS),
+                       default=None, metavar="N",
+                       help=f"worker processes, 1-{MAX_JOBS} (default: the number of cores, "
+                            f"{os.cpu_count() or 1} here; 1 runs in this process)")
+    sweep.add_argument("--json", action="store_true",
+                       help="print one JSON object with every run and the statistics instead "
+                            "of the table")
 
     serve = sub.add_parser(
         "serve", help="serve the app to a web browser (textual-serve), behind a token",
@@ -459,6 +495,50 @@ def run_compare(args: argparse.Namespace) -> int:
     return stop.exit_code if stop.is_set else EXIT_FAILED if failed else 0
 
 
+def run_sweep(args: argparse.Namespace) -> int:
+    config = _settings(args)
+    if isinstance(config, int):
+        return config
+
+    with exit_at_once():
+        from tui_mlp import sweep
+        from tui_mlp.data import DataError
+        from tui_mlp.experiment import TooBig
+
+    try:
+        grid = sweep.parse_grid(args.grid)
+        seeds = sweep.parse_seeds(args.seeds) if args.seeds is not None else [config.data.seed]
+        settings = sweep.plan(config, grid, seeds)
+    except sweep.SweepError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    try:
+        sweep.check_data(settings)
+    except DataError as exc:
+        return _fail(f"{option_name('csv')}: {exc}", EXIT_USAGE)
+    except TooBig as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    progress = _progress_bar(args.json)
+    runs = sum(len(s.configs) for s in settings)
+    task = progress.add_task("sweep", total=runs, loss=f"{len(settings)} settings x {len(seeds)} seeds")
+    jobs = args.jobs or os.cpu_count() or 1
+    with StopFlag() as stop, progress:
+        result = sweep.sweep(settings, jobs, on_done=lambda run: progress.advance(task),
+                             should_stop=lambda: stop.is_set)
+    if result.interrupted:
+        print(f"[Interrupted] the table holds the {result.runs} of {result.planned} runs finished "
+              f"before the stop", file=sys.stderr)
+    if args.json:
+        from tui_mlp.results import run_json
+
+        print(run_json(result.to_dict()), end="")
+    else:
+        print(f"Sweep on {config.summary().split(' hidden=')[0]}: {len(settings)} settings x "
+              f"{len(seeds)} seeds, {min(jobs, runs)} job{'s' if min(jobs, runs) > 1 else ''}")
+        for line in result.table_lines():
+            print(line)
+    return stop.exit_code if stop.is_set else EXIT_FAILED if result.failed else 0
+
+
 def run_serve(args: argparse.Namespace) -> int:
     with exit_at_once():
         from tui_mlp import serve
@@ -511,6 +591,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_serve(args)
     if args.command == "compare":
         return run_compare(args)
+    if args.command == "sweep":
+        return run_sweep(args)
     config = _settings(args)
     if isinstance(config, int):
         return config

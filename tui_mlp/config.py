@@ -30,6 +30,8 @@ MAX_HIDDEN_UNITS = 1024
 MAX_HIDDEN_LAYERS = 8
 MAX_SEED = 2**32 - 1
 MAX_COLUMN_NAME = 200
+MAX_SWEEP_RUNS = 100_000  # settings x seeds in one sweep
+MAX_JOBS = 256  # worker processes of a sweep
 #: What a CSV's points get when no source sets these fields: its points as
 #: they are, split in the book's proportions (640/160/200 of 1000) of its rows.
 CSV_DEFAULTS = {"noise": 0.0, "train": 0.64, "dev": 0.16}
