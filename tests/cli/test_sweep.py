@@ -13,7 +13,7 @@ import pytest
 
 from tests.app.helpers import PtyApp
 from tui_mlp.config import Config
-from tui_mlp.sweep import SweepError, parse_grid, parse_seeds, plan, sweep
+from tui_mlp.sweep import parse_grid, parse_seeds, plan, sweep
 
 SMALL = ("--n-samples", "120", "--train", "80", "--dev", "20", "--epochs", "40")
 
@@ -64,7 +64,8 @@ def test_the_table_has_a_row_per_setting(cli):
 
 
 def test_the_base_settings_reach_every_run():
-    settings = plan(Config().with_values(epochs=7, n_samples=300, train=100, dev=50), parse_grid(["lr=0.1,0.2"]), [3, 4])
+    base = Config().with_values(epochs=7, n_samples=300, train=100, dev=50)
+    settings = plan(base, parse_grid(["lr=0.1,0.2"]), [3, 4])
     configs = [c for s in settings for c in s.configs]
     assert [(c.train.lr, c.data.seed) for c in configs] == [(0.1, 3), (0.1, 4), (0.2, 3), (0.2, 4)]
     assert {(c.train.epochs, c.data.n_samples) for c in configs} == {(7, 300)}
