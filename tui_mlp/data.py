@@ -248,9 +248,9 @@ def split_dataset(X: torch.Tensor, y: torch.Tensor, num_train: int | float = 640
     n_train = round(num_train * n) if isinstance(num_train, float) and num_train < 1 else int(num_train)
     n_dev = round(num_dev * n) if isinstance(num_dev, float) and num_dev < 1 else int(num_dev)
     if n_train < 1 or n_dev < 1 or n_train + n_dev >= n:
-        raise DataError(f"split {n_train}/{n_dev} of {n} samples leaves no test set; "
-                        f"train + dev must be below {n} (or give them as fractions, "
-                        f"e.g. train 0.64 and dev 0.16)")
+        raise DataError(f"split {n_train}/{n_dev}/{n - n_train - n_dev} of {n} samples: train, dev "
+                        f"and test each need at least one, so train + dev must be below {n} "
+                        f"(or give them as fractions, e.g. train 0.64 and dev 0.16)")
     y = y.reshape(-1, 1)
     return ((X[:n_train], y[:n_train]),
             (X[n_train:n_train + n_dev], y[n_train:n_train + n_dev]),

@@ -151,3 +151,10 @@ def test_a_small_csv_trains_from_the_cli_with_the_defaults(cli, tmp_path):
     result = json.loads(out)
     assert sum(map(sum, result["confusion"]["test"]["matrix"])) == 20
     assert result["config"]["data"]["noise"] == 0.0
+
+
+def test_a_csv_too_small_for_its_split_says_which_part_is_empty(cli, tmp_path):
+    path = moons_csv(tmp_path / "p.csv", 3)  # 0.64 and 0.16 of 3 rows: 2 train, 0 dev
+    code, out, err = cli("train", "--csv", str(path), "--epochs", "1")
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert "split 2/0/1 of 3 samples: train, dev and test each need at least one" in err
