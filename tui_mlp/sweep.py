@@ -6,11 +6,12 @@ calls and prints.
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing
 import signal
 import statistics
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
@@ -149,14 +150,28 @@ def run_one(config: Config, should_stop: Callable[[], bool] = lambda: False) -> 
 _stop_event: Any = None  # the sweep's stop request, in a worker process
 
 
+#: The signals a terminal sends its whole process group: the sweep's, not its workers'.
+_GROUP_SIGNALS = {signal.SIGINT, signal.SIGHUP}
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Processes started inside begin with Ctrl-C and SIGHUP blocked (the
+    mask passes through fork and exec), so not even their start-up (importing
+    torch) is cut short: the sweep stops them through its event. For this
+    process a signal meanwhile waits until the block ends; it is not lost."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _GROUP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
 def _start_worker(event: Any) -> None:
-    """A worker leaves the signals to the sweep (Ctrl-C reaches the whole
-    process group) and is stopped through ``event``; one intra-op thread,
+    """A worker is stopped through ``event``; it uses one intra-op thread,
     as the workers share the cores."""
     global _stop_event
     _stop_event = event
-    for sig in (signal.SIGINT, signal.SIGHUP):
-        signal.signal(sig, signal.SIG_IGN)
     torch.set_num_threads(1)
 
 
@@ -275,8 +290,9 @@ def sweep(settings: list[Setting], jobs: int, on_done: Callable[[RunSummary], No
     event = context.Event()
     with ProcessPoolExecutor(min(jobs, len(work)), mp_context=context,
                              initializer=_start_worker, initargs=(event,)) as pool:
-        pending: dict[Future[RunSummary], tuple[int, Config]] = {
-            pool.submit(_run_in_worker, c): (i, c) for i, c in work}
+        with _signals_held():  # each submit starts a worker until all have started
+            pending: dict[Future[RunSummary], tuple[int, Config]] = {
+                pool.submit(_run_in_worker, c): (i, c) for i, c in work}
         while pending:
             done, _ = wait(pending, timeout=poll, return_when=FIRST_COMPLETED)
             for future in done:

@@ -139,3 +139,19 @@ def test_ctrl_c_or_sigterm_stops_the_sweep_and_prints_what_finished(tmp_path: Pa
         assert [row[:2] for row in rows] == [["1", "1/1"], ["10000000", "0/1"]]
     finally:
         term.close()
+
+
+def test_workers_start_deaf_to_the_terminals_signals():
+    """A Ctrl-C while the workers import torch must not cut them short with a
+    traceback: they start with SIGINT and SIGHUP blocked, the sweep's own mask
+    comes back after."""
+    import subprocess
+    import sys
+
+    from tui_mlp.sweep import _signals_held
+
+    show = "import signal; print(sorted(int(s) for s in signal.pthread_sigmask(signal.SIG_BLOCK, [])))"
+    with _signals_held():
+        child = subprocess.run([sys.executable, "-c", show], capture_output=True, text=True, check=True)
+    assert {int(signal.SIGINT), int(signal.SIGHUP)} <= set(json.loads(child.stdout))
+    assert signal.SIGINT not in signal.pthread_sigmask(signal.SIG_BLOCK, [])
