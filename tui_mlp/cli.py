@@ -1,4 +1,4 @@
-"""Command line: ``tui-mlp`` (the app), ``tui-mlp train`` (headless), ``tui-mlp serve``.
+"""Command line: ``tui-mlp`` (the app), ``tui-mlp train`` (headless), ``compare``, ``sweep``, ``serve``.
 
 Only argparse and config are imported at module level, so ``--help`` answers
 without loading torch or textual.
