@@ -13,6 +13,7 @@ from typing import Sequence
 from rich.text import Text
 
 from tui_mlp.diagnostics import Diagnosis, GradCheck
+from tui_mlp.render.palette import TRUECOLOR, Palette
 from tui_mlp.results import TestResult
 
 BARS = " ▁▂▃▄▅▆▇█"
@@ -26,9 +27,6 @@ SPARK_MIN_DECADES = 1.0
 #: The magnitude column's header: one block per power of ten.
 MAGNITUDE_HEADER = "size (█ = ×10)"
 
-NORM_STYLE = "bold #ffd08a"
-BAR_STYLE = "#5fafff"
-DEAD_STYLE = "bold #ff6060"
 
 
 def sparkline(values: Sequence[float], width: int) -> str:
@@ -70,7 +68,7 @@ def _norm(value: float) -> str:
 
 
 def diagnostics_text(diagnosis: Diagnosis | None, norms: Sequence[Sequence[float]],
-                     shapes: Sequence[str], width: int) -> Text:
+                     shapes: Sequence[str], width: int, palette: Palette = TRUECOLOR) -> Text:
     """The table of layers, fitted to ``width`` columns: the trend (the last
     epochs' norms, each layer on its own log scale) gets what the fixed
     columns leave; the shapes and the weight ranges go first when short."""
@@ -101,20 +99,20 @@ def diagnostics_text(diagnosis: Diagnosis | None, norms: Sequence[Sequence[float
     for i, name in enumerate(layers):
         norm = diagnosis.grad_norms[i]
         out.append(f"{name:<5} ")
-        out.append(f"{_norm(norm):<10} ", style=NORM_STYLE)
-        out.append(f"{magnitude_bar(norm):<{MAGNITUDE_BLOCKS}} ", style=BAR_STYLE)
+        out.append(f"{_norm(norm):<10} ", style=palette.norm_style)
+        out.append(f"{magnitude_bar(norm):<{MAGNITUDE_BLOCKS}} ", style=palette.bar_style)
         if trend:
-            out.append(f"{sparkline(history[i], trend):<{trend}} ", style=BAR_STYLE)
+            out.append(f"{sparkline(history[i], trend):<{trend}} ", style=palette.bar_style)
         if i < len(diagnosis.dead):
             dead, units = diagnosis.dead[i], diagnosis.widths[i]
             cell = f"{dead}/{units}" + (" ≡" if diagnosis.identical[i] else "")
-            out.append(f"{cell:<7} ", style=DEAD_STYLE if dead else "")
+            out.append(f"{cell:<7} ", style=palette.dead_style if dead else "")
         else:
             out.append(f"{'out':<7} ", style="dim")
         if show_shape:
             out.append(f"{shapes[i] if i < len(shapes) else '':<7} ", style="dim")
         hist = diagnosis.histograms[i]
-        out.append(f"{histogram_bars(hist.counts):<{HIST_BINS}}", style=BAR_STYLE)
+        out.append(f"{histogram_bars(hist.counts):<{HIST_BINS}}", style=palette.bar_style)
         if show_range:
             out.append(f" {hist.edges[0]:+.2g}..{hist.edges[-1]:+.2g}", style="dim")
         out.append("\n")
