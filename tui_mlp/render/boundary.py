@@ -32,10 +32,12 @@ KINDS = ("train", "dev", "test")
 #: both survive any colour system.
 GLYPHS = (("●", "○", "⊙"), ("■", "□", "⊡"))
 UPPER_HALF = "▀"
-#: Points cover more than this share of the map's cells: a subsample is shown...
-THIN_ABOVE = 0.5
+#: Points cover more than this share of the map's cells: a subsample is shown
+#: (two moons span under half of their bounding box, so this is most of the
+#: area they cover)...
+THIN_ABOVE = 0.35
 #: ...covering at most this share (misclassified points are always shown).
-THIN_TO = 0.25
+THIN_TO = 0.2
 
 _N_REGION = 2 * LEVELS
 _N_PLAIN = _N_REGION * _N_REGION
