@@ -95,6 +95,6 @@ class BoundaryMap(StripPane):
         for k, kind in enumerate(KINDS):
             segments += [Segment(GLYPHS[0][k], glyph), Segment(f"{kind} ", text)]
         fg, bg = palette.wrong
-        segments += [Segment(" "), Segment(GLYPHS[0][0], Style(color=fg, bgcolor=bg, bold=True)),
+        segments += [Segment(" ", text), Segment(GLYPHS[0][0], Style(color=fg, bgcolor=bg, bold=True)),
                      Segment(f"wrong {self.misclassified}", text)]
         return Strip(segments).crop_extend(0, width, text)
