@@ -11,7 +11,7 @@ from rich.color import ColorSystem
 from textual.color import Color
 
 from tui_mlp.render.boundary import GLYPHS, LEVELS
-from tui_mlp.render.palette import MONO, STANDARD, STANDARD_COLOURS, Palette, palette_for
+from tui_mlp.render.palette import MONO, STANDARD, STANDARD_COLOURS, TRUECOLOR, Palette, palette_for
 
 #: Luminance (0-1) apart for two greys to tell apart.
 GREY_STEP = 0.08
@@ -76,3 +76,16 @@ def test_without_colour_points_stand_out_and_classes_differ():
     assert all(abs(grey(bg) - g) > 3 * GREY_STEP for g in zero + one)
     for colours in (MONO.curves, MONO.functions):
         assert abs(grey(colours[0]) - grey(colours[1])) > GREY_STEP
+
+
+def test_in_256_colours_the_full_palette_keeps_points_and_classes_apart():
+    def shown(colour: str) -> int:
+        number = RichColor.parse(colour).downgrade(ColorSystem.EIGHT_BIT).number
+        assert number is not None
+        return number
+
+    zero, one = ({shown(c) for c in regions(TRUECOLOR, k)[1:]} for k in (0, 1))
+    assert not zero & one  # away from the contour, whose unsure shade is one grey
+    for label, cls, level in product((0, 1), (0, 1), range(LEVELS)):
+        assert shown(TRUECOLOR.point[label][cls]) != shown(TRUECOLOR.region[cls][level])
+    assert shown(TRUECOLOR.wrong[1]) not in zero | one
