@@ -182,3 +182,10 @@ def test_a_map_that_is_not_crowded_shows_every_point():
     layout = Layout.of(Bounds(-1, 1, -1, 1), 40, 12, crowded(60))
     assert layout.stride("all") == layout.stride("test") == 1
     assert bool(layout.shown["all"].all())
+
+
+@pytest.mark.parametrize("width, height", [(1, 1), (2, 1), (3, 2)])
+def test_a_map_of_a_few_cells_thins_to_one_point_at_least(width, height):
+    points = crowded(40)
+    layout = Layout.of(Bounds(-1, 1, -1, 1), width, height, points)
+    assert 1 <= int(layout.shown["all"].sum()) and layout.stride("all") <= 40

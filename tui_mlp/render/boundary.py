@@ -128,11 +128,12 @@ def pixel_grid(bounds: Bounds, width: int, height: int) -> torch.Tensor:
 def thinning(cell: torch.Tensor, cells: int) -> int:
     """Every how many-th of the points under ``cell`` to show: 1 unless they
     cover more than ``THIN_ABOVE`` of the ``cells``, else the smallest stride
-    whose subsample covers at most ``THIN_TO`` of them."""
+    whose subsample covers at most ``THIN_TO`` of them (on a map of a few
+    cells, one point may be all that is left)."""
     stride = 1
     if torch.unique(cell).numel() > THIN_ABOVE * cells:
         stride = 2
-        while torch.unique(cell[::stride]).numel() > THIN_TO * cells:
+        while stride < cell.numel() and torch.unique(cell[::stride]).numel() > THIN_TO * cells:
             stride += 1
     return stride
 
