@@ -18,7 +18,6 @@ import torch
 from rich.segment import Segment
 from rich.style import Style
 
-from tui_mlp.config import MAP_POINTS
 from tui_mlp.nn import ACTIVATIONS, logistic
 from tui_mlp.render.palette import PALETTES, TRUECOLOR, Palette
 
@@ -142,7 +141,7 @@ def thinning(cell: torch.Tensor, cells: int) -> int:
 class Layout:
     """A map of ``width`` x ``height`` cells over ``bounds``: the inputs of the
     forward pass (every pixel centre, then every point), the cell under
-    each point, and per choice of ``MAP_POINTS`` the stride of its thinning
+    each point, and per choice of ``config.MAP_POINTS`` the stride of its thinning
     and the points it shows (misclassified ones are added as drawn)."""
 
     width: int
@@ -179,7 +178,7 @@ def cell_runs(params: Mapping[str, Params], activation: str, layout: Layout,
               choice: str = "all") -> tuple[list[list[int]], int]:
     """The map as runs of equal cells: ``[rows, codes, lengths]`` (a code is
     an index into ``cells_of``), with the points ``choice`` (one of
-    ``MAP_POINTS``) shows, plus the number of misclassified points (all of them)."""
+    ``config.MAP_POINTS``) shows, plus the number of misclassified points (all of them)."""
     width, height, n_grid, points, cell = layout.width, layout.height, layout.n_grid, layout.points, layout.cell
     prob = torch.nan_to_num(forward(params, activation, layout.X), nan=0.5)
     predicted = (prob[:n_grid] >= 0.5).long()
@@ -197,7 +196,7 @@ def cell_runs(params: Mapping[str, Params], activation: str, layout: Layout,
         elif choice in layout.shown:
             members = wrong.bool() if choice == "all" else wrong.bool() & (points.kind == KINDS.index(choice))
             priority = priority * (layout.shown[choice] | members)
-        else:
+        else:  # "none"
             priority = priority * 0
         best = torch.zeros(width * height, dtype=torch.long).scatter_reduce(
             0, cell, priority, reduce="amax")
@@ -232,10 +231,8 @@ def rows_of(runs: list[list[int]], height: int, palette: Palette = TRUECOLOR) ->
 def draw(params: Mapping[str, Params], activation: str, layout: Layout, palette: Palette = TRUECOLOR,
          choice: str = "all") -> tuple[list[list[Segment]], int]:
     """The map as ``layout.height`` rows of Segments, ``layout.width`` cells
-    each, with the points ``choice`` (one of ``MAP_POINTS``) shows, and the
+    each, with the points ``choice`` (one of ``config.MAP_POINTS``) shows, and the
     number of misclassified points."""
-    if choice not in MAP_POINTS:
-        raise ValueError(f"points to show: {choice!r}; one of {', '.join(MAP_POINTS)}")
     if layout.width < 1 or layout.height < 1:
         return [], 0
     runs, n_wrong = cell_runs(params, activation, layout, choice)
