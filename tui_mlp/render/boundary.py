@@ -126,15 +126,24 @@ def pixel_grid(bounds: Bounds, width: int, height: int) -> torch.Tensor:
 
 def thinning(cell: torch.Tensor, cells: int) -> int:
     """Every how many-th of the points under ``cell`` to show: 1 unless they
-    cover more than ``THIN_ABOVE`` of the ``cells``, else the smallest stride
-    whose subsample covers at most ``THIN_TO`` of them (on a map of a few
-    cells, one point may be all that is left)."""
-    stride = 1
-    if torch.unique(cell).numel() > THIN_ABOVE * cells:
-        stride = 2
-        while stride < cell.numel() and torch.unique(cell[::stride]).numel() > THIN_TO * cells:
-            stride += 1
-    return stride
+    cover more than ``THIN_ABOVE`` of the ``cells``, else a stride (found by
+    doubling, then halving the gap) whose subsample covers at most
+    ``THIN_TO`` of them; on a map of a few cells, one point may be all that
+    is left. A few ``unique`` calls, even for 100,000 points."""
+    def too_many(stride: int) -> bool:
+        return torch.unique(cell[::stride]).numel() > THIN_TO * cells
+
+    n = cell.numel()
+    if torch.unique(cell).numel() <= THIN_ABOVE * cells:
+        return 1
+    low, high = 1, 2
+    while high < n and too_many(high):
+        low, high = high, 2 * high
+    high = min(high, max(n, 1))
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if too_many(middle) else (low, middle)
+    return high
 
 
 @dataclass(frozen=True, eq=False)
