@@ -23,6 +23,9 @@ ACTIVATIONS = ("logistic", "tanh", "relu", "leaky_relu", "hard_logistic", "hard_
 WEIGHT_INITS = ("normal", "zeros", "uniform", "xavier", "he")
 OPTIMIZERS = ("gd", "momentum", "adam")
 SCHEDULES = ("none", "step", "linear")
+#: Which points the decision-boundary map shows (and how its title says it),
+#: in the order ``d`` cycles them.
+MAP_POINTS = {"all": "all points", "test": "test points", "wrong": "misclassified points", "none": "no points"}
 
 MAX_SAMPLES = 1_000_000
 MAX_EPOCHS = 10_000_000

@@ -63,6 +63,7 @@ TRAIN_GROUP = "train"
 #: Keys listed together in the footer (one description), so all fit in 80 columns.
 RUN, MODEL = Binding.Group("run"), Binding.Group("model")
 TABS, EXPORTS = Binding.Group("tabs"), Binding.Group("export")
+VIEW = Binding.Group("view")
 
 
 class TrainerEvent(Message):
@@ -89,7 +90,8 @@ class TrainerApp(App[None]):
         Binding("t", "test", "test"),
         Binding("ctrl+s", "save", "save", group=MODEL),
         Binding("ctrl+o", "load", "load", group=MODEL),
-        Binding("c", "curves", "loss/acc"),
+        Binding("c", "curves", "loss/acc", group=VIEW),
+        Binding("d", "points", "map points", group=VIEW),
         Binding("p", "preset", "presets"),
         Binding("g", "grad_check", "grad check"),
         Binding("e", "export_history", "history CSV", group=EXPORTS),
@@ -275,6 +277,9 @@ class TrainerApp(App[None]):
     def action_curves(self) -> None:
         """Loss or accuracy: of the compare tab's plot there, else of the train tab's."""
         (self.compare_pane if self.tabs.active == ComparePane.TAB else self.train_pane).toggle_curves()
+
+    def action_points(self) -> None:
+        self.train_pane.cycle_points()
 
     def action_preset(self) -> None:
         self.train_pane.pick_preset()

@@ -36,7 +36,7 @@ FIRST_RUN_HINT = ("Press s to train. The book's settings (learning rate 0.2, 100
 
 class TrainPane(Pane):
     TAB, TITLE = "train-tab", "Train"
-    KEYS = frozenset({"preset", "save", "load", "curves"})
+    KEYS = frozenset({"preset", "save", "load", "curves", "points"})
 
     def __init__(self, config: Config, trainer: Trainer, submit: Callable[[Command], None], **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -70,7 +70,7 @@ class TrainPane(Pane):
 
     def on_mount(self) -> None:
         self.form.border_title = "settings"
-        self.boundary.border_title = "decision boundary"
+        self.boundary.heading = self.boundary.border_title = "decision boundary"
         self.curves.border_title = "curves: loss (c)"
         self.train_log.border_title = "log"
 
@@ -93,6 +93,10 @@ class TrainPane(Pane):
         if snap.curves is not self._curves_shown and self._curves_pace.due(running):
             self.curves.show(snap.curves)
             self._curves_shown = snap.curves
+
+    def cycle_points(self) -> None:
+        """The next choice of which points the map shows."""
+        self.boundary.cycle_points()
 
     def toggle_curves(self) -> None:
         """Loss or accuracy."""

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.app.widgets.plot import StripPlot
 from tui_mlp.render.curves import decimate, whole_ticks
-from tui_mlp.render.plot import Chart
+from tui_mlp.render.plot import MARKERS, Chart
 from tui_mlp.session import Curves
 
-TRAIN_COLOUR = (230, 120, 40)
-DEV_COLOUR = (90, 160, 255)
 #: Columns plotext keeps for the y tick labels and the frame.
 FRAME = 10
 
@@ -47,9 +46,9 @@ class CurvesPlot(StripPlot):
         self.points_plotted = 0
         if not c.epochs:
             return "no epochs yet\ns: start\nn: one epoch"
-        for ys, label, colour in ((train, "train", TRAIN_COLOUR), (dev, "dev", DEV_COLOUR)):
+        for ys, label, colour, marker in zip((train, dev), ("train", "dev"), app_palette(self.app).curves, MARKERS):
             xs, shown = decimate(c.epochs, ys, width)
-            chart.line(xs, shown, label, colour)
+            chart.line(xs, shown, label, colour, marker)
             self.points_plotted += len(xs)
         epoch_axis(chart, c.epochs[0], c.epochs[-1], self.size.width, self.size.height >= 16)
         return None
