@@ -29,6 +29,8 @@ MAX_EPOCHS = 10_000_000
 MAX_HIDDEN_UNITS = 1024
 MAX_HIDDEN_LAYERS = 8
 MAX_SEED = 2**32 - 1
+#: Bytes of parameter copies a run's timeline may keep (a bigger network keeps fewer epochs).
+TIMELINE_BYTES = 32 * 2**20
 
 
 @dataclass(frozen=True)
