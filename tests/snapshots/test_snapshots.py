@@ -37,6 +37,7 @@ pictures in __snapshots__/test_snapshots/ before committing them.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from typing import Awaitable, Callable, Iterable
 
@@ -434,5 +435,33 @@ def test_compare_tab(snap_compare) -> None:
         assert_still_fixed(pilot, snap, view)
         for box, weights in zip(app.compare_pane.maps, view.params):
             assert_map_is_stable(box, weights)
+
+    assert snap_compare(TrainerApp(BOOK), terminal_size=(120, 40), run_before=run_before)
+
+
+#: The epoch the timeline's cursor shows in ``test_cursor_in_the_past``.
+VIEWED = 200
+
+
+def viewing_the_past() -> Snapshot:
+    """The finished book run with the timeline's cursor back at epoch VIEWED:
+    that epoch's metrics (from the fixed curves) and a marker on the curves.
+    The map keeps the trained parameters, the fixed ones whose map is stable."""
+    snap, c = finished(), TRAINED_CURVES
+    metrics = (c.train_loss[VIEWED], c.train_score[VIEWED], c.dev_loss[VIEWED], c.dev_score[VIEWED])
+    return dataclasses.replace(snap, metrics=metrics, viewing=VIEWED, note="")
+
+
+def test_cursor_in_the_past(snap_compare) -> None:
+    """The cursor keys moved back to epoch 200 of the finished run: the status
+    says which epoch it shows and how to get back, with that epoch's numbers;
+    the curves mark it; the footer lists the timeline's keys."""
+    snap = viewing_the_past()
+
+    async def run_before(pilot: Pilot) -> None:
+        await show(pilot, snap, run_log(TRAINED_CURVES, TRAINED_BESTS, BOOK.train.log_epochs, TRAINED_TEST))
+        assert_still_fixed(pilot, snap)
+        assert_map_is_stable(pilot.app.train_pane.boundary, TRAINED)
+        assert f"viewing epoch {VIEWED} of 999 - end: latest" in pilot.app.status.text
 
     assert snap_compare(TrainerApp(BOOK), terminal_size=(120, 40), run_before=run_before)

@@ -1,4 +1,5 @@
-"""Loss (or accuracy) per epoch, train and dev.
+"""Loss (or accuracy) per epoch, train and dev, and a vertical marker at the
+past epoch the timeline's cursor shows.
 
 Each series is decimated to the plot's width before plotext sees it, so the
 cost of a redraw does not grow with the run. The pane decides how often to
@@ -15,6 +16,7 @@ from tui_mlp.session import Curves
 
 TRAIN_COLOUR = (230, 120, 40)
 DEV_COLOUR = (90, 160, 255)
+CURSOR_COLOUR = (235, 220, 60)
 #: Columns plotext keeps for the y tick labels and the frame.
 FRAME = 10
 
@@ -26,10 +28,12 @@ class CurvesPlot(StripPlot):
         super().__init__(**kwargs)
         self.mode = "loss"
         self._curves = Curves()
+        self._viewing: int | None = None
         self.points_plotted = 0
 
-    def show(self, curves: Curves) -> None:
-        self._curves = curves
+    def show(self, curves: Curves, viewing: int | None = None) -> None:
+        """Draw ``curves``, marking epoch ``viewing`` (None: no marker)."""
+        self._curves, self._viewing = curves, viewing
         self.replot()
 
     def toggle(self) -> str:
@@ -51,6 +55,9 @@ class CurvesPlot(StripPlot):
             xs, shown = decimate(c.epochs, ys, width)
             chart.line(xs, shown, label, colour)
             self.points_plotted += len(xs)
+        if self._viewing is not None:
+            low, high = min(min(train), min(dev)), max(max(train), max(dev))
+            chart.line([self._viewing] * 2, [low, high], f"epoch {self._viewing}", CURSOR_COLOUR)
         epoch_axis(chart, c.epochs[0], c.epochs[-1], self.size.width, self.size.height >= 16)
         return None
 
