@@ -240,6 +240,8 @@ class Trainer:
 
     def _set_pace(self, pace: float | None) -> None:
         self._pace = pace
+        if self._replay is not None and self._view is not None:  # the new pace from here on
+            self._replay = (time.perf_counter(), self._view[0])
         self._segment_start = (time.perf_counter(), self.experiment.runner.epoch)  # a new epochs/s
         self._publish(params=False)
 
@@ -504,6 +506,8 @@ class Trainer:
         stops, at = timeline.stops(latest), latest if self._view is None else self._view[0]
         if isinstance(command, Seek):
             self._look_at(seek(stops, at, command.steps, command.unit))
+            if self._commands_waiting():
+                return  # a storm of cursor keys: only where it ends is drawn (and diagnosed)
         elif isinstance(command, Replay):
             self._look_at(stops[0] if at == latest else at)
             self._replay = (time.perf_counter(), stops[0] if at == latest else at)
