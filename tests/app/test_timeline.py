@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from textual.widgets import Input
+from textual.widgets import Input, OptionList, Select
 
 from tui_mlp.app import TrainerApp
 from tui_mlp.session import Snapshot, State, Trainer
@@ -129,3 +129,18 @@ async def test_n_from_a_past_epoch_continues_from_the_latest() -> None:
         await press(pilot, "n")
         assert (epoch(app), viewing(app)) == (4, None)
         assert "continuing from the latest epoch 2" in app.status.text
+
+
+async def test_home_and_end_in_an_open_select_list_stay_in_the_list() -> None:
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=SIZE) as pilot:
+        await finish(pilot)
+        select = app.query_one("#activation", Select)
+        select.focus()
+        await press(pilot, "enter")  # open the list
+        assert select.expanded
+        options = app.screen.query_one("SelectOverlay", OptionList)
+        await press(pilot, "end")
+        assert options.highlighted == options.option_count - 1 and viewing(app) is None
+        await press(pilot, "home")
+        assert options.highlighted == 0 and viewing(app) is None
