@@ -7,7 +7,7 @@ from tui_mlp.config import Config
 from tui_mlp.experiment import build
 from tui_mlp.history import History
 
-#: Its dev accuracy reaches new bests at epochs 7, 9, 21, 23 and 24.
+#: Its dev accuracy reaches new bests at epochs 0, 7, 9, 21, 23 and 24 (the last after 20).
 SMALL = Config().with_values(n_samples=200, train=120, dev=40, epochs=30, lr=1.0)
 
 
