@@ -10,6 +10,8 @@ holds, so every kept epoch has its metrics there.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 
 from tui_mlp.config import TIMELINE_BYTES
@@ -23,6 +25,16 @@ ENTRY_OVERHEAD = 512
 #: The units a cursor moves by: kept epochs, tenths of the run, the whole run
 #: (to the first or the last).
 SEEK_UNITS = ("kept", "tenth", "run")
+
+
+@dataclass(frozen=True)
+class View:
+    """A past epoch the cursor shows: its parameters (from the timeline) and
+    metrics (train loss, accuracy, dev loss, accuracy, from the history)."""
+
+    epoch: int
+    params: Params
+    metrics: tuple[float, float, float, float] | None
 
 
 class Timeline:

@@ -46,7 +46,7 @@ from tui_mlp.session.commands import (
     Toggle,
 )
 from tui_mlp.session.snapshot import DEFAULT_PACE, Curves, Event, LogBuffer, Snapshot, State, curves_of
-from tui_mlp.session.timeline import Params, Timeline, replay_rate, replay_stop, rewind_line, seek
+from tui_mlp.session.timeline import Params, Timeline, View, replay_rate, replay_stop, rewind_line, seek
 
 #: Seconds between published snapshots while running (plus one at every state change).
 PUBLISH_INTERVAL = 0.04
@@ -90,8 +90,7 @@ class Trainer:
         self._tested: TestResult | None = None
         self._grad_check: tuple[int, GradCheck] | None = None
         self._timeline: Timeline | None = None  # of the run in ``_exp``
-        #: The cursor, when not at the latest epoch: (epoch, its parameters, its metrics).
-        self._view: tuple[int, Params, tuple[float, float, float, float] | None] | None = None
+        self._view: View | None = None  # the timeline's cursor, when not at the latest epoch
         self._replay: tuple[float, int] | None = None  # (perf_counter, epoch) when a replay began
         self._continued = ""  # the note of a step that left the cursor, kept once it is done
         #: Set by the UI while the Lab tab shows: per-epoch gradient norms and the
@@ -241,7 +240,7 @@ class Trainer:
     def _set_pace(self, pace: float | None) -> None:
         self._pace = pace
         if self._replay is not None and self._view is not None:  # the new pace from here on
-            self._replay = (time.perf_counter(), self._view[0])
+            self._replay = (time.perf_counter(), self._view.epoch)
         self._segment_start = (time.perf_counter(), self.experiment.runner.epoch)  # a new epochs/s
         self._publish(params=False)
 
@@ -452,9 +451,8 @@ class Trainer:
         if exp is not None:
             runner = exp.runner
             if view is not None:
-                params = params and view[1] is not self._shown_params
-                self._shown_params = view[1]
-                metrics = view[2]
+                params = params and view.params is not self._shown_params
+                self._shown_params, metrics = view.params, view.metrics
             elif params or self._shown_params is None:
                 self._shown_params = runner.parameters()
             now = time.perf_counter()
@@ -472,7 +470,7 @@ class Trainer:
             curves=curves, speed=self._speed, pace=self._pace, error=self._error, note=self._note,
             grad_norms=tuple(self._norms), norms_end=self._norms_end, diagnosis=self._diagnosis,
             tested=self._tested, grad_check=self._grad_check,
-            viewing=None if view is None else view[0], replaying=self._replay is not None)
+            viewing=None if view is None else view.epoch, replaying=self._replay is not None)
         self._last_publish = time.perf_counter()
 
     def _shown_model(self) -> MLP:
@@ -483,7 +481,7 @@ class Trainer:
             return model
         model = copy.deepcopy(model)
         for layer in model.linears:
-            layer.params.update({k: v.clone() for k, v in self._view[1][layer.name].items()})
+            layer.params.update({k: v.clone() for k, v in self._view.params[layer.name].items()})
         return model
 
     # ------------------------------------------------------------ the timeline
@@ -503,7 +501,7 @@ class Trainer:
             self.emit(Event("warning", f"no timeline: one epoch of this network's parameters takes more "
                                        f"than half of the {TIMELINE_BYTES // 2**20} MB kept"))
             return
-        stops, at = timeline.stops(latest), latest if self._view is None else self._view[0]
+        stops, at = timeline.stops(latest), latest if self._view is None else self._view.epoch
         if isinstance(command, Seek):
             self._look_at(seek(stops, at, command.steps, command.unit))
             if self._commands_waiting():
@@ -521,9 +519,9 @@ class Trainer:
         runner = self.experiment.runner
         if epoch == runner.epoch - 1:
             self._view = None
-        elif self._view is None or self._view[0] != epoch:
+        elif self._view is None or self._view.epoch != epoch:
             assert self._timeline is not None
-            self._view = (epoch, self._timeline.params(epoch), runner.history.row(epoch))
+            self._view = View(epoch, self._timeline.params(epoch), runner.history.row(epoch))
 
     def _leave_view(self) -> str:
         """Back to the latest epoch to train on; the note saying so, if the cursor was elsewhere."""
@@ -560,14 +558,14 @@ class Trainer:
         if self._view is None or timeline is None:
             self.emit(Event("warning", "the cursor is at the latest epoch: move it back (left, home) to rewind"))
             return
-        epoch, params, metrics = self._view
-        exp.rewind(epoch, params, lambda e: timeline.params(e) if e in timeline.epochs else None)
+        epoch = self._view.epoch
+        exp.rewind(epoch, self._view.params, lambda e: timeline.params(e) if e in timeline.epochs else None)
         timeline.truncate(epoch)
         while self._norms and self._norms_end > epoch:
             self._norms.pop()
             self._norms_end -= 1
+        self._metrics, self._tested, self._grad_check = self._view.metrics, None, None
         self._view = None
-        self._metrics, self._tested, self._grad_check = metrics, None, None
         self.log.append(rewind_line(epoch))
         more = exp.runner.epoch < self._config.train.epochs
         self._set_state(State.PAUSED if more else State.FINISHED, f"rewound to epoch {epoch}: s goes on from it")
