@@ -96,8 +96,8 @@ async def test_y_replays_the_run_from_the_start_and_stops_at_the_end(monkeypatch
         shown.clear()
         await press(pilot, "y")
         await wait_until(lambda: not app.trainer.snapshot.replaying and not app.trainer.busy)
-        replayed = [s.viewing for s in shown if s.replaying]
-        assert replayed[0] == 0 and replayed == sorted(replayed)  # type: ignore[type-var]
+        replayed = [s.viewing for s in shown if s.replaying and s.viewing is not None]
+        assert replayed[0] == 0 and replayed == sorted(replayed)
         assert viewing(app) is None and state(app) == State.FINISHED
 
 

@@ -162,7 +162,7 @@ def replayed(trainer: Trainer, monkeypatch: pytest.MonkeyPatch, *commands) -> li
 def test_replay_from_the_end_plays_the_run_from_the_start_then_stops(
         done: Trainer, monkeypatch: pytest.MonkeyPatch) -> None:
     shown = replayed(done, monkeypatch, SetPace(100), Replay())  # 0.3 s, a frame each 0.04 s
-    viewing = [s.viewing for s in shown if s.replaying]
+    viewing = [s.viewing for s in shown if s.replaying and s.viewing is not None]
     assert viewing[0] == 0 and viewing == sorted(viewing)
     assert shown[-1].viewing is None and not shown[-1].replaying and done.snapshot.state == State.FINISHED
 
