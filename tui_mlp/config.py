@@ -38,6 +38,8 @@ MAX_JOBS = 256  # worker processes of a sweep
 #: What a CSV's points get when no source sets these fields: its points as
 #: they are, split in the book's proportions (640/160/200 of 1000) of its rows.
 CSV_DEFAULTS = {"noise": 0.0, "train": 0.64, "dev": 0.16}
+#: Bytes of parameter copies a run's timeline may keep (a bigger network keeps fewer epochs).
+TIMELINE_BYTES = 32 * 2**20
 
 
 @dataclass(frozen=True)

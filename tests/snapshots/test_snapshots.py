@@ -41,6 +41,7 @@ pictures in __snapshots__/test_snapshots/ before committing them.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from typing import Awaitable, Callable, Iterable
 
@@ -484,3 +485,31 @@ def test_activations_tab_without_colour(snap_compare, fixed_activations, colour_
 def test_map_of_misclassified_points(snap_compare) -> None:
     """``d`` twice: only the misclassified points over the finished run's boundary."""
     assert snap_compare(TrainerApp(BOOK), terminal_size=(120, 40), run_before=finished_run("d", "d"))
+
+
+#: The epoch the timeline's cursor shows in ``test_cursor_in_the_past``.
+VIEWED = 200
+
+
+def viewing_the_past() -> Snapshot:
+    """The finished book run with the timeline's cursor back at epoch VIEWED:
+    that epoch's metrics (from the fixed curves) and a marker on the curves.
+    The map keeps the trained parameters, the fixed ones whose map is stable."""
+    snap, c = finished(), TRAINED_CURVES
+    metrics = (c.train_loss[VIEWED], c.train_score[VIEWED], c.dev_loss[VIEWED], c.dev_score[VIEWED])
+    return dataclasses.replace(snap, metrics=metrics, viewing=VIEWED, note="")
+
+
+def test_cursor_in_the_past(snap_compare) -> None:
+    """The cursor keys moved back to epoch 200 of the finished run: the status
+    says which epoch it shows and how to get back, with that epoch's numbers;
+    the curves mark it; the footer lists the timeline's keys."""
+    snap = viewing_the_past()
+
+    async def run_before(pilot: Pilot) -> None:
+        await show(pilot, snap, run_log(TRAINED_CURVES, TRAINED_BESTS, BOOK.train.log_epochs, TRAINED_TEST))
+        assert_still_fixed(pilot, snap)
+        assert_map_is_stable(pilot.app.train_pane.boundary, TRAINED)
+        assert f"viewing epoch {VIEWED} of 999 - end: latest" in pilot.app.status.text
+
+    assert snap_compare(TrainerApp(BOOK), terminal_size=(120, 40), run_before=run_before)

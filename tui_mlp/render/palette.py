@@ -54,6 +54,8 @@ class Palette:
     layers: tuple[RGB, ...]
     #: The two functions drawn together on the activations tab.
     functions: tuple[RGB, RGB]
+    #: A vertical mark on the curves (the epoch the timeline shows).
+    mark: RGB
     #: The lab's table: a norm, its bars, a layer with dead units.
     norm_style: str
     bar_style: str
@@ -71,6 +73,7 @@ TRUECOLOR = Palette(
     paler=((240, 200, 150), (170, 210, 255)),
     layers=((90, 160, 255), (120, 200, 120), (240, 200, 80), (230, 120, 40), (220, 90, 160), (170, 140, 255)),
     functions=((230, 0, 127), (241, 158, 194)),  # the book's '#e4007f' and '#f19ec2'
+    mark=(235, 220, 60),
     norm_style="bold #ffd08a",
     bar_style="#5fafff",
     dead_style="bold #ff6060",
@@ -92,6 +95,7 @@ STANDARD = Palette(
     paler=(_standard(3), _standard(6)),  # yellow, cyan
     layers=tuple(_standard(i) for i in (14, 10, 11, 9, 13, 12)),  # six different entries
     functions=(_standard(13), _standard(10)),  # bright magenta, bright green
+    mark=_standard(15),  # bright white, apart from both curves
     norm_style=f"bold {_S['bright_yellow']}",
     bar_style=_S["bright_cyan"],
     dead_style=f"bold {_S['bright_red']}",
@@ -109,6 +113,7 @@ MONO = Palette(
     paler=((200, 200, 200), (110, 110, 110)),
     layers=((255, 255, 255), (200, 200, 200), (150, 150, 150), (110, 110, 110)),
     functions=((255, 255, 255), (150, 150, 150)),
+    mark=(200, 200, 200),  # and its own marker
     norm_style="bold #ffffff",
     bar_style="#c0c0c0",
     dead_style="bold underline #ffffff",

@@ -24,6 +24,8 @@ RGB = tuple[int, int, int]
 #: plotext markers, one per series of a plot in this order: quarter blocks for
 #: the first, then characters, so that series differ without colour too.
 MARKERS = ("hd", "•", "x", "+", "o", "*")
+#: The marker of a vertical mark on a plot, apart from every series'.
+MARK = "│"
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ class TrainPane(Pane):
         # what the map and the curves show now (references: a new object means new data)
         self._data_version = -1
         self._map_params: dict | None = None
-        self._curves_shown: Curves | None = None
+        self._curves_shown: tuple[Curves, int | None] | None = None  # and the epoch marked
         self._map_pace = Pace(0.2)  # while training, at most 5 maps a second...
         self._curves_pace = Pace(0.3)  # ...and 3 plots
         self._settings_path = DEFAULT_SETTINGS
@@ -90,9 +90,11 @@ class TrainPane(Pane):
             if snap.params is not None:
                 self.boundary.show(snap.params, snap.config.model.activation)
             self._map_params = snap.params
-        if snap.curves is not self._curves_shown and self._curves_pace.due(running):
-            self.curves.show(snap.curves)
-            self._curves_shown = snap.curves
+        shown = self._curves_shown
+        if (shown is None or snap.curves is not shown[0] or snap.viewing != shown[1]) \
+                and self._curves_pace.due(running):
+            self.curves.show(snap.curves, snap.viewing)
+            self._curves_shown = (snap.curves, snap.viewing)
 
     def cycle_points(self) -> None:
         """The next choice of which points the map shows."""

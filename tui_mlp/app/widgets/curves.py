@@ -1,4 +1,5 @@
-"""Loss (or accuracy) per epoch, train and dev.
+"""Loss (or accuracy) per epoch, train and dev, and a vertical marker at the
+past epoch the timeline's cursor shows.
 
 Each series is decimated to the plot's width before plotext sees it, so the
 cost of a redraw does not grow with the run. The pane decides how often to
@@ -11,7 +12,7 @@ from typing import Any
 from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.app.widgets.plot import StripPlot
 from tui_mlp.render.curves import decimate, whole_ticks
-from tui_mlp.render.plot import MARKERS, Chart
+from tui_mlp.render.plot import MARK, MARKERS, Chart
 from tui_mlp.session import Curves
 
 #: Columns plotext keeps for the y tick labels and the frame.
@@ -25,10 +26,12 @@ class CurvesPlot(StripPlot):
         super().__init__(**kwargs)
         self.mode = "loss"
         self._curves = Curves()
+        self._viewing: int | None = None
         self.points_plotted = 0
 
-    def show(self, curves: Curves) -> None:
-        self._curves = curves
+    def show(self, curves: Curves, viewing: int | None = None) -> None:
+        """Draw ``curves``, marking epoch ``viewing`` (None: no marker)."""
+        self._curves, self._viewing = curves, viewing
         self.replot()
 
     def toggle(self) -> str:
@@ -50,6 +53,10 @@ class CurvesPlot(StripPlot):
             xs, shown = decimate(c.epochs, ys, width)
             chart.line(xs, shown, label, colour, marker)
             self.points_plotted += len(xs)
+        if self._viewing is not None:
+            low, high = min(min(train), min(dev)), max(max(train), max(dev))
+            chart.line([self._viewing] * 2, [low, high], f"epoch {self._viewing}", app_palette(self.app).mark,
+                       MARK)
         epoch_axis(chart, c.epochs[0], c.epochs[-1], self.size.width, self.size.height >= 16)
         return None
 
