@@ -23,6 +23,11 @@ ACTIVATIONS = ("logistic", "tanh", "relu", "leaky_relu", "hard_logistic", "hard_
 WEIGHT_INITS = ("normal", "zeros", "uniform", "xavier", "he")
 OPTIMIZERS = ("gd", "momentum", "adam")
 SCHEDULES = ("none", "step", "linear")
+#: Input features computed from a point's (x1, x2) (nn.features.FEATURES):
+#: x1sq = x1^2, x1x2 = x1*x2, sinx1 = sin(x1); names a shell passes unquoted.
+FEATURES = ("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2")
+#: The plane's own coordinates: the default features, and the map's axes.
+PLANE: tuple[str, ...] = ("x1", "x2")
 
 MAX_SAMPLES = 1_000_000
 MAX_EPOCHS = 10_000_000
@@ -57,9 +62,10 @@ class ModelConfig:
     weight_scale: float = 1.0  # times the init's weights: normal's std, uniform's bound
     bias_init: float = 0.0
     init_seed: int | None = None  # None: the data seed
+    features: tuple[str, ...] = PLANE  # the network's inputs, computed from (x1, x2)
 
     def layer_sizes(self) -> list[int]:
-        return [2, *self.hidden, 1]
+        return [len(self.features), *self.hidden, 1]
 
 
 @dataclass(frozen=True)
@@ -114,8 +120,9 @@ class Config:
 
     def summary(self) -> str:
         hidden = ",".join(map(str, self.model.hidden)) or "none"
+        features = "" if self.model.features == PLANE else f"features={','.join(self.model.features)} "
         return (f"{self.data.dataset} n={self.data.n_samples} noise={self.data.noise:g} "
-                f"hidden={hidden} {self.model.activation} {self.train.optimizer} "
+                f"hidden={hidden} {features}{self.model.activation} {self.train.optimizer} "
                 f"lr={self.train.lr:g} epochs={self.train.epochs}")
 
 
@@ -210,6 +217,16 @@ def _hidden() -> tuple[Callable[[str], tuple[int, ...]], str]:
                    f"to {MAX_HIDDEN_UNITS} (e.g. 5 or 16,16; blank or none: no hidden layer)")
 
 
+def _features() -> tuple[Callable[[str], tuple[str, ...]], str]:
+    def parse(text: str) -> tuple[str, ...]:
+        names = tuple(part.strip().lower() for part in text.split(","))
+        if not all(name in FEATURES for name in names) or len(set(names)) != len(names):
+            raise ValueError
+        return names
+    return parse, ("expected distinct comma-separated features from " + ", ".join(FEATURES)
+                   + " (e.g. x1sq,x2sq)")
+
+
 def _path() -> tuple[Callable[[str], str], str]:
     def parse(text: str) -> str:
         if "\0" in text or len(text) > 4096:
@@ -254,6 +271,9 @@ _FIELD_LIST = [
     Field("bias_init", "model", "bias init", _float(-100.0, 100.0), "initial value of every bias"),
     Field("init_seed", "model", "init seed", _int(0, MAX_SEED, blank=None),
           "seed of the initial weights (default: the data seed)"),
+    Field("features", "model", "features", _features(),
+          "the network's inputs, computed from each point's x1, x2: x1, x2, x1sq (x1^2), "
+          "x2sq (x2^2), x1x2 (x1*x2), sinx1 (sin x1), sinx2 (sin x2); comma-separated"),
     Field("optimizer", "train", "optimizer", _choice(OPTIMIZERS), "optimiser"),
     Field("lr", "train", "learning rate", _float(0.0, 1e6, lo_open=True), "learning rate"),
     Field("epochs", "train", "epochs", _int(1, MAX_EPOCHS), "epochs to train"),

@@ -60,6 +60,12 @@ _PRESET_LIST = [
     Preset("logistic-regression", "3.1 logistic regression",
            "no hidden layer (chapter 3's model), BatchGD lr 0.1, 500 epochs",
            {"hidden": "none", "lr": "0.1", "epochs": "500"}),
+    Preset("circles", "features: logistic regression on circles",
+           "no hidden layer on two circles (noise 0.1) with the features x1sq, x2sq: a "
+           "straight line in (x1^2, x2^2) is a circle in the plane, test accuracy at least "
+           "0.95; with --features x1,x2 the same model stays near chance (0.5)",
+           {"dataset": "circles", "noise": "0.1", "hidden": "none", "features": "x1sq,x2sq",
+            "lr": "1", "epochs": "300", "log_epochs": "25"}),
 ]
 PRESETS: dict[str, Preset] = {p.name: p for p in _PRESET_LIST}
 DEFAULT_PRESET = "book"

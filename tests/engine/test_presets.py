@@ -16,7 +16,7 @@ SEEDS = range(8)
 
 def test_every_preset_builds_a_valid_config_and_book_is_the_default():
     assert list(PRESETS) == ["book", "micrograd", "tuned", "vanishing", "dead-relu",
-                             "logistic-regression"]
+                             "logistic-regression", "circles"]
     for p in PRESETS.values():
         assert isinstance(p.config(), Config) and p.title and p.description
     assert preset_config("book") == Config()
@@ -91,7 +91,7 @@ def test_bad_preset_exits_2_naming_the_option(cli):
     assert code == 2 and out == ""
     assert err.strip().splitlines() == [
         "tui-mlp: --preset: 'fastest' is not accepted; expected one of book, micrograd, tuned, "
-        "vanishing, dead-relu, logistic-regression"]
+        "vanishing, dead-relu, logistic-regression, circles"]
 
 
 def test_an_option_breaking_a_preset_is_blamed_on_the_option(cli):

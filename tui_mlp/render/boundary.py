@@ -17,7 +17,9 @@ import torch
 from rich.segment import Segment
 from rich.style import Style
 
+from tui_mlp.config import PLANE
 from tui_mlp.nn import ACTIVATIONS, logistic
+from tui_mlp.nn.features import feature_map
 
 Params = Mapping[str, torch.Tensor]
 
@@ -128,8 +130,9 @@ def pixel_grid(bounds: Bounds, width: int, height: int) -> torch.Tensor:
 @dataclass(frozen=True, eq=False)
 class Layout:
     """A map of ``width`` x ``height`` cells over ``bounds``: the inputs of the
-    forward pass (every pixel centre, then every point) and the cell under
-    each point."""
+    forward pass (the ``features`` of every pixel centre, then of every point)
+    and the cell under each point. The map stays on the (x1, x2) plane
+    whatever the network's features."""
 
     width: int
     height: int
@@ -139,13 +142,15 @@ class Layout:
     cell: torch.Tensor | None
 
     @classmethod
-    def of(cls, bounds: Bounds, width: int, height: int, points: Points | None = None) -> "Layout":
+    def of(cls, bounds: Bounds, width: int, height: int, points: Points | None = None,
+           features: tuple[str, ...] = PLANE) -> "Layout":
         grid = pixel_grid(bounds, width, height)
         if points is None or not points.X.shape[0]:
-            return cls(width, height, grid, grid.shape[0], None, None)
+            return cls(width, height, feature_map(grid, features), grid.shape[0], None, None)
         col = ((points.X[:, 0] - bounds.x0) / (bounds.x1 - bounds.x0) * width).long().clamp(0, width - 1)
         row = ((bounds.y1 - points.X[:, 1]) / (bounds.y1 - bounds.y0) * height).long().clamp(0, height - 1)
-        return cls(width, height, torch.cat([grid, points.X]), grid.shape[0], points, row * width + col)
+        inputs = feature_map(torch.cat([grid, points.X]), features)
+        return cls(width, height, inputs, grid.shape[0], points, row * width + col)
 
 
 def cell_runs(params: Mapping[str, Params], activation: str, layout: Layout) -> tuple[list[list[int]], int]:

@@ -79,9 +79,10 @@ class ComparePane(Pane):
             box.border_title = f"{tag}: {label}" if label else f"{tag}: boundary"
         if view.state == CompareState.DONE and view.params is not None and view.data is not None \
                 and (old is None or old.params is not view.params):
-            for box, params, activation in zip(self.maps, view.params, view.activations):
+            for box, params, activation, features in zip(self.maps, view.params, view.activations,
+                                                         view.features):
                 box.set_data(*view.data)
-                box.show(params, activation)
+                box.show(params, activation, features)
         elif view.state != CompareState.DONE and (old is None or old.state != view.state or old.config != view.config):
             # an earlier comparison's maps would pass for this one's
             message = {CompareState.RUNNING: "training: the boundary appears when both are done",

@@ -84,7 +84,8 @@ class TrainPane(Pane):
                 self.boundary.set_data(*snap.data)
                 self._data_version = snap.data_version
             if snap.params is not None:
-                self.boundary.show(snap.params, snap.config.model.activation)
+                model = snap.config.model
+                self.boundary.show(snap.params, model.activation, model.features)
             self._map_params = snap.params
         if snap.curves is not self._curves_shown and self._curves_pace.due(running):
             self.curves.show(snap.curves)
