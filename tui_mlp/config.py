@@ -23,6 +23,9 @@ ACTIVATIONS = ("logistic", "tanh", "relu", "leaky_relu", "hard_logistic", "hard_
 WEIGHT_INITS = ("normal", "zeros", "uniform", "xavier", "he")
 OPTIMIZERS = ("gd", "momentum", "adam")
 SCHEDULES = ("none", "step", "linear")
+#: What a comparison sets side by side (compare.default_pair): no hidden layer
+#: against the network, or the run without its L2 penalty against with it.
+PAIRS = ("hidden", "l2")
 #: Input features computed from a point's (x1, x2) (nn.features.FEATURES):
 #: x1sq = x1^2, x1x2 = x1*x2, sinx1 = sin(x1); names a shell passes unquoted.
 FEATURES = ("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2")
@@ -82,6 +85,7 @@ class TrainConfig:
     step_size: int = 100
     gamma: float = 0.5
     patience: int = 0  # 0: no early stopping
+    pair: str = "hidden"  # what the compare tab and ``tui-mlp compare`` set side by side
 
 
 @dataclass(frozen=True)
@@ -250,7 +254,7 @@ class Field:
     @property
     def choices(self) -> tuple[str, ...] | None:
         return {"dataset": DATASETS, "activation": ACTIVATIONS, "weight_init": WEIGHT_INITS,
-                "optimizer": OPTIMIZERS, "schedule": SCHEDULES}.get(self.name)
+                "optimizer": OPTIMIZERS, "schedule": SCHEDULES, "pair": PAIRS}.get(self.name)
 
 
 _FIELD_LIST = [
@@ -288,6 +292,9 @@ _FIELD_LIST = [
     Field("gamma", "train", "gamma", _float(0.0, 1.0, lo_open=True), "step-decay factor"),
     Field("patience", "train", "patience", _int(0, MAX_EPOCHS),
           "stop after N epochs without a better dev score (0: never)"),
+    Field("pair", "train", "compare pair", _choice(PAIRS),
+          "what a comparison sets side by side: hidden (no hidden layer against the network) "
+          "or l2 (the same run without L2 against with it)"),
 ]
 FIELDS: dict[str, Field] = {f.name: f for f in _FIELD_LIST}
 

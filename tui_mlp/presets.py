@@ -1,4 +1,5 @@
-"""Named starting points for the lab: the book's experiments and two tuned runs.
+"""Named starting points for the lab: the book's experiments, two tuned runs
+and the chapter's closing lessons (features, overfitting, learning-rate decay).
 
 A preset is a set of field values over the defaults in ``config.py`` (so
 ``book`` is empty: the defaults are the book's 4.2 numbers). Values are the
@@ -66,6 +67,22 @@ _PRESET_LIST = [
            "0.95; with --features x1,x2 the same model stays near chance (0.5)",
            {"dataset": "circles", "noise": "0.1", "hidden": "none", "features": "x1sq,x2sq",
             "lr": "1", "epochs": "300", "log_epochs": "25"}),
+    Preset("overfit", "overfitting and L2",
+           "40 training samples at noise 0.3, a wide 64,64 ReLU network, Adam lr 0.002 for 1500 "
+           "epochs: the training loss keeps falling while the dev loss turns up after its lowest "
+           "epoch (marked on the loss curves); the compare tab (v) trains the same run with L2 0.02, "
+           "whose dev loss stays down",
+           {"n_samples": "500", "noise": "0.3", "train": "40", "dev": "200",
+            "hidden": "64,64", "activation": "relu", "weight_init": "he",
+            "optimizer": "adam", "lr": "0.002", "epochs": "1500", "log_epochs": "100",
+            "pair": "l2"}),
+    Preset("lr-decay", "a large learning rate first, then small",
+           "16,16 ReLU (He init), Adam lr 0.1 divided by 10 every 100 epochs (step schedule), "
+           "300 epochs: a lower final dev loss than the same run at a constant lr 0.1 "
+           "(try --schedule none)",
+           {"hidden": "16,16", "activation": "relu", "weight_init": "he", "optimizer": "adam",
+            "lr": "0.1", "epochs": "300", "log_epochs": "25", "schedule": "step",
+            "step_size": "100", "gamma": "0.1"}),
 ]
 PRESETS: dict[str, Preset] = {p.name: p for p in _PRESET_LIST}
 DEFAULT_PRESET = "book"

@@ -69,8 +69,9 @@ class Comparer:
             return self._latest
 
     def run(self, ticket: int, config: Config, cancelled: Callable[[], bool]) -> None:
-        """The worker's body: train the default pair of ``config`` (chapter 3's
-        logistic regression against the MLP), same data and seeds."""
+        """The worker's body: train the pair of ``config`` (``default_pair``:
+        by default chapter 3's logistic regression against the MLP), same data
+        and seeds."""
         a, b = default_pair(config)
         labels = (describe(a), describe(b))
         histories = {"A": History(), "B": History()}

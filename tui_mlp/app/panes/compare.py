@@ -26,8 +26,9 @@ COMPARE_GROUP = "compare"
 def status_text(view: CompareView) -> Text:
     """The table when done; otherwise what is happening."""
     if view.state == CompareState.IDLE:
-        return Text("v trains chapter 3's logistic regression (A) and the MLP of the settings (B) "
-                    "on the same data and seeds", style="dim")
+        return Text("v trains A and B on the same data and seeds, as the setting compare pair says: "
+                    "hidden, chapter 3's logistic regression (A) and the MLP of the settings (B); "
+                    "l2, the run without L2 (A) and with it (B)", style="dim")
     if view.state == CompareState.FAILED:
         return Text(f"comparison failed: {view.error}", style="bold #ff6060")
     if view.state == CompareState.RUNNING:
