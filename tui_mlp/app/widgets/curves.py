@@ -1,4 +1,5 @@
-"""Loss (or accuracy) per epoch, train and dev.
+"""Loss (or accuracy) per epoch, train and dev; on the loss plot a vertical
+line marks the epoch of the lowest dev loss once the dev loss has turned up.
 
 Each series is decimated to the plot's width before plotext sees it, so the
 cost of a redraw does not grow with the run. The pane decides how often to
@@ -9,12 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from tui_mlp.app.widgets.plot import StripPlot
-from tui_mlp.render.curves import decimate, whole_ticks
+from tui_mlp.render.curves import decimate, turned_up_at, whole_ticks
 from tui_mlp.render.plot import Chart
 from tui_mlp.session import Curves
 
 TRAIN_COLOUR = (230, 120, 40)
 DEV_COLOUR = (90, 160, 255)
+LOWEST_COLOUR = (200, 200, 200)
 #: Columns plotext keeps for the y tick labels and the frame.
 FRAME = 10
 
@@ -51,6 +53,11 @@ class CurvesPlot(StripPlot):
             xs, shown = decimate(c.epochs, ys, width)
             chart.line(xs, shown, label, colour)
             self.points_plotted += len(xs)
+        lowest = turned_up_at(c.epochs, dev) if self.mode == "loss" else None
+        if lowest is not None:
+            shown_ys = [y for s in chart.series for y in s.ys]
+            chart.line([lowest[0]] * 2, [max(shown_ys), min(shown_ys)], f"lowest dev @{lowest[0]:g}",
+                       LOWEST_COLOUR)
         epoch_axis(chart, c.epochs[0], c.epochs[-1], self.size.width, self.size.height >= 16)
         return None
 
