@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from tui_mlp.config import Config, ConfigError
+from tui_mlp.config import PLANE, Config, ConfigError
 from tui_mlp.experiment import Experiment, build, load_data
 from tui_mlp.runner import EpochRecord
 
@@ -23,12 +23,15 @@ PAIR_L2 = 0.02
 
 def describe(config: Config) -> str:
     """A short name for a configuration: "logistic regression" or "MLP 2-5-1
-    logistic", followed by the L2 rate if there is one."""
-    l2 = f" L2 {config.train.l2:g}" if config.train.l2 else ""
+    logistic", followed by the input features unless they are x1, x2 and by
+    the L2 rate if there is one."""
+    features = config.model.features
+    suffix = ("" if features == PLANE else f" on {','.join(features)}") + \
+        (f" L2 {config.train.l2:g}" if config.train.l2 else "")
     if not config.model.hidden:
-        return "logistic regression" + l2
+        return "logistic regression" + suffix
     sizes = "-".join(map(str, config.model.layer_sizes()))
-    return f"MLP {sizes} {config.model.activation}{l2}"
+    return f"MLP {sizes} {config.model.activation}{suffix}"
 
 
 def default_pair(config: Config) -> tuple[Config, Config]:

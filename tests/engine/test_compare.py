@@ -88,6 +88,13 @@ def test_cli_compare_errors_exit_2_with_one_line(cli, argv, message):
     assert len(err.strip().splitlines()) == 1 and message in err
 
 
+def test_a_side_is_named_with_its_features_and_l2():
+    config = QUICK.with_values(features=("x1sq", "x2sq"), l2=0.5)
+    assert describe(config) == "MLP 2-5-1 logistic on x1sq,x2sq L2 0.5"
+    assert describe(config.with_values(hidden=(), features=("x1", "x2", "x1x2"))) == \
+        "logistic regression on x1,x2,x1x2 L2 0.5"
+
+
 def test_cli_compare_pair_l2_trains_the_run_without_and_with_l2(cli):
     args = ("compare", "--n-samples", "200", "--train", "120", "--dev", "40", "--epochs", "10",
             "--pair", "l2", "--json")
