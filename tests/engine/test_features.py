@@ -65,6 +65,34 @@ def test_a_network_on_features_passes_the_input_gradient_through_them(gen):
     assert_rel_close(dX, leaf.grad)
 
 
+def test_a_data_sets_features_are_computed_once_for_the_last_two_inputs(gen):
+    op = Features(("x1sq", "x2sq"))
+    train_X, dev_X, batch = (torch.randn(8, 2, generator=gen) for _ in range(3))
+    first = op(train_X)
+    assert op(dev_X) is op(dev_X) and op(train_X) is first  # train and dev alternate
+    op(batch)  # a third input: the oldest (dev) goes
+    assert op(train_X) is first
+    assert torch.equal(op(dev_X), feature_map(dev_X, ("x1sq", "x2sq")))
+
+
+def test_a_run_on_features_equals_the_run_on_precomputed_features():
+    """Training and evaluation on x1sq, x2sq (kept features, some computed
+    under inference mode) give the very losses of a network on x1, x2 whose
+    data are the squares."""
+    config = Config().with_values(n_samples=200, train=120, dev=40, epochs=30)
+    squares = config.with_values(features=("x1sq", "x2sq"))
+    exp = build(squares)
+    _, records = train(squares)
+    mapped = tuple((feature_map(X, squares.model.features), y)
+                   for X, y in (exp.train_set, exp.dev_set, exp.test_set))
+    twin = build(config, data=mapped)  # type: ignore[arg-type]
+    twin_records: list = []
+    twin.runner.train(twin.train_set, twin.dev_set, 30, log_epochs=0, log=lambda line: None,
+                      on_epoch=twin_records.append)
+    assert [(r.train_loss, r.dev_loss) for r in records] == \
+        [(r.train_loss, r.dev_loss) for r in twin_records]
+
+
 def test_input_size_must_match_the_features():
     with pytest.raises(ValueError, match="3 features"):
         MLP(2, [4], 1, features=("x1", "x2", "x1sq"))

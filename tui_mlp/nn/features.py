@@ -39,17 +39,29 @@ def feature_map(X: torch.Tensor, names: Sequence[str]) -> torch.Tensor:
     return torch.stack([FEATURES[name][0](a, b) for name in names], dim=1)
 
 
+#: How many inputs' features an operator keeps: the training and the dev set,
+#: which the runner passes every epoch as the same tensors.
+KEPT = 2
+
+
 class Features(Op):
-    """The feature map as a network's first operator (no parameters)."""
+    """The feature map as a network's first operator (no parameters). The
+    features of the ``KEPT`` input tensors used last are kept, so a data set's are
+    computed once, not every epoch (data tensors are never changed in place)."""
 
     def __init__(self, names: Sequence[str] = config.PLANE) -> None:
         super().__init__()
         self.names = tuple(names)
         self.inputs: torch.Tensor = NOTHING_YET
+        self._kept: list[tuple[torch.Tensor, torch.Tensor]] = []
 
     def forward(self, inputs: torch.Tensor) -> torch.Tensor:
         self.inputs = inputs
-        return feature_map(inputs, self.names)
+        kept = next((pair for pair in self._kept if pair[0] is inputs), None)
+        features = kept[1] if kept is not None else feature_map(inputs, self.names)
+        if features is not inputs:  # the most recently used first
+            self._kept = [(inputs, features), *(p for p in self._kept if p[0] is not inputs)][:KEPT]
+        return features
 
     def backward(self, grads: torch.Tensor) -> torch.Tensor:
         """dL/dx_j = sum over features f of df/dx_j dL/df."""
