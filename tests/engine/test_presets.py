@@ -127,7 +127,7 @@ def test_overfit_dev_loss_turns_up_without_l2_and_not_with_it(seed):
     assert records[-1].train_loss < 0.5 * records[best].train_loss  # while training still improves
     _, records = train(with_l2)
     best = lowest_dev(records)
-    assert records[-1].dev_loss <= 1.3 * records[best].dev_loss, (best, records[-1])
+    assert records[-1].dev_loss <= 1.25 * records[best].dev_loss, (best, records[-1])
 
 
 def test_lr_decay_is_a_step_schedule_from_a_large_rate():
