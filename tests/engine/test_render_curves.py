@@ -30,7 +30,7 @@ def test_whole_ticks_are_whole_evenly_spread_and_include_both_ends(first, last, 
 
 def test_the_lowest_point_is_marked_only_once_the_curve_has_turned_up():
     xs = [0, 10, 20, 30, 40]
-    assert turned_up_at(xs, [0.9, 0.5, 0.3, 0.4, 0.6]) == (20, 0.3)
+    assert turned_up_at(xs, [0.9, 0.5, 0.3, 0.4, 0.6]) == 20
     assert turned_up_at(xs, [0.9, 0.5, 0.3, 0.2, 0.1]) is None  # still falling: the end is lowest
-    assert turned_up_at(xs, [0.9, 0.2, 0.2, 0.3, 0.3]) == (10, 0.2)  # the first of equal lows
+    assert turned_up_at(xs, [0.9, 0.2, 0.2, 0.3, 0.3]) == 10  # the first of equal lows
     assert turned_up_at([0], [0.5]) is None and turned_up_at([], []) is None

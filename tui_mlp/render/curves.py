@@ -30,10 +30,11 @@ def whole_ticks(first: float, last: float, count: int = 5) -> list[int]:
     return sorted({round(first + i * (last - first) / max(count - 1, 1)) for i in range(count)})
 
 
-def turned_up_at(xs: Sequence[float], ys: Sequence[float]) -> tuple[float, float] | None:
-    """(x, y) of the lowest y, if the curve has risen after it (a dev loss
-    turning up: overfitting); None while the last point is the lowest."""
+def turned_up_at(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    """The x of the lowest y (the first, if several), if the curve has risen
+    after it (a dev loss turning up: overfitting); None while the last point
+    is the lowest."""
     if len(ys) < 2:
         return None
     i = min(range(len(ys)), key=ys.__getitem__)
-    return (xs[i], ys[i]) if ys[-1] > ys[i] else None
+    return xs[i] if ys[-1] > ys[i] else None

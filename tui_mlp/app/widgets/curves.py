@@ -56,7 +56,7 @@ class CurvesPlot(StripPlot):
         lowest = turned_up_at(c.epochs, dev) if self.mode == "loss" else None
         if lowest is not None:
             shown_ys = [y for s in chart.series for y in s.ys]
-            chart.line([lowest[0]] * 2, [max(shown_ys), min(shown_ys)], f"lowest dev @{lowest[0]:g}",
+            chart.line([lowest] * 2, [max(shown_ys), min(shown_ys)], f"lowest dev @{lowest:g}",
                        LOWEST_COLOUR)
         epoch_axis(chart, c.epochs[0], c.epochs[-1], self.size.width, self.size.height >= 16)
         return None
