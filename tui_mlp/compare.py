@@ -10,15 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from tui_mlp.config import PLANE, Config, ConfigError
+from tui_mlp.config import PAIR_L2, PLANE, Config, ConfigError
 from tui_mlp.experiment import Experiment, build, load_data
 from tui_mlp.runner import EpochRecord
 
 #: The hidden layer the MLP side gets when the shared settings have none.
 BOOK_HIDDEN = (5,)
-#: The L2 rate the L2 side gets when the shared settings have none: enough to
-#: keep the ``overfit`` preset's dev loss from turning up.
-PAIR_L2 = 0.02
 
 
 def describe(config: Config) -> str:

@@ -26,6 +26,9 @@ SCHEDULES = ("none", "step", "linear")
 #: What a comparison sets side by side (compare.default_pair): no hidden layer
 #: against the network, or the run without its L2 penalty against with it.
 PAIRS = ("hidden", "l2")
+#: The L2 rate the L2 side of a comparison gets when the settings have none:
+#: enough to keep the ``overfit`` preset's dev loss from turning up.
+PAIR_L2 = 0.02
 #: Input features computed from a point's (x1, x2) (nn.features.FEATURES):
 #: x1sq = x1^2, x1x2 = x1*x2, sinx1 = sin(x1); names a shell passes unquoted.
 FEATURES = ("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2")

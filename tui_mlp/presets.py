@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui_mlp.config import Config, ConfigError, build_layered
+from tui_mlp.config import PAIR_L2, Config, ConfigError, build_layered
 
 #: The network of 4.4.2 and 4.4.3: four hidden layers of 3, weights N(0, 0.01).
 _FIVE_LAYERS = {"hidden": "3,3,3,3", "weight_init": "normal", "weight_scale": "0.01"}
@@ -71,7 +71,7 @@ _PRESET_LIST = [
            "40 training samples at noise 0.3, a wide 64,64 ReLU network (He weights times 0.3), "
            "Adam lr 0.002 for 1000 epochs: the training loss keeps falling while the dev loss "
            "turns up after its lowest epoch (marked on the loss curves); the compare tab (v) "
-           "trains the same run with L2 0.02, whose dev loss stays down",
+           f"trains the same run with L2 {PAIR_L2:g}, whose dev loss stays down",
            {"n_samples": "500", "noise": "0.3", "train": "40", "dev": "200",
             "hidden": "64,64", "activation": "relu", "weight_init": "he", "weight_scale": "0.3",
             "optimizer": "adam", "lr": "0.002", "epochs": "1000", "log_epochs": "50",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tui_mlp.app import TrainerApp
-from tui_mlp.compare import PAIR_L2
+from tui_mlp.config import PAIR_L2
 from tui_mlp.session import CompareState
 
 from .helpers import SIZE, SMALL, settle, started, type_into, wait_until

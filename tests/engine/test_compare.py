@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from tui_mlp.compare import PAIR_L2, compare, default_pair, describe
-from tui_mlp.config import Config, ConfigError
+from tui_mlp.compare import compare, default_pair, describe
+from tui_mlp.config import PAIR_L2, Config, ConfigError
 
 from .helpers import train
 

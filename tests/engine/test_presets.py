@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from tui_mlp.compare import PAIR_L2, default_pair, describe
-from tui_mlp.config import Config, ConfigError
+from tui_mlp.compare import default_pair, describe
+from tui_mlp.config import PAIR_L2, Config, ConfigError
 from tui_mlp.presets import PRESETS, preset, preset_config
 
 from .helpers import train
