@@ -35,8 +35,9 @@ def build_model(config: Config, dtype: torch.dtype = torch.float32) -> MLP:
     """The network with its initial weights drawn from the init seed alone."""
     m = config.model
     gen = torch.Generator().manual_seed(config.init_seed)
-    return MLP(2, list(m.hidden), 1, activation=m.activation, weight_init=weight_init(config),
-               bias_init=m.bias_init, generator=gen, dtype=dtype)
+    return MLP(len(m.features), list(m.hidden), 1, activation=m.activation,
+               weight_init=weight_init(config), bias_init=m.bias_init, generator=gen, dtype=dtype,
+               features=m.features)
 
 
 def weight_init(config: Config):

@@ -18,7 +18,9 @@ import torch
 from rich.segment import Segment
 from rich.style import Style
 
+from tui_mlp.config import PLANE
 from tui_mlp.nn import ACTIVATIONS, logistic
+from tui_mlp.nn.features import feature_map
 from tui_mlp.render.palette import PALETTES, TRUECOLOR, Palette
 
 Params = Mapping[str, torch.Tensor]
@@ -149,9 +151,10 @@ def thinning(cell: torch.Tensor, cells: int) -> int:
 @dataclass(frozen=True, eq=False)
 class Layout:
     """A map of ``width`` x ``height`` cells over ``bounds``: the inputs of the
-    forward pass (every pixel centre, then every point), the cell under
-    each point, and per choice of ``config.MAP_POINTS`` the stride of its thinning
-    and the points it shows (misclassified ones are added as drawn)."""
+    forward pass (the ``features`` of every pixel centre, then of every point;
+    the map stays on the (x1, x2) plane whatever the network's features), the
+    cell under each point, and per choice of ``config.MAP_POINTS`` the stride of
+    its thinning and the points it shows (misclassified ones are added as drawn)."""
 
     width: int
     height: int
@@ -163,10 +166,11 @@ class Layout:
     shown: dict[str, torch.Tensor] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, bounds: Bounds, width: int, height: int, points: Points | None = None) -> "Layout":
+    def of(cls, bounds: Bounds, width: int, height: int, points: Points | None = None,
+           features: tuple[str, ...] = PLANE) -> "Layout":
         grid = pixel_grid(bounds, width, height)
         if points is None or not points.X.shape[0]:
-            return cls(width, height, grid, grid.shape[0], None, None)
+            return cls(width, height, feature_map(grid, features), grid.shape[0], None, None)
         col = ((points.X[:, 0] - bounds.x0) / (bounds.x1 - bounds.x0) * width).long().clamp(0, width - 1)
         row = ((bounds.y1 - points.X[:, 1]) / (bounds.y1 - bounds.y0) * height).long().clamp(0, height - 1)
         cell = row * width + col
@@ -176,7 +180,8 @@ class Layout:
             index = members.nonzero().reshape(-1)
             strides[choice] = stride = thinning(cell[index], width * height) if index.numel() else 1
             shown[choice] = torch.zeros_like(members).index_fill_(0, index[::stride], True)
-        return cls(width, height, torch.cat([grid, points.X]), grid.shape[0], points, cell, strides, shown)
+        inputs = feature_map(torch.cat([grid, points.X]), features)
+        return cls(width, height, inputs, grid.shape[0], points, cell, strides, shown)
 
     def stride(self, choice: str) -> int:
         """1 if the points of ``choice`` are all shown, else every how many-th."""

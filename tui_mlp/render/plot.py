@@ -24,8 +24,9 @@ RGB = tuple[int, int, int]
 #: plotext markers, one per series of a plot in this order: quarter blocks for
 #: the first, then characters, so that series differ without colour too.
 MARKERS = ("hd", "•", "x", "+", "o", "*")
-#: The marker of a vertical mark on a plot, apart from every series'.
-MARK = "│"
+#: The markers of vertical marks on a plot (the timeline's epoch, the lowest
+#: dev loss), apart from every series' and each other's.
+MARK, LOWEST_MARK = "│", "┊"
 
 
 @dataclass(frozen=True)

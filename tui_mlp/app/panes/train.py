@@ -88,7 +88,8 @@ class TrainPane(Pane):
                 self.boundary.set_data(*snap.data)
                 self._data_version = snap.data_version
             if snap.params is not None:
-                self.boundary.show(snap.params, snap.config.model.activation)
+                model = snap.config.model
+                self.boundary.show(snap.params, model.activation, model.features)
             self._map_params = snap.params
         shown = self._curves_shown
         if (shown is None or snap.curves is not shown[0] or snap.viewing != shown[1]) \

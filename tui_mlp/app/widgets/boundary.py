@@ -16,7 +16,7 @@ from textual.strip import Strip
 
 from tui_mlp.app.widgets.lines import StripPane
 from tui_mlp.app.widgets.palette import app_palette
-from tui_mlp.config import MAP_POINTS
+from tui_mlp.config import MAP_POINTS, PLANE
 from tui_mlp.render.boundary import GLYPHS, KINDS, Bounds, Layout, Points, draw
 
 
@@ -33,6 +33,7 @@ class BoundaryMap(StripPane):
         super().__init__(**kwargs)
         self._params: dict | None = None
         self._activation = "logistic"
+        self._features = PLANE
         self._points: Points | None = None
         self._bounds: Bounds | None = None
         self._layout: Layout | None = None  # for the current data and size
@@ -51,8 +52,11 @@ class BoundaryMap(StripPane):
         self.point_count = int(self._points.X.shape[0])
         self.border_subtitle = f"x1 {b.x0:.1f}..{b.x1:.1f}  x2 {b.y0:.1f}..{b.y1:.1f}"
 
-    def show(self, params: dict, activation: str) -> None:
-        """Redraw the map for these weights (copies, never the live model)."""
+    def show(self, params: dict, activation: str, features: tuple[str, ...] = PLANE) -> None:
+        """Redraw the map for these weights (copies, never the live model) of
+        a network on these input features."""
+        if features != self._features:
+            self._features, self._layout = features, None
         self._params, self._activation = params, activation
         self._redraw()
 
@@ -77,7 +81,8 @@ class BoundaryMap(StripPane):
             return
         layout = self._layout
         if layout is None or (layout.width, layout.height) != (width, height - 1):
-            self._layout = layout = Layout.of(self._bounds, width, height - 1, self._points)
+            self._layout = layout = Layout.of(self._bounds, width, height - 1, self._points,
+                                              self._features)
         palette = app_palette(self.app)
         rows, self.misclassified = draw(self._params, self._activation, layout, palette, self.choice)
         stride = layout.stride(self.choice)

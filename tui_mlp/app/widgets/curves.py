@@ -1,5 +1,6 @@
-"""Loss (or accuracy) per epoch, train and dev, and a vertical marker at the
-past epoch the timeline's cursor shows.
+"""Loss (or accuracy) per epoch, train and dev; vertical marks at the past
+epoch the timeline's cursor shows and, on the loss plot, at the epoch of the
+lowest dev loss once the dev loss has turned up.
 
 Each series is decimated to the plot's width before plotext sees it, so the
 cost of a redraw does not grow with the run. The pane decides how often to
@@ -11,8 +12,8 @@ from typing import Any
 
 from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.app.widgets.plot import StripPlot
-from tui_mlp.render.curves import decimate, whole_ticks
-from tui_mlp.render.plot import MARK, MARKERS, Chart
+from tui_mlp.render.curves import decimate, turned_up_at, whole_ticks
+from tui_mlp.render.plot import LOWEST_MARK, MARK, MARKERS, Chart
 from tui_mlp.session import Curves
 
 #: Columns plotext keeps for the y tick labels and the frame.
@@ -53,10 +54,12 @@ class CurvesPlot(StripPlot):
             xs, shown = decimate(c.epochs, ys, width)
             chart.line(xs, shown, label, colour, marker)
             self.points_plotted += len(xs)
+        palette, low, high = app_palette(self.app), min(min(train), min(dev)), max(max(train), max(dev))
+        lowest = turned_up_at(c.epochs, dev) if self.mode == "loss" else None
+        if lowest is not None:
+            chart.line([lowest] * 2, [high, low], f"lowest dev @{lowest:g}", palette.paler[1], LOWEST_MARK)
         if self._viewing is not None:
-            low, high = min(min(train), min(dev)), max(max(train), max(dev))
-            chart.line([self._viewing] * 2, [low, high], f"epoch {self._viewing}", app_palette(self.app).mark,
-                       MARK)
+            chart.line([self._viewing] * 2, [low, high], f"epoch {self._viewing}", palette.mark, MARK)
         epoch_axis(chart, c.epochs[0], c.epochs[-1], self.size.width, self.size.height >= 16)
         return None
 
