@@ -23,18 +23,41 @@ ACTIVATIONS = ("logistic", "tanh", "relu", "leaky_relu", "hard_logistic", "hard_
 WEIGHT_INITS = ("normal", "zeros", "uniform", "xavier", "he")
 OPTIMIZERS = ("gd", "momentum", "adam")
 SCHEDULES = ("none", "step", "linear")
+#: Which points the decision-boundary map shows (and how its title says it),
+#: in the order ``d`` cycles them.
+MAP_POINTS = {"all": "all points", "test": "test points", "wrong": "misclassified points", "none": "no points"}
+#: What a comparison sets side by side (compare.default_pair): no hidden layer
+#: against the network, or the run without its L2 penalty against with it.
+PAIRS = ("hidden", "l2")
+#: The L2 rate the L2 side of a comparison gets when the settings have none:
+#: enough to keep the ``overfit`` preset's dev loss from turning up.
+PAIR_L2 = 0.02
+#: Input features computed from a point's (x1, x2) (nn.features.FEATURES):
+#: x1sq = x1^2, x1x2 = x1*x2, sinx1 = sin(x1); names a shell passes unquoted.
+FEATURES = ("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2")
+#: The plane's own coordinates: the default features, and the map's axes.
+PLANE: tuple[str, ...] = ("x1", "x2")
 
 MAX_SAMPLES = 1_000_000
 MAX_EPOCHS = 10_000_000
 MAX_HIDDEN_UNITS = 1024
 MAX_HIDDEN_LAYERS = 8
 MAX_SEED = 2**32 - 1
+MAX_COLUMN_NAME = 200
+MAX_SWEEP_RUNS = 100_000  # settings x seeds in one sweep
+MAX_JOBS = 256  # worker processes of a sweep
+#: What a CSV's points get when no source sets these fields: its points as
+#: they are, split in the book's proportions (640/160/200 of 1000) of its rows.
+CSV_DEFAULTS = {"noise": 0.0, "train": 0.64, "dev": 0.16}
+#: Bytes of parameter copies a run's timeline may keep (a bigger network keeps fewer epochs).
+TIMELINE_BYTES = 32 * 2**20
 
 
 @dataclass(frozen=True)
 class DataConfig:
     dataset: str = "moons"
     csv: str = ""
+    columns: tuple[str, ...] = ()  # (): the first two columns and the last
     n_samples: int = 1000
     noise: float = 0.2
     train: int | float = 640
@@ -57,9 +80,10 @@ class ModelConfig:
     weight_scale: float = 1.0  # times the init's weights: normal's std, uniform's bound
     bias_init: float = 0.0
     init_seed: int | None = None  # None: the data seed
+    features: tuple[str, ...] = PLANE  # the network's inputs, computed from (x1, x2)
 
     def layer_sizes(self) -> list[int]:
-        return [2, *self.hidden, 1]
+        return [len(self.features), *self.hidden, 1]
 
 
 @dataclass(frozen=True)
@@ -76,6 +100,7 @@ class TrainConfig:
     step_size: int = 100
     gamma: float = 0.5
     patience: int = 0  # 0: no early stopping
+    pair: str = "hidden"  # what the compare tab and ``tui-mlp compare`` set side by side
 
 
 @dataclass(frozen=True)
@@ -114,8 +139,9 @@ class Config:
 
     def summary(self) -> str:
         hidden = ",".join(map(str, self.model.hidden)) or "none"
+        features = "" if self.model.features == PLANE else f"features={','.join(self.model.features)} "
         return (f"{self.data.dataset} n={self.data.n_samples} noise={self.data.noise:g} "
-                f"hidden={hidden} {self.model.activation} {self.train.optimizer} "
+                f"hidden={hidden} {features}{self.model.activation} {self.train.optimizer} "
                 f"lr={self.train.lr:g} epochs={self.train.epochs}")
 
 
@@ -210,6 +236,30 @@ def _hidden() -> tuple[Callable[[str], tuple[int, ...]], str]:
                    f"to {MAX_HIDDEN_UNITS} (e.g. 5 or 16,16; blank or none: no hidden layer)")
 
 
+def _columns() -> tuple[Callable[[str], tuple[str, ...]], str]:
+    def parse(text: str) -> tuple[str, ...]:
+        if not text:
+            return ()
+        names = tuple(part.strip() for part in text.split(","))
+        if len(names) != 3 or len(set(names)) != 3 or \
+                any(not n or len(n) > MAX_COLUMN_NAME or "\0" in n for n in names):
+            raise ValueError
+        return names
+    return parse, ("expected three different column names of the CSV's header for x1, x2 and "
+                   "the label, comma-separated (e.g. x1,x2,label; blank: the first two columns "
+                   "and the last)")
+
+
+def _features() -> tuple[Callable[[str], tuple[str, ...]], str]:
+    def parse(text: str) -> tuple[str, ...]:
+        names = tuple(part.strip().lower() for part in text.split(","))
+        if not all(name in FEATURES for name in names) or len(set(names)) != len(names):
+            raise ValueError
+        return names
+    return parse, ("expected distinct comma-separated features from " + ", ".join(FEATURES)
+                   + " (e.g. x1sq,x2sq)")
+
+
 def _path() -> tuple[Callable[[str], str], str]:
     def parse(text: str) -> str:
         if "\0" in text or len(text) > 4096:
@@ -233,16 +283,25 @@ class Field:
     @property
     def choices(self) -> tuple[str, ...] | None:
         return {"dataset": DATASETS, "activation": ACTIVATIONS, "weight_init": WEIGHT_INITS,
-                "optimizer": OPTIMIZERS, "schedule": SCHEDULES}.get(self.name)
+                "optimizer": OPTIMIZERS, "schedule": SCHEDULES, "pair": PAIRS}.get(self.name)
 
 
 _FIELD_LIST = [
     Field("dataset", "data", "data set", _choice(DATASETS), "data set"),
-    Field("csv", "data", "CSV file", _path(), "CSV file of x1,x2,label rows (data set csv)"),
+    Field("csv", "data", "CSV file", _path(),
+          "CSV file with a header (or none) and a column each for x1, x2 and a 0/1 label; "
+          "any delimiter (comma, semicolon, tab, space); its points get no noise and are "
+          "split 0.64/0.16/rest unless noise, train or dev are given"),
+    Field("columns", "data", "CSV columns", _columns(),
+          "the CSV's columns for x1, x2 and the label, by header name "
+          "(default: the first two columns and the last)"),
     Field("n_samples", "data", "samples", _int(10, MAX_SAMPLES), "number of samples"),
-    Field("noise", "data", "noise", _float(0.0, 10.0), "std of the Gaussian noise on the features"),
-    Field("train", "data", "train", _split_size(), "training samples (count or fraction)"),
-    Field("dev", "data", "dev", _split_size(), "dev samples (count or fraction); the rest is test"),
+    Field("noise", "data", "noise", _float(0.0, 10.0),
+          "std of the Gaussian noise on the features (a CSV's: 0 unless given)"),
+    Field("train", "data", "train", _split_size(),
+          "training samples (count or fraction; a CSV's: 0.64 unless given)"),
+    Field("dev", "data", "dev", _split_size(),
+          "dev samples (count or fraction; a CSV's: 0.16 unless given); the rest is test"),
     Field("seed", "data", "seed", _int(0, MAX_SEED), "seed of the data"),
     Field("shuffle", "data", "shuffle", _bool(), "shuffle before splitting"),
     Field("hidden", "model", "hidden", _hidden(), "hidden layer sizes, comma-separated"),
@@ -254,6 +313,9 @@ _FIELD_LIST = [
     Field("bias_init", "model", "bias init", _float(-100.0, 100.0), "initial value of every bias"),
     Field("init_seed", "model", "init seed", _int(0, MAX_SEED, blank=None),
           "seed of the initial weights (default: the data seed)"),
+    Field("features", "model", "features", _features(),
+          "the network's inputs, computed from each point's x1, x2: x1, x2, x1sq (x1^2), "
+          "x2sq (x2^2), x1x2 (x1*x2), sinx1 (sin x1), sinx2 (sin x2); comma-separated"),
     Field("optimizer", "train", "optimizer", _choice(OPTIMIZERS), "optimiser"),
     Field("lr", "train", "learning rate", _float(0.0, 1e6, lo_open=True), "learning rate"),
     Field("epochs", "train", "epochs", _int(1, MAX_EPOCHS), "epochs to train"),
@@ -268,6 +330,9 @@ _FIELD_LIST = [
     Field("gamma", "train", "gamma", _float(0.0, 1.0, lo_open=True), "step-decay factor"),
     Field("patience", "train", "patience", _int(0, MAX_EPOCHS),
           "stop after N epochs without a better dev score (0: never)"),
+    Field("pair", "train", "compare pair", _choice(PAIRS),
+          "what a comparison sets side by side: hidden (no hidden layer against the network) "
+          "or l2 (the same run without L2 against with it)"),
 ]
 FIELDS: dict[str, Field] = {f.name: f for f in _FIELD_LIST}
 
@@ -320,12 +385,21 @@ def validate(config: Config) -> Config:
     return config
 
 
+def with_data_defaults(config: Config, given: Any) -> Config:
+    """``config`` with a CSV's own defaults (``CSV_DEFAULTS``) for the fields
+    no source set (``given`` holds the names that were set)."""
+    if config.data.dataset != "csv":
+        return config
+    return config.with_values(**{k: v for k, v in CSV_DEFAULTS.items() if k not in given})
+
+
 def build_config(values: dict[str, Any], base: Config | None = None) -> Config:
     """Parse several fields at once over ``base`` (default: the book's), then validate."""
     parsed = {name: parse_field(name, value) for name, value in values.items()}
     if "csv" in parsed and parsed["csv"] and "dataset" not in parsed:
         parsed["dataset"] = "csv"
-    return validate((base or Config()).with_values(**parsed))
+    given = parsed.keys() if base is None else FIELDS.keys()
+    return validate(with_data_defaults((base or Config()).with_values(**parsed), given))
 
 
 def config_from_dict(data: dict[str, Any], base: Config | None = None) -> Config:
@@ -369,8 +443,9 @@ def build_layered(layers: list[tuple[dict[str, Any], Labeller]], base: Config | 
         parsed = parse_values(values, label)
         merged.update(parsed)
         origin.update(dict.fromkeys(parsed, (rank, label)))
+    given = merged.keys() if base is None else FIELDS.keys()
     try:
-        return validate((base or Config()).with_values(**merged))
+        return validate(with_data_defaults((base or Config()).with_values(**merged), given))
     except ConfigError as exc:
         # blame the field, among those the rule involves, that the latest source set
         involved = [n for n in _RELATED.get(exc.name, (exc.name,)) if n in origin]

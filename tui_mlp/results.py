@@ -51,16 +51,17 @@ class Confusion:
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "matrix": self.rows, "accuracy": self.accuracy}
 
-    def lines(self, title: str) -> list[str]:
-        """A small text table, e.g. for ``title`` "dev"::
+    def lines(self, title: str, tag: str = "[Confusion] ") -> list[str]:
+        """A small text table, its columns aligned whatever ``tag`` starts it
+        (the CLI's log tag, or none in the app), e.g. for ``title`` "dev"::
 
-            [Confusion] dev   pred 0  pred 1
-                      true 0     71      9
-                      true 1      8     72
+            [Confusion] dev  pred 0  pred 1
+                     true 0      71       9
+                     true 1       8      72
         """
         w = max(6, len(str(max(self.rows[0] + self.rows[1]))))
-        head = f"[Confusion] {title}"
-        pad = len(head)
+        pad = max(len(tag) + len(title), len("true 0"))
+        head = f"{tag}{title}".ljust(pad)
         return [f"{head}  {'pred 0':>{w}}  {'pred 1':>{w}}",
                 f"{'true 0':>{pad}}  {self.tn:>{w}}  {self.fp:>{w}}",
                 f"{'true 1':>{pad}}  {self.fn:>{w}}  {self.tp:>{w}}"]
@@ -143,6 +144,40 @@ def history_csv(history: History) -> str:
 
 def write_history_csv(path: str | os.PathLike, history: History) -> Path:
     return write_text_atomic(path, history_csv(history))
+
+
+# ------------------------------------------------------------------ the data as CSV
+DATA_HEADER = ("x1", "x2", "split", "label")  # label last: read back with the default columns
+SPLITS = ("train", "dev", "test")
+
+
+def data_csv(sets: tuple[Dataset, Dataset, Dataset]) -> str:
+    """The train, dev and test points in that order, one row each:
+    ``x1,x2,split,label``, floats written to round-trip exactly."""
+    lines = [",".join(DATA_HEADER)]
+    for split, (X, y) in zip(SPLITS, sets, strict=True):
+        for (x1, x2), label in zip(X.tolist(), y.reshape(-1).tolist()):
+            lines.append(f"{x1!r},{x2!r},{split},{int(label)}")
+    return "\n".join(lines) + "\n"
+
+
+def write_data_csv(path: str | os.PathLike, exp: Experiment) -> Path:
+    return write_text_atomic(path, data_csv((exp.train_set, exp.dev_set, exp.test_set)))
+
+
+# ------------------------------------------------------------------ the weights as JSON
+def weights_record(model: MLP, activation: str) -> dict[str, Any]:
+    """The model's linear layers as plain lists, readable by any language:
+    each layer computes ``x @ W + b`` (``W`` has a row per input), the hidden
+    layers then ``activation``, the last one the logistic function."""
+    return {"activation": activation, "output": "logistic",
+            "layers": [{"name": layer.name, "W": layer.params["W"].tolist(),
+                        "b": layer.params["b"].reshape(-1).tolist()} for layer in model.linears]}
+
+
+def write_weights_json(path: str | os.PathLike, exp: Experiment) -> Path:
+    record = weights_record(exp.model, exp.config.model.activation)
+    return write_text_atomic(path, json.dumps(_clean(record), indent=1) + "\n")
 
 
 # ------------------------------------------------------------------ the run as JSON

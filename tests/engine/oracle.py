@@ -15,7 +15,8 @@ import torch.nn.functional as F
 #: The autograd twin of each activation, by the engine's name. HardLogistic has
 #: no torch built-in: ``F.hardsigmoid`` is relu6(x + 3) / 6 = x/6 + 1/2, a
 #: different function from the book's max(min(x/4 + 1/2, 1), 0), so its oracle
-#: is the formula itself.
+#: is the formula itself. Softplus without torch's threshold (above z = 20 it
+#: returns z, slope exactly 1), as the book's log(1 + e^z) is.
 TORCH_ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "logistic": torch.sigmoid,
     "tanh": torch.tanh,
@@ -24,7 +25,7 @@ TORCH_ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
     "hard_logistic": lambda z: torch.clamp(0.25 * z + 0.5, min=0.0, max=1.0),
     "hard_tanh": F.hardtanh,
     "elu": F.elu,
-    "softplus": F.softplus,
+    "softplus": lambda z: torch.logaddexp(z, torch.zeros_like(z)),  # log(e^z + e^0), stable
     "swish": F.silu,
     "gelu": F.gelu,
 }

@@ -67,4 +67,25 @@ class Export:
     path: str
 
 
-Command = Toggle | Step | Reset | Test | Save | Load | Configure | CheckGradients | Export | SetPace
+@dataclass(frozen=True)
+class Seek:
+    """Cursor keys: move the timeline's cursor ``steps`` units, one of
+    SEEK_UNITS (kept epochs, tenths of the run, the whole run); negative: back."""
+
+    steps: int
+    unit: str = "kept"
+
+
+@dataclass(frozen=True)
+class Replay:
+    """``y``: play the kept epochs from the cursor (from the start if it is at
+    the end) at the pace; again, stop."""
+
+
+@dataclass(frozen=True)
+class Rewind:
+    """``b``: make the cursor's epoch the run's latest; training goes on from it."""
+
+
+Command = (Toggle | Step | Reset | Test | Save | Load | Configure | CheckGradients | Export | SetPace
+           | Seek | Replay | Rewind)
