@@ -113,9 +113,9 @@ async def test_the_focused_log_scrolls_by_keys_and_says_which_lines_show() -> No
 
 # ---------------------------------------------------------------- help
 class NetworkApp(TrainerApp):
-    """A key added later, as another tab would add it."""
+    """A key added later, as another tab would add it, with a footer display of its own."""
 
-    BINDINGS = [Binding("w", "network", "network tab")]
+    BINDINGS = [Binding("w", "network", "network tab", key_display="w/W")]
 
     def action_network(self) -> None:
         pass
@@ -133,6 +133,7 @@ async def test_question_mark_lists_every_key_of_the_tab_from_the_bindings() -> N
                             "network tab", "page up", "first line", "leave field"):
             assert description in text, description
         assert "grad check" not in text and "history CSV" not in text  # the lab's own keys
+        assert "w/W" not in text  # the key itself, not the footer's display of it
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
         await pilot.press("l", "question_mark")

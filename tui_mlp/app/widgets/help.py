@@ -5,6 +5,7 @@ its ``check_action`` as the footer is, and those of the tab's own widgets),
 so a key added anywhere is listed without touching this module."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Iterable
 
 from rich.text import Text
@@ -39,7 +40,8 @@ def _rows(app: App[Any], bindings: Iterable[BindingType], node: Any) -> list[tup
         what = binding.tooltip or binding.description
         if binding.group is not None and binding.group.description not in what:
             what = f"{what} ({binding.group.description})"
-        rows.setdefault(what, []).append(app.get_key_display(binding))
+        # the key itself, not a footer's display for a pair ("←→" for left)
+        rows.setdefault(what, []).append(app.get_key_display(replace(binding, key_display=None)))
     return [(" ".join(keys), what) for what, keys in rows.items()]
 
 
