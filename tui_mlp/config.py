@@ -29,6 +29,13 @@ MAX_EPOCHS = 10_000_000
 MAX_HIDDEN_UNITS = 1024
 MAX_HIDDEN_LAYERS = 8
 MAX_SEED = 2**32 - 1
+#: The network tab's edits of one weight or bias: the largest |value| accepted
+#: (typed or nudged to) and the step of one nudge.
+MAX_EDIT_WEIGHT = 100.0
+EDIT_STEP = 0.1
+#: Activations whose units saturate, and the |net input| beyond which they are
+#: flat (the derivative below about 2% of its peak).
+SATURATING = {"logistic": 4.0, "tanh": 2.0, "hard_logistic": 2.5, "hard_tanh": 1.0}
 
 
 @dataclass(frozen=True)
@@ -387,3 +394,13 @@ def build_layered(layers: list[tuple[dict[str, Any], Labeller]], base: Config | 
 #: The fields each cross-field rule of ``validate`` looks at together.
 _RELATED = {"dev": ("n_samples", "train", "dev"), "train": ("n_samples", "train", "dev"),
             "csv": ("dataset", "csv")}
+
+
+def parse_weight(name: str, text: str) -> float:
+    """A weight or bias typed in the network tab (``name`` as ``fc1.W[0,2]``);
+    ConfigError names it, the text and the range accepted."""
+    parse, accepted = _float(-MAX_EDIT_WEIGHT, MAX_EDIT_WEIGHT)
+    try:
+        return parse(text.strip())
+    except ValueError:
+        raise ConfigError(name, text, accepted, label=name) from None

@@ -8,6 +8,7 @@ from tui_mlp.session.commands import (
     CheckGradients,
     Command,
     Configure,
+    EditWeight,
     Export,
     Load,
     Reset,
@@ -34,7 +35,7 @@ from tui_mlp.session.snapshot import (
 from tui_mlp.session.trainer import Trainer
 
 __all__ = [
-    "CheckGradients", "Command", "Configure", "Export", "Load", "Reset", "Save", "SetPace", "Step",
+    "CheckGradients", "Command", "Configure", "EditWeight", "Export", "Load", "Reset", "Save", "SetPace", "Step",
     "Test", "Toggle", "Comparer", "CompareState", "CompareView", "Curves", "Event", "LogBuffer",
     "Snapshot", "State", "curves_of", "Trainer", "DEFAULT_PACE", "LOG_LINES", "PACES", "next_pace", "pace_text",
 ]

@@ -67,4 +67,22 @@ class Export:
     path: str
 
 
-Command = Toggle | Step | Reset | Test | Save | Load | Configure | CheckGradients | Export | SetPace
+@dataclass(frozen=True)
+class EditWeight:
+    """The network tab's edit of one entry of a layer's ``W`` or ``b`` (when
+    not running): set to ``value``, or, with ``value`` None, moved by ``delta``."""
+
+    layer: str  # "fc1", ...
+    key: str  # "W" or "b"
+    index: tuple[int, int]
+    value: float | None = None
+    delta: float = 0.0
+
+    @property
+    def name(self) -> str:
+        """How messages name the entry: ``fc1.W[0,2]``."""
+        return f"{self.layer}.{self.key}[{self.index[0]},{self.index[1]}]"
+
+
+Command = (Toggle | Step | Reset | Test | Save | Load | Configure | CheckGradients | Export | SetPace
+           | EditWeight)

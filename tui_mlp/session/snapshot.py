@@ -82,6 +82,7 @@ class Snapshot:
     diagnosis: Diagnosis | None = None  # of the weights in ``params``, on the training set
     tested: TestResult | None = None  # the last ``t`` (or end of run) of this run
     grad_check: tuple[int, GradCheck] | None = None  # (epoch, result) of the last ``g``
+    grads: dict | None = None  # copies of dL/dW, dL/db of the last epoch, keyed like ``params``
 
 
 @dataclass(frozen=True)
