@@ -36,6 +36,8 @@ EDIT_STEP = 0.1
 #: Activations whose units saturate, and the |net input| beyond which they are
 #: flat (the derivative below about 2% of its peak).
 SATURATING = {"logistic": 4.0, "tanh": 2.0, "hard_logistic": 2.5, "hard_tanh": 1.0}
+#: A unit saturated on at least this share of the training points counts as saturated.
+SATURATED_SHARE = 0.95
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,412 @@
+"""The network tab's picture, as TensorFlow Playground draws a network:
+parameters + pixel grids -> rows of rich Segments.
+
+One column per layer, input to output: the inputs x1, x2, each hidden unit
+and the output, each a thumbnail of its activation over the plane of the
+decision map (the same ``Bounds`` and pixel centres, ``render.boundary``),
+in half blocks. Hidden units and inputs are shaded in a diverging palette
+(negative, zero, positive) scaled to the unit's largest |activation| on the
+grid; the output in the decision map's colours, the data optionally on top.
+Between two columns, each unit's incoming weights are one row of cells: the
+colour is the sign, the glyph (░▒▓█) the magnitude against the layer's
+largest |w|. Beside the network, the selected unit drawn large with its
+bias, weights, last gradients and health.
+
+Every thumbnail, the large map and the units' health on the training set
+come from ONE batched forward pass (``boundary.layer_values``) over the
+concatenated grids and training points; codes, runs and counts are tensor
+ops, and the picture reaches Python in one ``.tolist()``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping, Sequence
+
+import torch
+from rich.segment import Segment
+from rich.style import Style
+
+from tui_mlp.config import SATURATED_SHARE, SATURATING
+from tui_mlp.render.boundary import (
+    CELLS,
+    REGION,
+    UPPER_HALF,
+    Bounds,
+    Layout,
+    Params,
+    Points,
+    cell_codes,
+    layer_values,
+    rows_of,
+    runs_of,
+)
+
+#: A unit's thumbnail in cells (half blocks: twice as many rows of pixels),
+#: and the rows of a unit's slot in its column (the thumbnail, then its caption).
+THUMB_W, THUMB_H = 10, 5
+SLOT_H = THUMB_H + 1
+#: The largest map of the selected unit, in cells.
+DETAIL_W, DETAIL_H = 24, 12
+#: Incoming weights per row of a unit's weight cells (more wrap, up to THUMB_H rows).
+WEIGHT_COLS = 16
+#: Shades per sign of the diverging palette.
+LEVELS = 4
+# Negative (magenta) and positive (green) activations, strongest first / last;
+# apart from the decision colours (blue, orange) so a map is never mistaken for one.
+NEGATIVE = ("#c74fc0", "#9a4596", "#723d70", "#4e334d")  # strong ... weak
+ZERO = "#303030"
+POSITIVE = ("#34503f", "#3c7551", "#43a066", "#4cc97b")  # weak ... strong
+DIVERGING = (*NEGATIVE, ZERO, *POSITIVE)
+WEIGHT_GLYPHS = "·░▒▓█"  # |w| = 0, then up to 1/4, 1/2, 3/4, all of the layer's largest
+CAPTION = Style(color="#a0a0a0")
+SELECTED = Style(color="#000000", bgcolor="#e0e0e0", bold=True)
+TITLE = Style(color="#c0c0c0", bold=True)
+WARN = Style(color="#ffb454", bold=True)
+PAD = Style()
+
+_N_DIV = len(DIVERGING)
+_DIV_BASE = len(CELLS)  # codes after the decision map's own
+_WEIGHT_BASE = _DIV_BASE + _N_DIV * _N_DIV
+
+
+def _build_cells() -> list[tuple[str, Style]]:
+    """The decision map's cells, then every pair of diverging shades, then
+    the weight cells (negative levels 0..4, positive levels 0..4)."""
+    cells = list(CELLS)
+    for top in DIVERGING:
+        for bottom in DIVERGING:
+            cells.append((UPPER_HALF, Style(color=top, bgcolor=bottom)))
+    for colour in (NEGATIVE[0], POSITIVE[-1]):
+        cells += [(glyph, Style(color=colour, bgcolor=ZERO)) for glyph in WEIGHT_GLYPHS]
+    return cells
+
+
+NETWORK_CELLS = _build_cells()
+
+#: A unit: (column, index); column 0 the inputs, the last the output.
+Unit = tuple[int, int]
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    """The pixel grids of one picture: every thumbnail's (with the points, if
+    shown, for the output's) and the selected unit's large map."""
+
+    thumb: Layout
+    detail: Layout
+
+    @classmethod
+    def of(cls, points: Points, detail: tuple[int, int], show_points: bool) -> "Frame":
+        bounds = Bounds.of(points.X)  # the decision map's plane
+        shown = points if show_points else None
+        return cls(Layout.of(bounds, THUMB_W, THUMB_H, shown), Layout.of(bounds, *detail, shown))
+
+
+@dataclass(frozen=True)
+class Health:
+    """A hidden unit on the training set: points where its activation is 0,
+    and where |net input| is past the activation's saturation threshold."""
+
+    zero: int
+    saturated: int
+    points: int
+
+    def word(self, activation: str) -> str:
+        """"dead", "saturated" or ""."""
+        if self.points and self.zero == self.points:
+            return "dead"
+        if activation in SATURATING and self.points and self.saturated >= SATURATED_SHARE * self.points:
+            return "saturated"
+        return ""
+
+
+@dataclass(frozen=True)
+class Picture:
+    """The network drawn: per column, per unit, THUMB_H rows; the selected
+    unit's map; per layer, per receiving unit, its incoming weights' cells;
+    per column, per unit, the largest |activation| on the grid (its scale),
+    and each hidden unit's health."""
+
+    thumbs: list[list[list[list[Segment]]]]
+    detail: list[list[Segment]]
+    weights: list[list[list[list[Segment]]]]
+    scales: list[list[float]]
+    health: list[list[Health | None]]
+
+
+def sizes_of(params: Mapping[str, Params]) -> list[int]:
+    """Units per column, inputs first."""
+    layers = list(params.values())
+    return [int(layers[0]["W"].shape[0]), *(int(layer["W"].shape[1]) for layer in layers)]
+
+
+def _diverging(values: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
+    """Shade indices into DIVERGING: value / scale cut into 2 LEVELS + 1 bands."""
+    return (values / scale).mul(LEVELS).round().clamp(-LEVELS, LEVELS).long() + LEVELS
+
+
+def _half_blocks(level: torch.Tensor) -> torch.Tensor:
+    """Codes of half-block cells from shades [..., 2 h, w]: upper x lower pixel."""
+    return _DIV_BASE + level[..., 0::2, :] * _N_DIV + level[..., 1::2, :]
+
+
+def draw(params: Mapping[str, Params], activation: str, frame: Frame, train_X: torch.Tensor,
+         selected: Unit) -> Picture:
+    """The network of ``params`` (copies) over ``frame``; the health of the
+    hidden units is counted on ``train_X``."""
+    sizes = sizes_of(params)
+    thumb, detail = frame.thumb, frame.detail
+    n_thumb, n_detail = thumb.X.shape[0], detail.X.shape[0]
+    X = torch.cat([thumb.X, detail.X, train_X.to(thumb.X.dtype)])
+    values = layer_values(params, activation, X)
+    with torch.inference_mode():
+        A = torch.nan_to_num(torch.cat([X, *(a for _, a in values)], dim=1))  # every unit, column by column
+        total = A.shape[1]
+        grid = A[:thumb.n_grid]
+        scale = grid.abs().amax(dim=0).clamp(min=1e-12)
+        level = _diverging(grid, scale).T.reshape(total, 2 * THUMB_H, THUMB_W)
+        codes = _half_blocks(level)
+        output, _ = cell_codes(A[:n_thumb, -1], thumb)
+        codes[-1] = output.reshape(THUMB_H, THUMB_W)
+        thumb_runs = runs_of(codes.reshape(-1), THUMB_W)
+
+        column, index = selected
+        unit = sum(sizes[:column]) + index
+        big = A[n_thumb:n_thumb + n_detail, unit]
+        if column == len(sizes) - 1:
+            big_codes, _ = cell_codes(big, detail)
+        else:
+            big_level = _diverging(big[:detail.n_grid], scale[unit]).reshape(2 * detail.height, detail.width)
+            big_codes = _half_blocks(big_level).reshape(-1)
+        detail_runs = runs_of(big_codes, detail.width)
+
+        train = slice(n_thumb + n_detail, None)
+        threshold = SATURATING.get(activation, float("inf"))
+        hidden = values[:-1]
+        zero = [(a[train] == 0).sum(dim=0) for _, a in hidden]
+        saturated = [(z[train].abs() > threshold).sum(dim=0) for z, _ in hidden]
+        weight_codes = []
+        for layer in params.values():
+            W = torch.nan_to_num(layer["W"].T)  # [receiving, sending]
+            top = W.abs().amax().clamp(min=1e-12)
+            magnitude = (W.abs() / top * 4).ceil().clamp(0, 4).long()
+            weight_codes.append((_WEIGHT_BASE + (W > 0).long() * len(WEIGHT_GLYPHS) + magnitude).reshape(-1))
+        parts = [thumb_runs.reshape(-1), detail_runs.reshape(-1), *zero, *saturated, *weight_codes]
+        flat = torch.cat([p.long() for p in parts]).tolist()  # the one transfer
+        scales = scale.tolist()
+    return _unpack(flat, parts, sizes, detail.height, scales, int(train_X.shape[0]))
+
+
+def _unpack(flat: list[int], parts: Sequence[torch.Tensor], sizes: list[int], detail_height: int,
+            scales: list[float], points: int) -> Picture:
+    """``draw``'s one list of ints back into a Picture."""
+    pieces, at = [], 0
+    for part in parts:
+        n = part.numel()
+        pieces.append(flat[at:at + n])
+        at += n
+    thumb_flat, detail_flat, rest = pieces[0], pieces[1], pieces[2:]
+    hidden = len(sizes) - 2
+    zero, saturated, weight_codes = rest[:hidden], rest[hidden:2 * hidden], rest[2 * hidden:]
+    total = sum(sizes)
+    thumb_rows = rows_of(_split3(thumb_flat), total * THUMB_H, NETWORK_CELLS)
+    starts = [sum(sizes[:c]) for c in range(len(sizes))]
+    thumbs = [[thumb_rows[(starts[c] + j) * THUMB_H:(starts[c] + j + 1) * THUMB_H] for j in range(n)]
+              for c, n in enumerate(sizes)]
+    detail = rows_of(_split3(detail_flat), detail_height, NETWORK_CELLS)
+    health: list[list[Health | None]] = [[None] * sizes[0]]
+    health += [[Health(z, s, points) for z, s in zip(zero[c], saturated[c])] for c in range(hidden)]
+    health.append([None] * sizes[-1])
+    weights = [_weight_rows(codes, n_in, n_out) for codes, n_in, n_out in zip(weight_codes, sizes, sizes[1:])]
+    scale_cols = [scales[s:s + n] for s, n in zip(starts, sizes)]
+    return Picture(thumbs, detail, weights, scale_cols, health)
+
+
+def _split3(flat: list[int]) -> list[list[int]]:
+    """A flattened [3, n] runs tensor as its three rows."""
+    n = len(flat) // 3
+    return [flat[:n], flat[n:2 * n], flat[2 * n:]]
+
+
+def _weight_rows(codes: list[int], n_in: int, n_out: int) -> list[list[list[Segment]]]:
+    """Per receiving unit, its incoming weights' cells, WEIGHT_COLS to a row
+    and at most THUMB_H rows (a last "…" stands for those left out)."""
+    cols = min(n_in, WEIGHT_COLS)
+    rows_needed = -(-n_in // cols)
+    out = []
+    for j in range(n_out):
+        mine = codes[j * n_in:(j + 1) * n_in]
+        rows = []
+        for r in range(min(rows_needed, THUMB_H)):
+            chunk = mine[r * cols:(r + 1) * cols]
+            cut = r == THUMB_H - 1 and rows_needed > THUMB_H
+            row = [Segment(*NETWORK_CELLS[c]) for c in (chunk[:-1] if cut else chunk)]
+            row.append(Segment("…" if cut else " " * (cols - len(chunk)), PAD))
+            rows.append(row)
+        out.append(rows)
+    return out
+
+
+# ------------------------------------------------------------------ laying the picture out
+def unit_name(sizes: Sequence[int], unit: Unit) -> str:
+    """How the tab names a unit: x1, x2 (inputs), h1.1 ... (hidden, from 1), out."""
+    column, index = unit
+    if column == 0:
+        return f"x{index + 1}"
+    if column == len(sizes) - 1:
+        return "out" if sizes[-1] == 1 else f"out{index + 1}"
+    return f"h{column}.{index + 1}"
+
+
+def strip_width(sizes: Sequence[int], column: int) -> int:
+    """Columns of the weight cells just left of ``column`` (a blank each side)."""
+    return min(sizes[column - 1], WEIGHT_COLS) + 2
+
+
+def shown_columns(sizes: Sequence[int], left: int, width: int) -> list[int]:
+    """The columns that fit in ``width`` from ``left`` on (at least one)."""
+    shown, used = [left], THUMB_W
+    for column in range(left + 1, len(sizes)):
+        used += strip_width(sizes, column) + THUMB_W
+        if used > width:
+            break
+        shown.append(column)
+    return shown
+
+
+def follow_columns(sizes: Sequence[int], left: int, column: int, width: int) -> int:
+    """The first column shown, moved as little as possible so that ``column`` is shown."""
+    left = min(left, column)
+    while column not in shown_columns(sizes, left, width):
+        left += 1
+    return left
+
+
+def follow(offset: int, start: int, length: int, view: int) -> int:
+    """A scroll offset moved as little as possible so that [start, start + length) is in view."""
+    if start < offset:
+        return start
+    if start + length > offset + view:
+        return max(start + length - view, 0)
+    return offset
+
+
+def network_rows(picture: Picture, sizes: Sequence[int], activation: str, selected: Unit,
+                 width: int, height: int, top: int, left: int) -> list[list[Segment]]:
+    """The columns from ``left`` that fit in ``width``, body rows from ``top``:
+    a title row, then each unit's slot (thumbnail and caption) with its
+    incoming weights' cells to its left. "◂"/"▸" mark columns left out."""
+    columns = shown_columns(sizes, left, width)
+    title: list[Segment] = []
+    for column in columns:
+        if column != columns[0]:
+            title.append(Segment(f"fc{column}".center(strip_width(sizes, column))[:strip_width(sizes, column)],
+                                 CAPTION))
+        name = "x" if column == 0 else "out" if column == len(sizes) - 1 else f"h{column} {activation}"
+        title.append(Segment(name[:THUMB_W].ljust(THUMB_W), TITLE))
+    if left > 0:
+        title.insert(0, Segment("◂", WARN))
+    if columns[-1] < len(sizes) - 1:
+        title.append(Segment(" ▸", WARN))
+    rows = [title]
+    for r in range(top, top + height - 1):
+        slot, line = divmod(r, SLOT_H)
+        row: list[Segment] = []
+        for column in columns:
+            if column != columns[0]:
+                row += _weights_cell(picture, sizes, column, slot, line)
+            row += _unit_cell(picture, sizes, activation, (column, slot), line, selected)
+        rows.append(row)
+    return rows
+
+
+def _weights_cell(picture: Picture, sizes: Sequence[int], column: int, slot: int, line: int) -> list[Segment]:
+    blank = [Segment(" " * strip_width(sizes, column), PAD)]
+    if slot >= sizes[column]:
+        return blank
+    rows = picture.weights[column - 1][slot]
+    return [Segment(" ", PAD), *rows[line], Segment(" ", PAD)] if line < len(rows) else blank
+
+
+def _unit_cell(picture: Picture, sizes: Sequence[int], activation: str, unit: Unit, line: int,
+               selected: Unit) -> list[Segment]:
+    column, index = unit
+    if index >= sizes[column]:
+        return [Segment(" " * THUMB_W, PAD)]
+    if line < THUMB_H:
+        return picture.thumbs[column][index][line]
+    health = picture.health[column][index]
+    word = health.word(activation) if health is not None else ""
+    name = unit_name(sizes, unit)  # the selected one in reverse
+    flag = {"dead": " dead", "saturated": " sat"}.get(word, "")[:max(THUMB_W - len(name), 0)]
+    return [Segment(name[:THUMB_W], SELECTED if unit == selected else CAPTION),
+            Segment(flag.ljust(THUMB_W - min(len(name), THUMB_W)), WARN)]
+
+
+# ------------------------------------------------------------------ the selected unit
+def unit_params(sizes: Sequence[int], unit: Unit) -> list[tuple[str, tuple[int, int], str]]:
+    """What of the selected unit can be edited: its bias, then its incoming
+    weights, as (key, index, label); nothing for an input."""
+    column, index = unit
+    if column == 0:
+        return []
+    return [("b", (0, index), "bias"),
+            *(("W", (i, index), f"w {unit_name(sizes, (column - 1, i))}") for i in range(sizes[column - 1]))]
+
+
+def _status(health: Health | None, activation: str) -> tuple[str, Style]:
+    if health is None:
+        return "", CAPTION
+    share = 100 * (health.points - health.zero) / max(health.points, 1)
+    word = health.word(activation)
+    if word == "dead":
+        return f"dead: 0 on all {health.points} training points", WARN
+    if activation in SATURATING:
+        sat = 100 * health.saturated / max(health.points, 1)
+        text = f"|z| > {SATURATING[activation]:g} on {sat:.0f}% of training points"
+        return (f"saturated: {text}", WARN) if word else (text, CAPTION)
+    return f"nonzero on {share:.0f}% of training points", CAPTION
+
+
+def _legend(scale: float, output: bool) -> list[Segment]:
+    if output:
+        return [Segment("P(class 1): ", CAPTION),
+                *(Segment(" ", Style(bgcolor=colour)) for colour in (*reversed(REGION[0]), *REGION[1])),
+                Segment(" 0 ... 0.5 ... 1", CAPTION)]
+    return [Segment(f"{-scale:+.3g} ", CAPTION), *(Segment(" ", Style(bgcolor=c)) for c in DIVERGING),
+            Segment(f" {scale:+.3g}", CAPTION)]
+
+
+def detail_rows(picture: Picture, params: Mapping[str, Params], grads: Mapping[str, Params] | None,
+                activation: str, selected: Unit, picked: int, editable: bool, height: int) -> list[list[Segment]]:
+    """The selected unit: its name, its map, the shades' scale, its health,
+    then its bias and incoming weights with dL/d of each from the last epoch
+    (``picked`` marked, the list scrolled to show it), and how to edit."""
+    sizes = sizes_of(params)
+    column, index = selected
+    last = column == len(sizes) - 1
+    what = ("input feature" if column == 0 else f"fc{column} unit {index}, "
+            + ("logistic" if last else activation))
+    rows: list[list[Segment]] = [[Segment(f"{unit_name(sizes, selected)}  ", TITLE), Segment(what, CAPTION)]]
+    rows += picture.detail
+    rows.append(_legend(picture.scales[column][index], last))
+    status, style = _status(picture.health[column][index], activation)
+    if status:
+        rows.append([Segment(status, style)])
+    entries = unit_params(sizes, selected)
+    if not entries:
+        return rows
+    layer = list(params)[column - 1]
+    values = [float(params[layer][key][i, j]) for key, (i, j), _ in entries]
+    grad = grads.get(layer) if grads is not None else None
+    derivs = [float(grad[key][i, j]) for key, (i, j), _ in entries] if grad is not None else None
+    rows.append([Segment(f"  {'':7} {'value':>9}  {'dL/d (last epoch)':>17}", CAPTION)])
+    room = max(height - len(rows) - 1, 1)
+    first = follow(0, picked, 1, room) if picked >= room else 0
+    for n in range(first, min(first + room, len(entries))):
+        mark, style = ("▸ ", SELECTED) if n == picked else ("  ", PAD)
+        d = f"{derivs[n]:+.2e}" if derivs is not None else "-"
+        rows.append([Segment(f"{mark}{entries[n][2]:<7} {values[n]:+9.4f}  {d:>17}", style)])
+    hint = ("[ ] nudge  enter: type  , . pick" if editable else "pause (s) to edit weights")
+    rows.append([Segment(hint, CAPTION)])
+    return rows
