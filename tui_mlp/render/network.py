@@ -370,9 +370,9 @@ def _status(health: Health | None, activation: str) -> tuple[str, Style]:
 
 def _legend(scale: float, output: bool) -> list[Segment]:
     if output:
-        return [Segment("P(class 1): ", CAPTION),
+        return [Segment("P(class 1) 0 ", CAPTION),
                 *(Segment(" ", Style(bgcolor=colour)) for colour in (*reversed(REGION[0]), *REGION[1])),
-                Segment(" 0 ... 0.5 ... 1", CAPTION)]
+                Segment(" 1", CAPTION)]
     return [Segment(f"{-scale:+.3g} ", CAPTION), *(Segment(" ", Style(bgcolor=c)) for c in DIVERGING),
             Segment(f" {scale:+.3g}", CAPTION)]
 
@@ -400,13 +400,13 @@ def detail_rows(picture: Picture, params: Mapping[str, Params], grads: Mapping[s
     values = [float(params[layer][key][i, j]) for key, (i, j), _ in entries]
     grad = grads.get(layer) if grads is not None else None
     derivs = [float(grad[key][i, j]) for key, (i, j), _ in entries] if grad is not None else None
-    rows.append([Segment(f"  {'':7} {'value':>9}  {'dL/d (last epoch)':>17}", CAPTION)])
+    rows.append([Segment(f"  {'':7} {'value':>9}  {'dL/d·':>9}", CAPTION)])
     room = max(height - len(rows) - 1, 1)
     first = follow(0, picked, 1, room) if picked >= room else 0
     for n in range(first, min(first + room, len(entries))):
         mark, style = ("▸ ", SELECTED) if n == picked else ("  ", PAD)
         d = f"{derivs[n]:+.2e}" if derivs is not None else "-"
-        rows.append([Segment(f"{mark}{entries[n][2]:<7} {values[n]:+9.4f}  {d:>17}", style)])
-    hint = ("[ ] nudge  enter: type  , . pick" if editable else "pause (s) to edit weights")
+        rows.append([Segment(f"{mark}{entries[n][2]:<7} {values[n]:+9.4f}  {d:>9}", style)])
+    hint = ("[ ] nudge  enter type  , . pick" if editable else "pause (s) to edit weights")
     rows.append([Segment(hint, CAPTION)])
     return rows

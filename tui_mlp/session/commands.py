@@ -4,6 +4,7 @@ dataclass per key; the worker applies them in the order they were queued.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from tui_mlp.config import Config
 
@@ -71,6 +72,9 @@ class Export:
 class EditWeight:
     """The network tab's edit of one entry of a layer's ``W`` or ``b`` (when
     not running): set to ``value``, or, with ``value`` None, moved by ``delta``."""
+
+    #: Why an edit is refused while the run trains.
+    REFUSED: ClassVar[str] = "pause (s) before editing weights"
 
     layer: str  # "fc1", ...
     key: str  # "W" or "b"

@@ -298,7 +298,7 @@ class Trainer:
         running), then evaluate and publish at once: the maps and the losses
         show the edited network, and training goes on from it."""
         if self._state == State.RUNNING:
-            self.emit(Event("warning", f"{edit.name}: pause (s) before editing weights"))
+            self.emit(Event("warning", f"{edit.name}: {EditWeight.REFUSED}"))
             return
         layers = {layer.name: layer for layer in self.experiment.model.linears}
         layer = layers.get(edit.layer)
