@@ -1,0 +1,150 @@
+"""The network tab's keys, driven with Pilot: ``w`` opens it with the focus
+on the network (and goes back), the arrows select a unit, ``,``/``.`` pick
+its bias or a weight, ``[``/``]`` nudge it, enter types a value, ``o`` shows
+the data on the output; edits are refused while training, and the footer
+lists the tab's keys."""
+from __future__ import annotations
+
+import pytest
+
+from tests.app.helpers import ENDLESS, SMALL, pane_text, settle, started, wait_until
+from tui_mlp.app import TrainerApp
+from tui_mlp.app.panes.network import NetworkPane
+from tui_mlp.config import EDIT_STEP
+from tui_mlp.render.boundary import GLYPHS
+from tui_mlp.session import State
+
+NET = SMALL.with_values(hidden=(3, 2), activation="relu")
+
+
+def notes(app: TrainerApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+def entry(app: TrainerApp, layer: str, key: str, index: tuple[int, int]) -> float:
+    return float(app.trainer.snapshot.params[layer][key][index])
+
+
+async def open_network(pilot) -> NetworkPane:
+    await started(pilot)
+    await pilot.press("w")
+    await pilot.pause()
+    return pilot.app.network_pane
+
+
+async def test_w_opens_the_tab_with_the_network_focused_and_again_goes_back() -> None:
+    app = TrainerApp(NET)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await open_network(pilot)
+        assert app.tabs.active == NetworkPane.TAB and app.focused is pane.view
+        text = pane_text(pane.view)
+        for name in ("x1", "x2", "h1.1", "h1.3", "h2.2", "out"):
+            assert name in text
+        assert "h1.1" in pane_text(pane.unit)
+        await pilot.press("w")
+        await pilot.pause()
+        assert app.tabs.active == "train-tab" and app.focused is None
+
+
+async def test_arrows_select_a_unit_within_the_network() -> None:
+    app = TrainerApp(NET)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await open_network(pilot)
+        assert pane.selected == (1, 0)
+        await pilot.press("down", "down", "down")  # h1 has 3 units: stops at the last
+        assert pane.selected == (1, 2)
+        await pilot.press("right")  # h2 has 2: the nearest
+        assert pane.selected == (2, 1)
+        await pilot.press("right", "right", "up")
+        assert pane.selected == (3, 0)
+        await pilot.press("left", "left", "left", "left")
+        assert pane.selected == (0, 0)
+        await pilot.pause()
+        assert pane_text(pane.unit).startswith("x1") and "input feature" in pane_text(pane.unit)
+
+
+async def test_brackets_nudge_the_picked_entry_and_comma_full_stop_pick_it() -> None:
+    app = TrainerApp(NET)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await open_network(pilot)
+        bias = entry(app, "fc1", "b", (0, 0))
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert entry(app, "fc1", "b", (0, 0)) == pytest.approx(bias + EDIT_STEP, abs=1e-6)
+        await pilot.press("full_stop", "full_stop")  # bias, w x1, w x2
+        assert pane.picked == 2
+        weight = entry(app, "fc1", "W", (1, 0))
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        await settle(pilot)
+        assert entry(app, "fc1", "W", (1, 0)) == pytest.approx(weight - 2 * EDIT_STEP, abs=1e-6)
+        await pilot.press("comma")
+        assert pane.picked == 1
+        assert "▸ w x1" in pane_text(pane.unit)
+        assert f"{entry(app, 'fc1', 'W', (1, 0)):+9.4f}" in pane_text(pane.unit)  # redrawn from the new snapshot
+
+
+async def test_enter_types_a_value_and_a_bad_one_is_one_line_naming_the_entry() -> None:
+    app = TrainerApp(NET)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await open_network(pilot)
+        await pilot.press("down", "right", "full_stop")  # h2.2, its weight from h1.1
+        await pilot.press("enter")
+        assert pane.editor.display and app.focused is pane.editor
+        assert pane.editor.value == f"{entry(app, 'fc2', 'W', (0, 1)):.4g}"
+        pane.editor.value = ""
+        await pilot.press(*"1.5", "enter")
+        await settle(pilot)
+        assert entry(app, "fc2", "W", (0, 1)) == 1.5
+        assert not pane.editor.display and app.focused is pane.view
+        await pilot.press("enter")
+        pane.editor.value = ""
+        await pilot.press(*"abc", "enter")
+        await settle(pilot)
+        assert entry(app, "fc2", "W", (0, 1)) == 1.5
+        assert notes(app)[-1] == ("fc2.W[0,1]: 'abc' is not accepted; expected a number >= -100 and <= 100")
+        await pilot.press("enter", "escape")  # escape leaves the field, nothing sent
+        assert not pane.editor.display and app.focused is pane.view
+
+
+async def test_o_toggles_the_data_on_the_output() -> None:
+    app = TrainerApp(NET)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await open_network(pilot)
+        glyphs = set(GLYPHS.values())
+        assert not glyphs & set(pane_text(pane.view))
+        await pilot.press("o")
+        await pilot.pause()
+        assert glyphs & set(pane_text(pane.view))
+        await pilot.press("o")
+        await pilot.pause()
+        assert not glyphs & set(pane_text(pane.view))
+
+
+async def test_edits_are_refused_while_training_and_an_input_has_none() -> None:
+    app = TrainerApp(ENDLESS.with_values(hidden=(3,)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await open_network(pilot)
+        await pilot.press("left")  # x1: nothing to edit
+        await pilot.press("right_square_bracket")
+        assert "an input has no weights" in notes(app)[-1]
+        await pilot.press("right", "s")
+        await wait_until(lambda: app.trainer.snapshot.state == State.RUNNING)
+        await pilot.press("right_square_bracket")
+        await pilot.press("enter")
+        assert notes(app)[-1] == "pause (s) before editing weights" and not pane.editor.display
+        await pilot.press("s")
+        await settle(pilot)
+        assert not any(line.startswith("[Edit]") for line in app.trainer.log.since(0)[0])
+
+
+async def test_the_footer_lists_the_tabs_keys_within_80_columns() -> None:
+    app = TrainerApp(NET)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_network(pilot)
+        footer = app.screen.query_one("Footer")
+        await pilot.pause(0.1)
+        shown = [child.key for child in footer.query("FooterKey")]
+        assert shown[:3] == ["up", "comma", "o"] and "w" in shown and "q" in shown
+        displays = [child.key_display for child in footer.query("FooterKey")]
+        assert displays[:2] == ["↑↓←→", ",.[]⏎"]
+        assert max(w.region.right for w in footer.query("FooterKey, FooterLabel")) <= 80
