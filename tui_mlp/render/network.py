@@ -302,7 +302,7 @@ def network_rows(picture: Picture, sizes: Sequence[int], activation: str, select
         if column != columns[0]:
             title.append(Segment(f"fc{column}".center(strip_width(sizes, column))[:strip_width(sizes, column)],
                                  CAPTION))
-        name = "x" if column == 0 else "out" if column == len(sizes) - 1 else f"h{column} {activation}"
+        name = "x" if column == 0 else "out" if column == len(sizes) - 1 else f"h{column}"
         title.append(Segment(name[:THUMB_W].ljust(THUMB_W), TITLE))
     if left > 0:
         title.insert(0, Segment("◂", WARN))

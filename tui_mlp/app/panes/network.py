@@ -128,6 +128,10 @@ class NetworkPane(Pane):
         self.unit.show_rows(detail_rows(picture, snap.params, snap.grads, activation, self.selected,
                                         self.picked, self._editable(), unit_height))
         self.unit.border_title = f"{unit_name(sizes, self.selected)} (epoch {snap.epoch})"
+        slots = max(sizes)
+        first, last = self._top // SLOT_H + 1, min((self._top + height - 1) // SLOT_H, slots)
+        self.view.border_subtitle = (f"{activation}; units {first}-{last} of {slots}" if last < slots or first > 1
+                                     else activation)
 
     def _editable(self) -> bool:
         return self._snap is not None and self._snap.state != State.RUNNING
