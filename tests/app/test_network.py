@@ -148,3 +148,20 @@ async def test_the_footer_lists_the_tabs_keys_within_80_columns() -> None:
         displays = [child.key_display for child in footer.query("FooterKey")]
         assert displays[:2] == ["↑↓←→", ",.[]⏎"]
         assert max(w.region.right for w in footer.query("FooterKey, FooterLabel")) <= 80
+
+
+async def test_a_network_too_big_for_the_screen_pages_and_scrolls_to_the_selected_unit() -> None:
+    app = TrainerApp(SMALL.with_values(hidden=(16, 16), activation="relu"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        pane = await open_network(pilot)
+        text = pane_text(pane.view)
+        assert "▸" in text.splitlines()[0] and "out" not in text  # columns left out, to the right
+        await pilot.press(*["down"] * 15)
+        await pilot.pause()
+        text = pane_text(pane.view)
+        assert "h1.16" in text and "h1.1 " not in text  # scrolled down to it, thumbnails full size
+        assert "units" in pane.view.border_subtitle
+        await pilot.press("right", "right")
+        await pilot.pause()
+        text = pane_text(pane.view)
+        assert "out" in text and "◂" in text.splitlines()[0] and "x1" not in text

@@ -72,7 +72,8 @@ class NetworkPane(Pane):
         self.show_points = False
         self._top = self._left = 0
         self._snap: Snapshot | None = None
-        self._drawn: tuple | None = None
+        self._drawn: tuple | None = None  # ``_key()`` of the pictures shown...
+        self._drawn_refs: tuple = ()  # ...and the weights it names, kept alive so their ids stay theirs
         self._frame: Frame | None = None
         self._frame_key: tuple | None = None
         self._pace = Pace(0.25)  # while training, at most 4 redraws a second
@@ -88,14 +89,21 @@ class NetworkPane(Pane):
 
     # ------------------------------------------------------------ drawing
     def show(self, snap: Snapshot) -> None:
-        new = self._snap is None or snap.params is not self._snap.params or snap.state != self._snap.state
         self._snap = snap
-        if new and not self._pace.due(snap.state == State.RUNNING):
-            return
-        self.draw()
+        if self._key() != self._drawn and self._pace.due(snap.state == State.RUNNING):
+            self.draw()
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.draw)
+
+    def _key(self) -> tuple | None:
+        """What the pictures show: the snapshot's weights and gradients by
+        identity (each snapshot's are new copies), the rest by value."""
+        snap = self._snap
+        if snap is None:
+            return None
+        return (id(snap.params), id(snap.grads), snap.state, snap.data_version, self.selected, self.picked,
+                self.show_points, self.view.size, self.unit.size)
 
     def draw(self) -> None:
         """Redraw both pictures if what they show changed."""
@@ -107,12 +115,10 @@ class NetworkPane(Pane):
         self.selected = (column, min(self.selected[1], sizes[column] - 1))
         width, height = self.view.size
         unit_height = self.unit.size.height
-        # the weights by identity (a new snapshot's are new copies), the rest by value
-        key = (id(snap.params), id(snap.grads), snap.state, snap.data_version, self.selected, self.picked,
-               self.show_points, self.view.size, self.unit.size)
-        if (key, snap.params, snap.grads) == self._drawn or width < 1 or height < 2:
+        key = self._key()
+        if key == self._drawn or width < 1 or height < 2:
             return
-        self._drawn = (key, snap.params, snap.grads)
+        self._drawn, self._drawn_refs = key, (snap.params, snap.grads)
         detail = (min(DETAIL_W, max(self.unit.size.width, 1)),
                   max(min(DETAIL_H, unit_height - UNIT_TEXT_ROWS), 1))
         frame_key = (snap.data_version, detail, self.show_points)
