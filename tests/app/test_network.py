@@ -89,13 +89,13 @@ async def test_enter_types_a_value_and_a_bad_one_is_one_line_naming_the_entry() 
         pane = await open_network(pilot)
         await pilot.press("down", "right", "full_stop")  # h2.2, its weight from h1.1
         await pilot.press("enter")
-        assert pane.editor.display and app.focused is pane.editor
+        assert pane.editing.display and app.focused is pane.editor
         assert pane.editor.value == f"{entry(app, 'fc2', 'W', (0, 1)):.4g}"
         pane.editor.value = ""
         await pilot.press(*"1.5", "enter")
         await settle(pilot)
         assert entry(app, "fc2", "W", (0, 1)) == 1.5
-        assert not pane.editor.display and app.focused is pane.view
+        assert not pane.editing.display and app.focused is pane.view
         await pilot.press("enter")
         pane.editor.value = ""
         await pilot.press(*"abc", "enter")
@@ -103,7 +103,7 @@ async def test_enter_types_a_value_and_a_bad_one_is_one_line_naming_the_entry() 
         assert entry(app, "fc2", "W", (0, 1)) == 1.5
         assert notes(app)[-1] == ("fc2.W[0,1]: 'abc' is not accepted; expected a number >= -100 and <= 100")
         await pilot.press("enter", "escape")  # escape leaves the field, nothing sent
-        assert not pane.editor.display and app.focused is pane.view
+        assert not pane.editing.display and app.focused is pane.view
 
 
 async def test_o_toggles_the_data_on_the_output() -> None:
@@ -131,7 +131,7 @@ async def test_edits_are_refused_while_training_and_an_input_has_none() -> None:
         await wait_until(lambda: app.trainer.snapshot.state == State.RUNNING)
         await pilot.press("right_square_bracket")
         await pilot.press("enter")
-        assert notes(app)[-1] == "pause (s) before editing weights" and not pane.editor.display
+        assert notes(app)[-1] == "pause (s) before editing weights" and not pane.editing.display
         await pilot.press("s")
         await settle(pilot)
         assert not any(line.startswith("[Edit]") for line in app.trainer.log.since(0)[0])

@@ -380,7 +380,7 @@ def _legend(scale: float, output: bool) -> list[Segment]:
 def detail_rows(picture: Picture, params: Mapping[str, Params], grads: Mapping[str, Params] | None,
                 activation: str, selected: Unit, picked: int, editable: bool, height: int) -> list[list[Segment]]:
     """The selected unit: its name, its map, the shades' scale, its health,
-    then its bias and incoming weights with dL/d of each from the last epoch
+    then its bias and incoming weights with the gradient (dL/d) of each from the last epoch
     (``picked`` marked, the list scrolled to show it), and how to edit."""
     sizes = sizes_of(params)
     column, index = selected
@@ -400,7 +400,7 @@ def detail_rows(picture: Picture, params: Mapping[str, Params], grads: Mapping[s
     values = [float(params[layer][key][i, j]) for key, (i, j), _ in entries]
     grad = grads.get(layer) if grads is not None else None
     derivs = [float(grad[key][i, j]) for key, (i, j), _ in entries] if grad is not None else None
-    rows.append([Segment(f"  {'':7} {'value':>9}  {'dL/d·':>9}", CAPTION)])
+    rows.append([Segment(f"  {'':7} {'value':>9}  {'gradient':>9}", CAPTION)])
     room = max(height - len(rows) - 1, 1)
     first = follow(0, picked, 1, room) if picked >= room else 0
     for n in range(first, min(first + room, len(entries))):

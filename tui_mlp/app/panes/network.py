@@ -14,12 +14,13 @@ from typing import Any, Callable
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Input
+from textual.containers import Vertical
+from textual.widgets import Input, Label
 
 from tui_mlp.app.pacing import Pace
 from tui_mlp.app.panes.base import Pane
 from tui_mlp.app.widgets.network import NetworkView, UnitView
-from tui_mlp.config import EDIT_STEP, ConfigError, parse_weight
+from tui_mlp.config import EDIT_STEP, MAX_EDIT_WEIGHT, ConfigError, parse_weight
 from tui_mlp.render.boundary import Points
 from tui_mlp.render.network import (
     DETAIL_H,
@@ -67,6 +68,7 @@ class NetworkPane(Pane):
         self.view = NetworkView(id="net-view")
         self.unit = UnitView(id="net-unit")
         self.editor = Input(id="net-edit", compact=True)
+        self.editor_label = Label(id="net-edit-label")
         self.selected: Unit = (1, 0)
         self.picked = 0  # the selected unit's entry to edit: 0 its bias, then its weights
         self.show_points = False
@@ -80,12 +82,15 @@ class NetworkPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield self.view
-        yield self.unit
-        yield self.editor
+        with Vertical(id="net-side"):
+            yield self.unit
+            with Vertical(id="net-editing"):
+                yield self.editor_label
+                yield self.editor
 
     def on_mount(self) -> None:
         self.view.border_title = "network: ←↑↓→ select a unit, o points on the output"
-        self.editor.display = False
+        self.editing.display = False
 
     # ------------------------------------------------------------ drawing
     def show(self, snap: Snapshot) -> None:
@@ -139,6 +144,11 @@ class NetworkPane(Pane):
         self.view.border_subtitle = (f"{activation}; units {first}-{last} of {slots}" if last < slots or first > 1
                                      else activation)
 
+    @property
+    def editing(self) -> Vertical:
+        """The field for a typed value, with its label: shown while one is typed."""
+        return self.query_one("#net-editing", Vertical)
+
     def _editable(self) -> bool:
         return self._snap is not None and self._snap.state != State.RUNNING
 
@@ -174,8 +184,9 @@ class NetworkPane(Pane):
             return
         value = float(self._snap.params[edit.layer][edit.key][edit.index])
         self.editor.value = f"{value:.4g}"
-        self.editor.border_title = edit.name
-        self.editor.display = True
+        self.editor_label.update(f"{edit.name}, from -{MAX_EDIT_WEIGHT:g} to {MAX_EDIT_WEIGHT:g}:\n"
+                                 f"enter sets it, esc cancels")
+        self.editing.display = True
         self.editor.focus()
 
     def action_toggle_points(self) -> None:
@@ -184,8 +195,8 @@ class NetworkPane(Pane):
         self.draw()
 
     def action_cancel_edit(self) -> None:
-        if self.editor.display:
-            self.editor.display = False
+        if self.editing.display:
+            self.editing.display = False
             self.view.focus()
 
     @on(Input.Submitted, "#net-edit")

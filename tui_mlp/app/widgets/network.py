@@ -27,4 +27,4 @@ class NetworkView(RowsPane):
 class UnitView(RowsPane):
     """The selected unit, large, with its numbers."""
 
-    DEFAULT_CSS = "UnitView { width: 36; height: 1fr; }"
+    DEFAULT_CSS = "UnitView { width: 1fr; height: 1fr; }"
