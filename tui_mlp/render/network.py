@@ -15,7 +15,8 @@ bias, weights, last gradients and health.
 Every thumbnail, the large map and the units' health on the training set
 come from ONE batched forward pass (``boundary.layer_values``) over the
 concatenated grids and training points; codes, runs and counts are tensor
-ops, and the picture reaches Python in one ``.tolist()``.
+ops, and the picture reaches Python in one ``.tolist()`` (the units'
+scales, a few floats for the legend, in a second).
 """
 from __future__ import annotations
 
@@ -192,7 +193,7 @@ def draw(params: Mapping[str, Params], activation: str, frame: Frame, train_X: t
             magnitude = (W.abs() / top * 4).ceil().clamp(0, 4).long()
             weight_codes.append((_WEIGHT_BASE + (W > 0).long() * len(WEIGHT_GLYPHS) + magnitude).reshape(-1))
         parts = [thumb_runs.reshape(-1), detail_runs.reshape(-1), *zero, *saturated, *weight_codes]
-        flat = torch.cat([p.long() for p in parts]).tolist()  # the one transfer
+        flat = torch.cat([p.long() for p in parts]).tolist()  # the picture's one transfer
         scales = scale.tolist()
     return _unpack(flat, parts, sizes, detail.height, scales, int(train_X.shape[0]))
 

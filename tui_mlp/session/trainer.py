@@ -460,7 +460,7 @@ class Trainer:
 
     def _gradients(self) -> dict | None:
         """Copies of every linear layer's dL/dW and dL/db from the last epoch
-        (None before the first)."""
+        (with mini-batches, its last batch's; None before the first epoch)."""
         layers = self.experiment.model.linears
         if any(not layer.grads for layer in layers):
             return None
