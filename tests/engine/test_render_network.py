@@ -33,6 +33,7 @@ from tui_mlp.render.network import (
     sizes_of,
     strip_width,
     unit_params,
+    units_in_view,
 )
 
 #: |value - cut| (in shade units) under which float32 rounding may pick either shade.
@@ -111,11 +112,11 @@ def test_each_thumbnail_shades_its_units_activation_cell_by_cell(activation: str
     checked = 0
     for c, n in enumerate(SIZES):
         for j in range(n):
-            got = cells(picture.thumbs[c][j])
+            got = cells(picture.thumbs[(c, j)])
             assert len(got) == THUMB_H and all(len(row) == THUMB_W for row in got)
             unit = [v[c][j] for v in values]
             scale = max(max(abs(v) for v in unit), 1e-12)  # a unit zero everywhere: all ZERO
-            assert picture.scales[c][j] == pytest.approx(scale, rel=1e-5)
+            assert picture.scales[(c, j)] == pytest.approx(scale, rel=1e-5)
             for r in range(THUMB_H):
                 for i in range(THUMB_W):
                     char, style = got[r][i]
@@ -154,11 +155,11 @@ def test_points_are_drawn_on_the_output_only_when_shown() -> None:
     shown = draw(PARAMS, "relu", Frame.of(POINTS, (16, 8), True), TRAIN_X, (3, 0))
     hidden = draw(PARAMS, "relu", Frame.of(POINTS, (16, 8), False), TRAIN_X, (3, 0))
     glyphs = {"•", "+", "×"}
-    assert glyphs & {ch for row in cells(shown.thumbs[-1][0]) for ch, _ in row}
+    assert glyphs & {ch for row in cells(shown.thumbs[(3, 0)]) for ch, _ in row}
     assert glyphs & {ch for row in cells(shown.detail) for ch, _ in row}
-    assert not glyphs & {ch for row in cells(hidden.thumbs[-1][0]) for ch, _ in row}
-    for c in range(len(SIZES) - 1):  # never on the other units
-        assert all(ch == UPPER_HALF for unit in shown.thumbs[c] for row in cells(unit) for ch, _ in row)
+    assert not glyphs & {ch for row in cells(hidden.thumbs[(3, 0)]) for ch, _ in row}
+    for unit, rows in shown.thumbs.items():  # never on the other units
+        assert unit == (3, 0) or all(ch == UPPER_HALF for row in cells(rows) for ch, _ in row)
 
 
 def test_weight_cells_show_sign_by_colour_and_magnitude_by_glyph() -> None:
@@ -169,7 +170,7 @@ def test_weight_cells_show_sign_by_colour_and_magnitude_by_glyph() -> None:
         W = params[f"fc{layer + 1}"]["W"].double()
         top = float(W.abs().max())
         for j in range(n_out):
-            got = [cell for row in cells(picture.weights[layer][j]) for cell in row]
+            got = [cell for row in cells(picture.weights[(layer + 1, j)]) for cell in row]
             got = [cell for cell in got if cell[0] != " "]
             assert len(got) == n_in  # 20 inputs: 16, then 4 on a second row
             for i, (char, style) in enumerate(got):
@@ -177,7 +178,7 @@ def test_weight_cells_show_sign_by_colour_and_magnitude_by_glyph() -> None:
                 level = min(math.ceil(abs(w) / top * 4), 4)
                 assert char == WEIGHT_GLYPHS[level]
                 assert style.color.name == (POSITIVE[-1] if w > 0 else NEGATIVE[0])
-    assert len(picture.weights[1][0]) == 2  # 20 weights wrap onto two rows of 16
+    assert len(picture.weights[(2, 0)]) == 2  # 20 weights wrap onto two rows of 16
 
 
 def test_health_counts_dead_and_saturated_units_on_the_training_points() -> None:
@@ -193,11 +194,28 @@ def test_health_counts_dead_and_saturated_units_on_the_training_points() -> None
         for j in range(3):
             expected = Health(int((a[:, j] == 0).sum()),
                               int((z[:, j].abs() > SATURATING.get(activation, math.inf)).sum()), TRAIN_X.shape[0])
-            assert health[1][j] == expected
-        assert health[0] == [None, None] and health[2] == [None]
-        words = [h.word(activation) for h in health[1]]
+            assert health[(1, j)] == expected
+        assert health[(0, 0)] is None and health[(0, 1)] is None and health[(2, 0)] is None
+        words = [health[(1, j)].word(activation) for j in range(3)]
         assert words[0] == ("dead" if activation == "relu" else "saturated")
         assert words[1] == ("" if activation == "relu" else "saturated")
+
+
+def test_only_the_units_asked_for_are_drawn_and_the_selected_one_always_has_its_numbers() -> None:
+    params = make_params([2, 40, 40, 1], 1)
+    sizes = sizes_of(params)
+    units = units_in_view(sizes, 38, 14, top=SLOT_H * 3, left=1)
+    assert units == [(c, j) for c in (1, 2) for j in (3, 4, 5)]
+    picture = draw(params, "relu", Frame.of(POINTS, (16, 8), False), TRAIN_X, (2, 39), units)
+    assert set(picture.thumbs) == set(units) and set(picture.weights) == set(units)
+    assert set(picture.scales) == set(picture.health) == {*units, (2, 39)}
+    full = draw(params, "relu", Frame.of(POINTS, (16, 8), False), TRAIN_X, (2, 39))
+    for unit in units:  # the same cells as when every unit is drawn
+        assert picture.thumbs[unit] == full.thumbs[unit] and picture.weights[unit] == full.weights[unit]
+        assert picture.health[unit] == full.health[unit]
+    assert picture.detail == full.detail and picture.health[(2, 39)] == full.health[(2, 39)]
+    # 40 incoming weights: two full rows of 16, then 8 padded to 16
+    assert [sum(seg.cell_length for seg in row) for row in picture.weights[(2, 3)]] == [16, 16, 16]
 
 
 def test_one_forward_pass_and_one_transfer_per_picture(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -123,22 +123,27 @@ class Health:
 
 @dataclass(frozen=True)
 class Picture:
-    """The network drawn: per column, per unit, THUMB_H rows; the selected
-    unit's map; per layer, per receiving unit, its incoming weights' cells;
-    per column, per unit, the largest |activation| on the grid (its scale),
-    and each hidden unit's health."""
+    """The units in view drawn, by unit: THUMB_H rows of its thumbnail, its
+    incoming weights' cells (not for inputs), the largest |activation| on the
+    grid (its scale) and its health (hidden units only); and the selected
+    unit's large map."""
 
-    thumbs: list[list[list[list[Segment]]]]
+    thumbs: dict[Unit, list[list[Segment]]]
+    weights: dict[Unit, list[list[Segment]]]
+    scales: dict[Unit, float]
+    health: dict[Unit, Health | None]
     detail: list[list[Segment]]
-    weights: list[list[list[list[Segment]]]]
-    scales: list[list[float]]
-    health: list[list[Health | None]]
 
 
 def sizes_of(params: Mapping[str, Params]) -> list[int]:
     """Units per column, inputs first."""
     layers = list(params.values())
     return [int(layers[0]["W"].shape[0]), *(int(layer["W"].shape[1]) for layer in layers)]
+
+
+def in_view(sizes: Sequence[int], columns: Sequence[int], slots: range) -> list[Unit]:
+    """The units of ``columns`` whose index is in ``slots``."""
+    return [(c, j) for c in columns for j in slots if j < sizes[c]]
 
 
 def _diverging(values: torch.Tensor, scale: torch.Tensor) -> torch.Tensor:
@@ -152,75 +157,80 @@ def _half_blocks(level: torch.Tensor) -> torch.Tensor:
 
 
 def draw(params: Mapping[str, Params], activation: str, frame: Frame, train_X: torch.Tensor,
-         selected: Unit) -> Picture:
-    """The network of ``params`` (copies) over ``frame``; the health of the
-    hidden units is counted on ``train_X``."""
+         selected: Unit, units: Sequence[Unit] | None = None) -> Picture:
+    """The network of ``params`` (copies) over ``frame``: the thumbnails,
+    weights and health of ``units`` (default: all; a pane passes those in
+    view, so a wide network costs what it shows) and the selected unit's
+    large map. Health is counted on ``train_X``."""
     sizes = sizes_of(params)
+    starts = [sum(sizes[:c]) for c in range(len(sizes))]
+    units = list(units) if units is not None else in_view(sizes, range(len(sizes)), range(max(sizes)))
+    wanted = [*units, selected] if selected not in units else units
     thumb, detail = frame.thumb, frame.detail
     n_thumb, n_detail = thumb.X.shape[0], detail.X.shape[0]
     X = torch.cat([thumb.X, detail.X, train_X.to(thumb.X.dtype)])
     values = layer_values(params, activation, X)
+    output = len(sizes) - 1
     with torch.inference_mode():
-        A = torch.nan_to_num(torch.cat([X, *(a for _, a in values)], dim=1))  # every unit, column by column
-        total = A.shape[1]
-        grid = A[:thumb.n_grid]
-        scale = grid.abs().amax(dim=0).clamp(min=1e-12)
-        level = _diverging(grid, scale).T.reshape(total, 2 * THUMB_H, THUMB_W)
-        codes = _half_blocks(level)
-        output, _ = cell_codes(A[:n_thumb, -1], thumb)
-        codes[-1] = output.reshape(THUMB_H, THUMB_W)
+        # every unit's activation and net input, column by column (an input's "net input" is itself)
+        A = torch.nan_to_num(torch.cat([X, *(a for _, a in values)], dim=1))
+        Z = torch.nan_to_num(torch.cat([X, *(z for z, _ in values)], dim=1))
+        index = torch.tensor([starts[c] + j for c, j in wanted], dtype=torch.long)
+        scale = A[:thumb.n_grid, index].abs().amax(dim=0).clamp(min=1e-12)
+
+        shown = index[:len(units)]
+        level = _diverging(A[:thumb.n_grid, shown], scale[:len(units)])
+        codes = _half_blocks(level.T.reshape(len(units), 2 * THUMB_H, THUMB_W))
+        if (output, 0) in units:
+            out_codes, _ = cell_codes(A[:n_thumb, starts[output]], thumb)
+            codes[units.index((output, 0))] = out_codes.reshape(THUMB_H, THUMB_W)
         thumb_runs = runs_of(codes.reshape(-1), THUMB_W)
 
-        column, index = selected
-        unit = sum(sizes[:column]) + index
+        unit = starts[selected[0]] + selected[1]
         big = A[n_thumb:n_thumb + n_detail, unit]
-        if column == len(sizes) - 1:
+        if selected[0] == output:
             big_codes, _ = cell_codes(big, detail)
         else:
-            big_level = _diverging(big[:detail.n_grid], scale[unit]).reshape(2 * detail.height, detail.width)
-            big_codes = _half_blocks(big_level).reshape(-1)
+            big_level = _diverging(big[:detail.n_grid], scale[wanted.index(selected)])
+            big_codes = _half_blocks(big_level.reshape(2 * detail.height, detail.width)).reshape(-1)
         detail_runs = runs_of(big_codes, detail.width)
 
         train = slice(n_thumb + n_detail, None)
-        threshold = SATURATING.get(activation, float("inf"))
-        hidden = values[:-1]
-        zero = [(a[train] == 0).sum(dim=0) for _, a in hidden]
-        saturated = [(z[train].abs() > threshold).sum(dim=0) for z, _ in hidden]
+        zero = (A[train][:, index] == 0).sum(dim=0)
+        saturated = (Z[train][:, index].abs() > SATURATING.get(activation, float("inf"))).sum(dim=0)
         weight_codes = []
-        for layer in params.values():
-            W = torch.nan_to_num(layer["W"].T)  # [receiving, sending]
-            top = W.abs().amax().clamp(min=1e-12)
-            magnitude = (W.abs() / top * 4).ceil().clamp(0, 4).long()
-            weight_codes.append((_WEIGHT_BASE + (W > 0).long() * len(WEIGHT_GLYPHS) + magnitude).reshape(-1))
-        parts = [thumb_runs.reshape(-1), detail_runs.reshape(-1), *zero, *saturated, *weight_codes]
+        layers = list(params.values())
+        for c, j in units:
+            if c:
+                W = torch.nan_to_num(layers[c - 1]["W"])
+                w = W[:THUMB_H * WEIGHT_COLS, j]  # as many as a slot shows
+                top = W.abs().amax().clamp(min=1e-12)  # the layer's largest |w|
+                magnitude = (w.abs() / top * 4).ceil().clamp(0, 4).long()
+                weight_codes.append(_WEIGHT_BASE + (w > 0).long() * len(WEIGHT_GLYPHS) + magnitude)
+        parts = [thumb_runs.reshape(-1), detail_runs.reshape(-1), zero, saturated, *weight_codes]
         flat = torch.cat([p.long() for p in parts]).tolist()  # the picture's one transfer
         scales = scale.tolist()
-    return _unpack(flat, parts, sizes, detail.height, scales, int(train_X.shape[0]))
+    return _unpack(flat, parts, sizes, units, wanted, detail.height, scales, int(train_X.shape[0]))
 
 
-def _unpack(flat: list[int], parts: Sequence[torch.Tensor], sizes: list[int], detail_height: int,
-            scales: list[float], points: int) -> Picture:
+def _unpack(flat: list[int], parts: Sequence[torch.Tensor], sizes: list[int], units: list[Unit],
+            wanted: list[Unit], detail_height: int, scales: list[float], points: int) -> Picture:
     """``draw``'s one list of ints back into a Picture."""
     pieces, at = [], 0
     for part in parts:
         n = part.numel()
         pieces.append(flat[at:at + n])
         at += n
-    thumb_flat, detail_flat, rest = pieces[0], pieces[1], pieces[2:]
-    hidden = len(sizes) - 2
-    zero, saturated, weight_codes = rest[:hidden], rest[hidden:2 * hidden], rest[2 * hidden:]
-    total = sum(sizes)
-    thumb_rows = rows_of(_split3(thumb_flat), total * THUMB_H, NETWORK_CELLS)
-    starts = [sum(sizes[:c]) for c in range(len(sizes))]
-    thumbs = [[thumb_rows[(starts[c] + j) * THUMB_H:(starts[c] + j + 1) * THUMB_H] for j in range(n)]
-              for c, n in enumerate(sizes)]
-    detail = rows_of(_split3(detail_flat), detail_height, NETWORK_CELLS)
-    health: list[list[Health | None]] = [[None] * sizes[0]]
-    health += [[Health(z, s, points) for z, s in zip(zero[c], saturated[c])] for c in range(hidden)]
-    health.append([None] * sizes[-1])
-    weights = [_weight_rows(codes, n_in, n_out) for codes, n_in, n_out in zip(weight_codes, sizes, sizes[1:])]
-    scale_cols = [scales[s:s + n] for s, n in zip(starts, sizes)]
-    return Picture(thumbs, detail, weights, scale_cols, health)
+    thumb_flat, detail_flat, zero, saturated, *weight_codes = pieces
+    thumb_rows = rows_of(_split3(thumb_flat), len(units) * THUMB_H, NETWORK_CELLS)
+    thumbs = {u: thumb_rows[k * THUMB_H:(k + 1) * THUMB_H] for k, u in enumerate(units)}
+    hidden = range(1, len(sizes) - 1)
+    health = {u: Health(z, s, points) if u[0] in hidden else None
+              for u, z, s in zip(wanted, zero, saturated)}
+    receiving = [u for u in units if u[0]]
+    weights = {u: _weight_rows(codes, sizes[u[0] - 1]) for u, codes in zip(receiving, weight_codes)}
+    return Picture(thumbs, weights, dict(zip(wanted, scales)), health,
+                   rows_of(_split3(detail_flat), detail_height, NETWORK_CELLS))
 
 
 def _split3(flat: list[int]) -> list[list[int]]:
@@ -229,23 +239,20 @@ def _split3(flat: list[int]) -> list[list[int]]:
     return [flat[:n], flat[n:2 * n], flat[2 * n:]]
 
 
-def _weight_rows(codes: list[int], n_in: int, n_out: int) -> list[list[list[Segment]]]:
-    """Per receiving unit, its incoming weights' cells, WEIGHT_COLS to a row
-    and at most THUMB_H rows (a last "…" stands for those left out)."""
+def _weight_rows(codes: list[int], n_in: int) -> list[list[Segment]]:
+    """One unit's incoming weights' cells (the first of its ``n_in``),
+    WEIGHT_COLS to a row and at most THUMB_H rows (a last "…" stands for
+    those left out)."""
     cols = min(n_in, WEIGHT_COLS)
     rows_needed = -(-n_in // cols)
-    out = []
-    for j in range(n_out):
-        mine = codes[j * n_in:(j + 1) * n_in]
-        rows = []
-        for r in range(min(rows_needed, THUMB_H)):
-            chunk = mine[r * cols:(r + 1) * cols]
-            cut = r == THUMB_H - 1 and rows_needed > THUMB_H
-            row = [Segment(*NETWORK_CELLS[c]) for c in (chunk[:-1] if cut else chunk)]
-            row.append(Segment("…" if cut else " " * (cols - len(chunk)), PAD))
-            rows.append(row)
-        out.append(rows)
-    return out
+    rows = []
+    for r in range(min(rows_needed, THUMB_H)):
+        chunk = codes[r * cols:(r + 1) * cols]
+        cut = r == THUMB_H - 1 and rows_needed > THUMB_H
+        row = [Segment(*NETWORK_CELLS[c]) for c in (chunk[:-1] if cut else chunk)]
+        row.append(Segment("…" if cut else " " * (cols - len(chunk)), PAD))
+        rows.append(row)
+    return rows
 
 
 # ------------------------------------------------------------------ laying the picture out
@@ -292,6 +299,12 @@ def follow(offset: int, start: int, length: int, view: int) -> int:
     return offset
 
 
+def units_in_view(sizes: Sequence[int], width: int, height: int, top: int, left: int) -> list[Unit]:
+    """The units ``network_rows`` shows (wholly or in part) for this size and scroll."""
+    return in_view(sizes, shown_columns(sizes, left, width),
+                   range(top // SLOT_H, (top + max(height - 2, 0)) // SLOT_H + 1))
+
+
 def network_rows(picture: Picture, sizes: Sequence[int], activation: str, selected: Unit,
                  width: int, height: int, top: int, left: int) -> list[list[Segment]]:
     """The columns from ``left`` that fit in ``width``, body rows from ``top``:
@@ -325,7 +338,7 @@ def _weights_cell(picture: Picture, sizes: Sequence[int], column: int, slot: int
     blank = [Segment(" " * strip_width(sizes, column), PAD)]
     if slot >= sizes[column]:
         return blank
-    rows = picture.weights[column - 1][slot]
+    rows = picture.weights[(column, slot)]
     return [Segment(" ", PAD), *rows[line], Segment(" ", PAD)] if line < len(rows) else blank
 
 
@@ -335,8 +348,8 @@ def _unit_cell(picture: Picture, sizes: Sequence[int], activation: str, unit: Un
     if index >= sizes[column]:
         return [Segment(" " * THUMB_W, PAD)]
     if line < THUMB_H:
-        return picture.thumbs[column][index][line]
-    health = picture.health[column][index]
+        return picture.thumbs[unit][line]
+    health = picture.health.get(unit)
     word = health.word(activation) if health is not None else ""
     name = unit_name(sizes, unit)  # the selected one in reverse
     flag = {"dead": " dead", "saturated": " sat"}.get(word, "")[:max(THUMB_W - len(name), 0)]
@@ -390,8 +403,8 @@ def detail_rows(picture: Picture, params: Mapping[str, Params], grads: Mapping[s
             + ("logistic" if last else activation))
     rows: list[list[Segment]] = [[Segment(f"{unit_name(sizes, selected)}  ", TITLE), Segment(what, CAPTION)]]
     rows += picture.detail
-    rows.append(_legend(picture.scales[column][index], last))
-    status, style = _status(picture.health[column][index], activation)
+    rows.append(_legend(picture.scales[selected], last))
+    status, style = _status(picture.health[selected], activation)
     if status:
         rows.append([Segment(status, style)])
     entries = unit_params(sizes, selected)

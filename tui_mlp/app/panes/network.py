@@ -36,6 +36,7 @@ from tui_mlp.render.network import (
     sizes_of,
     unit_name,
     unit_params,
+    units_in_view,
 )
 from tui_mlp.session import Command, EditWeight, Snapshot, State
 
@@ -133,7 +134,8 @@ class NetworkPane(Pane):
         self._left = follow_columns(sizes, self._left, column, width)
         self._top = follow(self._top, index * SLOT_H, SLOT_H, height - 1)
         activation = snap.config.model.activation
-        picture = draw(snap.params, activation, self._frame, snap.data[0][0], self.selected)
+        units = units_in_view(sizes, width, height, self._top, self._left)
+        picture = draw(snap.params, activation, self._frame, snap.data[0][0], self.selected, units)
         self.view.show_rows(network_rows(picture, sizes, activation, self.selected, width, height,
                                          self._top, self._left))
         self.unit.show_rows(detail_rows(picture, snap.params, snap.grads, activation, self.selected,
