@@ -1,4 +1,4 @@
-"""Command line: ``tui-mlp`` (the app), ``tui-mlp train`` (headless), ``tui-mlp serve``.
+"""Command line: ``tui-mlp`` (the app), ``tui-mlp train`` (headless), ``compare``, ``sweep``, ``serve``.
 
 Only argparse and config are imported at module level, so ``--help`` answers
 without loading torch or textual.
@@ -14,7 +14,17 @@ import sys
 from typing import Any, Callable, Sequence
 
 from tui_mlp import __version__
-from tui_mlp.config import FIELDS, Config, ConfigError, build_layered, option_name, text_of
+from tui_mlp.config import (
+    FIELDS,
+    MAX_JOBS,
+    MAX_SEED,
+    MAX_SWEEP_RUNS,
+    Config,
+    ConfigError,
+    build_layered,
+    option_name,
+    text_of,
+)
 from tui_mlp.presets import DEFAULT_PRESET, PRESETS, preset
 from tui_mlp.signals import Signalled, StopFlag, exit_at_once, exit_code, raise_signalled, stopped_message
 
@@ -35,10 +45,11 @@ def _add_setting_options(parser: argparse.ArgumentParser) -> None:
     groups = {g: parser.add_argument_group(f"{g} settings") for g in ("data", "model", "train")}
     for name, spec in FIELDS.items():
         default = text_of(defaults.get(name))
-        choices = f" ({'|'.join(spec.choices)})" if spec.choices else ""
+        accepted = f" ({'|'.join(spec.choices)})" if spec.choices else \
+            f"; {spec.accepted.removeprefix('expected ')}"
         groups[spec.group].add_argument(
             option_name(name), dest=name, metavar=name.upper(), default=None,
-            help=f"{spec.help}{choices}" + (f"; default {default}" if default else ""))
+            help=f"{spec.help}{accepted}" + (f"; default {default}" if default else ""))
 
 
 def _add_source_options(parser: argparse.ArgumentParser) -> None:
@@ -65,6 +76,13 @@ def _add_result_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--export-json", metavar="FILE",
                        help="write the run (settings, seeds, metrics, confusion matrices) "
                             "to this JSON file")
+    group.add_argument("--export-data", metavar="FILE",
+                       help="write the data (generated or read) to this CSV file, one row per "
+                            "point: x1,x2,split,label with split train, dev or test")
+    group.add_argument("--export-weights", metavar="FILE",
+                       help="write the best-dev weights to this JSON file as plain lists: "
+                            '{"layers": [{"name": "fc1", "W": [[...]], "b": [...]}, ...]}, '
+                            "W with a row per input (each layer computes x @ W + b)")
     group.add_argument("--diagnostics", action="store_true",
                        help="also report per-layer gradient norms, dead units, weight histograms "
                             "and a gradient check of the backward against finite differences")
@@ -116,6 +134,32 @@ def build_parser() -> argparse.ArgumentParser:
                 raise argparse.ArgumentTypeError(f"{value} is not a {what} ({low}-{high})")
             return value
         return parse
+
+    sweep = sub.add_parser(
+        "sweep", help="train every combination of a grid of settings over several seeds",
+        description="Train every combination of the --grid values, once per seed, in "
+                    "worker processes, and print the mean and standard deviation (n - 1) of "
+                    "the test accuracy and loss of each combination's best-dev models. Each "
+                    "run is the run `tui-mlp train` makes with those settings. Ctrl-C or "
+                    "SIGTERM stops the sweep and prints the runs finished.")
+    _add_source_options(sweep)
+    _add_setting_options(sweep)
+    sweep.add_argument("--grid", action="append", default=[], metavar="SETTING=V1,V2,...",
+                       help="a setting and the values to try, e.g. --grid lr=0.05,0.1,0.2 "
+                            "--grid hidden=5,16 (repeatable; any setting above but seed, each "
+                            "value within its limits; separate values with ; when they hold "
+                            "commas: hidden=5;16,16)")
+    sweep.add_argument("--seeds", default=None, metavar="SEEDS",
+                       help=f"data seeds to run each combination with (the init seed follows "
+                            f"unless --init-seed is set), e.g. 0-4 or 1,5,9; each 0-{MAX_SEED:,}, "
+                            f"at most {MAX_SWEEP_RUNS:,} runs in all; default: the seed setting")
+    sweep.add_argument("--jobs", type=bounded_int("number of jobs", 1, MAX_JOBS),
+                       default=None, metavar="N",
+                       help=f"worker processes, 1-{MAX_JOBS} (default: the number of cores, "
+                            f"{os.cpu_count() or 1} here; 1 runs in this process)")
+    sweep.add_argument("--json", action="store_true",
+                       help="print one JSON object with every run and the statistics instead "
+                            "of the table")
 
     serve = sub.add_parser(
         "serve", help="serve the app to a web browser (textual-serve), behind a token",
@@ -253,7 +297,8 @@ def run_train(args: argparse.Namespace) -> int:
                      EXIT_USAGE)
     try:
         check_outputs({"--save-config": args.save_config, "--history-csv": args.history_csv,
-                       "--export-json": args.export_json},
+                       "--export-json": args.export_json, "--export-data": args.export_data,
+                       "--export-weights": args.export_weights},
                       {"the data file the run reads (csv)": config.data_file,
                        "the settings file the run reads (--config)": args.config_file})
     except WriteError as exc:
@@ -272,8 +317,15 @@ def run_train(args: argparse.Namespace) -> int:
         from tui_mlp.checkpoint import CheckpointError
         from tui_mlp.data import DataError
         from tui_mlp.experiment import TooBig, build, threads_for
-        from tui_mlp.results import evaluate_best, run_record, write_history_csv, write_run_json
-        from tui_mlp.runner import Stop, test_line
+        from tui_mlp.results import (
+            evaluate_best,
+            run_record,
+            write_data_csv,
+            write_history_csv,
+            write_run_json,
+            write_weights_json,
+        )
+        from tui_mlp.runner import Stop, saved_line, test_line
 
     torch.set_num_threads(threads_for(config))
     try:
@@ -300,6 +352,8 @@ def run_train(args: argparse.Namespace) -> int:
         outcome = _train(exp, args.save_dir, log, progress, stop)
     except CheckpointError as exc:
         return _fail(f"--save-dir: {exc}", EXIT_FAILED)
+    if args.save_dir is not None and runner.best_params is not None:
+        log(saved_line(runner, args.save_dir))
 
     tested = evaluate_best(exp)
     log(test_line(tested.score, tested.loss))
@@ -320,7 +374,9 @@ def run_train(args: argparse.Namespace) -> int:
         out.print(json.dumps(result))
     writes: list[tuple[str, str | None, Callable[[str], object]]] = [
         ("--history-csv", args.history_csv, lambda path: write_history_csv(path, runner.history)),
-        ("--export-json", args.export_json, lambda path: write_run_json(path, result))]
+        ("--export-json", args.export_json, lambda path: write_run_json(path, result)),
+        ("--export-data", args.export_data, lambda path: write_data_csv(path, exp)),
+        ("--export-weights", args.export_weights, lambda path: write_weights_json(path, exp))]
     for option, path, write in writes:
         if path is not None:
             try:
@@ -442,6 +498,50 @@ def run_compare(args: argparse.Namespace) -> int:
     return stop.exit_code if stop.is_set else EXIT_FAILED if failed else 0
 
 
+def run_sweep(args: argparse.Namespace) -> int:
+    config = _settings(args)
+    if isinstance(config, int):
+        return config
+
+    with exit_at_once():
+        from tui_mlp import sweep
+        from tui_mlp.data import DataError
+        from tui_mlp.experiment import TooBig
+
+    try:
+        grid = sweep.parse_grid(args.grid)
+        seeds = sweep.parse_seeds(args.seeds) if args.seeds is not None else [config.data.seed]
+        settings = sweep.plan(config, grid, seeds)
+    except sweep.SweepError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    try:
+        sweep.check_data(settings)
+    except DataError as exc:
+        return _fail(f"{option_name('csv')}: {exc}", EXIT_USAGE)
+    except TooBig as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    progress = _progress_bar(args.json)
+    runs = sum(len(s.configs) for s in settings)
+    task = progress.add_task("sweep", total=runs, loss=f"{len(settings)} settings x {len(seeds)} seeds")
+    jobs = args.jobs or os.cpu_count() or 1
+    with StopFlag() as stop, progress:
+        result = sweep.sweep(settings, jobs, on_done=lambda run: progress.advance(task),
+                             should_stop=lambda: stop.is_set)
+    if result.interrupted:
+        print(f"[Interrupted] the table holds the {result.runs} of {result.planned} runs finished "
+              f"before the stop", file=sys.stderr)
+    if args.json:
+        from tui_mlp.results import run_json
+
+        print(run_json(result.to_dict()), end="")
+    else:
+        print(f"Sweep on {config.summary().split(' hidden=')[0]}: {len(settings)} settings x "
+              f"{len(seeds)} seeds, {min(jobs, runs)} job{'s' if min(jobs, runs) > 1 else ''}")
+        for line in result.table_lines():
+            print(line)
+    return stop.exit_code if stop.is_set else EXIT_FAILED if result.failed else 0
+
+
 def run_serve(args: argparse.Namespace) -> int:
     with exit_at_once():
         from tui_mlp import serve
@@ -494,6 +594,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_serve(args)
     if args.command == "compare":
         return run_compare(args)
+    if args.command == "sweep":
+        return run_sweep(args)
     config = _settings(args)
     if isinstance(config, int):
         return config

@@ -11,7 +11,7 @@ from typing import Callable
 
 from tui_mlp.config import Config, ConfigError
 from tui_mlp.experiment import Experiment, build, load_data
-from tui_mlp.runner import EpochRecord
+from tui_mlp.runner import EpochRecord, float32_digits
 
 #: The hidden layer the MLP side gets when the shared settings have none.
 BOOK_HIDDEN = (5,)
@@ -49,8 +49,9 @@ class RunResult:
 
     def to_dict(self) -> dict:
         return {"label": self.label, "config": self.config.to_dict(),
-                "test_accuracy": self.test_accuracy, "test_loss": self.test_loss,
-                "best_dev_accuracy": self.best_dev_accuracy, "best_epoch": self.best_epoch,
+                "test_accuracy": float32_digits(self.test_accuracy),
+                "test_loss": float32_digits(self.test_loss),
+                "best_dev_accuracy": float32_digits(self.best_dev_accuracy), "best_epoch": self.best_epoch,
                 "epochs": self.epochs, "seconds": round(self.seconds, 4),
                 **({"error": self.error} if self.error else {})}
 

@@ -29,6 +29,12 @@ MAX_EPOCHS = 10_000_000
 MAX_HIDDEN_UNITS = 1024
 MAX_HIDDEN_LAYERS = 8
 MAX_SEED = 2**32 - 1
+MAX_COLUMN_NAME = 200
+MAX_SWEEP_RUNS = 100_000  # settings x seeds in one sweep
+MAX_JOBS = 256  # worker processes of a sweep
+#: What a CSV's points get when no source sets these fields: its points as
+#: they are, split in the book's proportions (640/160/200 of 1000) of its rows.
+CSV_DEFAULTS = {"noise": 0.0, "train": 0.64, "dev": 0.16}
 #: The network tab's edits of one weight or bias: the largest |value| accepted
 #: (typed or nudged to) and the step of one nudge.
 MAX_EDIT_WEIGHT = 100.0
@@ -44,6 +50,7 @@ SATURATED_SHARE = 0.95
 class DataConfig:
     dataset: str = "moons"
     csv: str = ""
+    columns: tuple[str, ...] = ()  # (): the first two columns and the last
     n_samples: int = 1000
     noise: float = 0.2
     train: int | float = 640
@@ -219,6 +226,20 @@ def _hidden() -> tuple[Callable[[str], tuple[int, ...]], str]:
                    f"to {MAX_HIDDEN_UNITS} (e.g. 5 or 16,16; blank or none: no hidden layer)")
 
 
+def _columns() -> tuple[Callable[[str], tuple[str, ...]], str]:
+    def parse(text: str) -> tuple[str, ...]:
+        if not text:
+            return ()
+        names = tuple(part.strip() for part in text.split(","))
+        if len(names) != 3 or len(set(names)) != 3 or \
+                any(not n or len(n) > MAX_COLUMN_NAME or "\0" in n for n in names):
+            raise ValueError
+        return names
+    return parse, ("expected three different column names of the CSV's header for x1, x2 and "
+                   "the label, comma-separated (e.g. x1,x2,label; blank: the first two columns "
+                   "and the last)")
+
+
 def _path() -> tuple[Callable[[str], str], str]:
     def parse(text: str) -> str:
         if "\0" in text or len(text) > 4096:
@@ -247,11 +268,20 @@ class Field:
 
 _FIELD_LIST = [
     Field("dataset", "data", "data set", _choice(DATASETS), "data set"),
-    Field("csv", "data", "CSV file", _path(), "CSV file of x1,x2,label rows (data set csv)"),
+    Field("csv", "data", "CSV file", _path(),
+          "CSV file with a header (or none) and a column each for x1, x2 and a 0/1 label; "
+          "any delimiter (comma, semicolon, tab, space); its points get no noise and are "
+          "split 0.64/0.16/rest unless noise, train or dev are given"),
+    Field("columns", "data", "CSV columns", _columns(),
+          "the CSV's columns for x1, x2 and the label, by header name "
+          "(default: the first two columns and the last)"),
     Field("n_samples", "data", "samples", _int(10, MAX_SAMPLES), "number of samples"),
-    Field("noise", "data", "noise", _float(0.0, 10.0), "std of the Gaussian noise on the features"),
-    Field("train", "data", "train", _split_size(), "training samples (count or fraction)"),
-    Field("dev", "data", "dev", _split_size(), "dev samples (count or fraction); the rest is test"),
+    Field("noise", "data", "noise", _float(0.0, 10.0),
+          "std of the Gaussian noise on the features (a CSV's: 0 unless given)"),
+    Field("train", "data", "train", _split_size(),
+          "training samples (count or fraction; a CSV's: 0.64 unless given)"),
+    Field("dev", "data", "dev", _split_size(),
+          "dev samples (count or fraction; a CSV's: 0.16 unless given); the rest is test"),
     Field("seed", "data", "seed", _int(0, MAX_SEED), "seed of the data"),
     Field("shuffle", "data", "shuffle", _bool(), "shuffle before splitting"),
     Field("hidden", "model", "hidden", _hidden(), "hidden layer sizes, comma-separated"),
@@ -329,12 +359,21 @@ def validate(config: Config) -> Config:
     return config
 
 
+def with_data_defaults(config: Config, given: Any) -> Config:
+    """``config`` with a CSV's own defaults (``CSV_DEFAULTS``) for the fields
+    no source set (``given`` holds the names that were set)."""
+    if config.data.dataset != "csv":
+        return config
+    return config.with_values(**{k: v for k, v in CSV_DEFAULTS.items() if k not in given})
+
+
 def build_config(values: dict[str, Any], base: Config | None = None) -> Config:
     """Parse several fields at once over ``base`` (default: the book's), then validate."""
     parsed = {name: parse_field(name, value) for name, value in values.items()}
     if "csv" in parsed and parsed["csv"] and "dataset" not in parsed:
         parsed["dataset"] = "csv"
-    return validate((base or Config()).with_values(**parsed))
+    given = parsed.keys() if base is None else FIELDS.keys()
+    return validate(with_data_defaults((base or Config()).with_values(**parsed), given))
 
 
 def config_from_dict(data: dict[str, Any], base: Config | None = None) -> Config:
@@ -378,8 +417,9 @@ def build_layered(layers: list[tuple[dict[str, Any], Labeller]], base: Config | 
         parsed = parse_values(values, label)
         merged.update(parsed)
         origin.update(dict.fromkeys(parsed, (rank, label)))
+    given = merged.keys() if base is None else FIELDS.keys()
     try:
-        return validate((base or Config()).with_values(**merged))
+        return validate(with_data_defaults((base or Config()).with_values(**merged), given))
     except ConfigError as exc:
         # blame the field, among those the rule involves, that the latest source set
         involved = [n for n in _RELATED.get(exc.name, (exc.name,)) if n in origin]

@@ -6,10 +6,11 @@ Features are float32 [N, 2]; labels float32 [N] with values 0 and 1.
 """
 from __future__ import annotations
 
+import csv
 import math
 import re
 from pathlib import Path
-from typing import Protocol
+from typing import Callable, Protocol
 
 import torch
 
@@ -129,40 +130,100 @@ def _plain_number(cell: str) -> float | None:
     return float(cell) if _NUMBER.fullmatch(cell) else None
 
 
+#: The delimiters the sniffer chooses from, and how many lines it reads.
+CSV_DELIMITERS = ",;\t |"
+SNIFF_LINES = 20
+
+
+def _delimiter(lines: list[str]) -> type[csv.Dialect] | str:
+    """The dialect ``csv.Sniffer`` finds in the first lines; when the rows
+    disagree (a short row), the first candidate the first line holds."""
+    try:
+        return csv.Sniffer().sniff("\n".join(lines[:SNIFF_LINES]), delimiters=CSV_DELIMITERS)
+    except csv.Error:
+        return next((d for d in CSV_DELIMITERS if d in lines[0]), ",")
+
+
+def _splitter(dialect: type[csv.Dialect] | str) -> Callable[[str], list[str]]:
+    """A function from one line to its stripped cells. Spaces: any run of
+    whitespace separates; quotes are read only in lines that have them."""
+    delimiter = dialect if isinstance(dialect, str) else dialect.delimiter
+    if delimiter == " ":
+        return str.split
+    quoted = dialect if not isinstance(dialect, str) else csv.excel
+
+    def split(line: str) -> list[str]:
+        cells = next(csv.reader([line], quoted, delimiter=delimiter)) if '"' in line \
+            else line.split(delimiter)
+        return [c.strip() for c in cells]
+    return split
+
+
+def _picked(path: str | Path, header: list[str] | None, width: int, columns: tuple[str, ...],
+            lineno: int) -> list[int]:
+    """The indices of x1, x2 and the label: named ``columns`` of the header,
+    else the first two columns and the last."""
+    if not columns:
+        if width < 3:
+            raise DataError(f"{path}, line {lineno}: expected at least 3 values (x1, x2 and a label "
+                            f"in the last column), got {width}")
+        return [0, 1, width - 1]
+    wanted = ",".join(columns)
+    if header is None:
+        raise DataError(f"{path}, line {lineno}: columns {wanted} need a header line naming them, "
+                        f"and this line is data")
+    for name in columns:
+        if name not in header:
+            raise DataError(f"{path}, line {lineno}: no column {name!r} in the header "
+                            f"(it has {', '.join(map(repr, header))}); columns {wanted}")
+    return [header.index(name) for name in columns]
+
+
 def load_csv(path: str | Path, shuffle: bool = True, noise: float | None = None,
-             seed: int | None = None) -> Dataset:
-    """Rows ``x1,x2,label`` (label 0 or 1) of plain decimal numbers. The
-    grammar: UTF-8, a BOM allowed; blank lines and lines starting with ``#``
-    are skipped; the first other line is a header when none of its cells is
-    a number, and data otherwise; every error names its line."""
+             seed: int | None = None, columns: tuple[str, ...] = ()) -> Dataset:
+    """Points from the columns x1, x2 and label (0 or 1) of a CSV, named by
+    ``columns`` in its header or by default the first two and the last. The
+    grammar: UTF-8, a BOM allowed, any line ending; a delimiter the csv
+    sniffer finds (comma, semicolon, tab, space, bar); blank lines and lines
+    starting with ``#`` are skipped; the first other line is a header when
+    none of its cells is a number, and data otherwise; every row has as many
+    cells as the first; the picked cells are plain decimal numbers. Every
+    error names its line, and its column."""
     try:
         text = read_text_capped(path, MAX_CSV_BYTES).removeprefix("\ufeff")
     except ReadError as exc:
         raise DataError(f"CSV file {exc}") from None
+    lines = [(n, line.strip()) for n, line in enumerate(text.splitlines(), start=1)
+             if line.strip() and not line.lstrip().startswith("#")]
+    if not lines:
+        raise DataError(f"CSV file {path}: needs at least 3 rows of x1,x2,label, found 0")
+    split = _splitter(_delimiter([line for _, line in lines[:SNIFF_LINES]]))
+    first_no, first = lines[0][0], split(lines[0][1])
+    header = first if all(_plain_number(c) is None for c in first) else None
+    width = len(first)
+    picks = _picked(path, header, width, columns, first_no)
+    names = [f"column {i + 1}" + (f" ({header[i]!r})" if header else "") for i in picks]
     rows: list[tuple[float, float, float]] = []
-    first = True
-    for lineno, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        cells = [c.strip() for c in line.split(",")]
-        numbers = [_plain_number(c) for c in cells]
-        if first and all(n is None for n in numbers):
-            first = False
-            continue  # a header
-        first = False
-        if len(cells) != 3:
-            raise DataError(f"{path}, line {lineno}: expected 3 values x1,x2,label, got {len(cells)}")
-        for column, (cell, number) in enumerate(zip(cells, numbers), start=1):
+    for lineno, line in lines[1:] if header else lines:
+        cells = split(line)
+        if len(cells) != width:
+            raise DataError(f"{path}, line {lineno}: expected {width} values like line {first_no}, "
+                            f"got {len(cells)}")
+        numbers = []
+        for name, i in zip(names, picks):
+            number = _plain_number(cells[i])
             if number is None:
-                raise DataError(f"{path}, line {lineno}: column {column}, {cell!r}, is not a plain "
+                raise DataError(f"{path}, line {lineno}: {name}, {cells[i]!r}, is not a plain "
                                 f"decimal number (digits 0-9, an optional sign, point and exponent)")
-        x1, x2, label = (n for n in numbers if n is not None)
-        if not (abs(x1) <= FLOAT32_MAX and abs(x2) <= FLOAT32_MAX):
-            raise DataError(f"{path}, line {lineno}: features must be within float32's range "
-                            f"(|x| <= {FLOAT32_MAX:.4g}), got {line!r}")
+            numbers.append(number)
+        x1, x2, label = numbers
+        for name, value in zip(names[:2], (x1, x2)):
+            if not abs(value) <= FLOAT32_MAX:
+                raise DataError(f"{path}, line {lineno}: features must be within float32's range "
+                                f"(|x| <= {FLOAT32_MAX:.4g}), got {value:g} in {name}")
         if label not in (0.0, 1.0):
-            raise DataError(f"{path}, line {lineno}: label must be 0 or 1, got {cells[2]!r}")
+            raise DataError(f"{path}, line {lineno}: label must be 0 or 1, got {cells[picks[2]]!r} "
+                            f"in {names[2]}")
         rows.append((x1, x2, label))
         if len(rows) > MAX_SAMPLES:
             raise DataError(f"CSV file {path}: more than {MAX_SAMPLES:,} rows, the most a data set may have")
@@ -187,9 +248,9 @@ def split_dataset(X: torch.Tensor, y: torch.Tensor, num_train: int | float = 640
     n_train = round(num_train * n) if isinstance(num_train, float) and num_train < 1 else int(num_train)
     n_dev = round(num_dev * n) if isinstance(num_dev, float) and num_dev < 1 else int(num_dev)
     if n_train < 1 or n_dev < 1 or n_train + n_dev >= n:
-        raise DataError(f"split {n_train}/{n_dev} of {n} samples leaves no test set; "
-                        f"train + dev must be below {n} (or give them as fractions, "
-                        f"e.g. train 0.64 and dev 0.16)")
+        raise DataError(f"split {n_train}/{n_dev}/{n - n_train - n_dev} of {n} samples: train, dev "
+                        f"and test each need at least one, so train + dev must be below {n} "
+                        f"(or give them as fractions, e.g. train 0.64 and dev 0.16)")
     y = y.reshape(-1, 1)
     return ((X[:n_train], y[:n_train]),
             (X[n_train:n_train + n_dev], y[n_train:n_train + n_dev]),

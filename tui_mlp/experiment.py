@@ -21,7 +21,8 @@ def load_data(config: Config) -> tuple[Dataset, Dataset, Dataset]:
     """Train, dev and test sets; DataError (a ValueError) for a bad CSV or split."""
     d = config.data
     if d.dataset == "csv":
-        X, y = load_csv(d.csv, shuffle=d.shuffle, noise=d.noise or None, seed=d.seed)
+        X, y = load_csv(d.csv, shuffle=d.shuffle, noise=d.noise or None, seed=d.seed,
+                        columns=d.columns)
     else:
         X, y = DATASETS[d.dataset](d.n_samples, shuffle=d.shuffle, noise=d.noise or None, seed=d.seed)
     n_train, n_dev = d.counts(X.shape[0])

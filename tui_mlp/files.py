@@ -65,6 +65,11 @@ def resolve(path: PathLike) -> Path:
     return Path(os.path.realpath(expanded))
 
 
+def absolute(path: PathLike) -> str:
+    """``path`` as a message names it: absolute, ``~`` expanded, symlinks kept."""
+    return os.path.abspath(os.path.expanduser(os.fspath(path)))
+
+
 _NOT_REGULAR = ((stat.S_ISDIR, "a directory"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"),
                 (stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"))
 

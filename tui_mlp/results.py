@@ -18,6 +18,7 @@ from tui_mlp.data import Dataset
 from tui_mlp.files import write_text_atomic
 from tui_mlp.history import COLUMNS, History
 from tui_mlp.nn import MLP
+from tui_mlp.runner import float32_digits
 
 if TYPE_CHECKING:
     from tui_mlp.experiment import Experiment
@@ -95,6 +96,17 @@ class TestResult:
     best_epoch: int | None  # None: no best model yet, the current weights were used
     dev: Confusion
     test: Confusion
+    latest: float | None = None  # test accuracy of the current weights, when they are not the best-dev
+
+    def note(self) -> str:
+        """Which model scored what on the test set, for the status: the
+        best-dev model's score (the status shows its epoch), and beside it the
+        latest weights' (those on the map) when they are another model."""
+        if self.best_epoch is None:
+            return f"test {self.score:.4f} (current weights)"
+        if self.latest is None:
+            return f"test {self.score:.4f} (best-dev @{self.best_epoch})"
+        return f"test: best-dev {self.score:.4f}, latest {self.latest:.4f}"
 
 
 def evaluate_best(exp: Experiment) -> TestResult:
@@ -103,18 +115,19 @@ def evaluate_best(exp: Experiment) -> TestResult:
     are put back afterwards so training continues where it was."""
     runner = exp.runner
     current = runner.parameters()
+    latest = runner.evaluate(exp.test_set)[0] if runner.best_epoch not in (-1, runner.epoch - 1) else None
     used_best = runner.restore_best()
     try:
         score, loss = runner.evaluate(exp.test_set)
         dev, test = confusion_matrix(exp.model, exp.dev_set), confusion_matrix(exp.model, exp.test_set)
     finally:
         runner.set_parameters(current)
-    return TestResult(score, loss, runner.best_epoch if used_best else None, dev, test)
+    return TestResult(score, loss, runner.best_epoch if used_best else None, dev, test, latest)
 
 
 # ------------------------------------------------------------------ history CSV
 def _number(value: float) -> str:
-    return repr(float(value)) if math.isfinite(value) else str(value)
+    return repr(float32_digits(value)) if math.isfinite(value) else str(value)
 
 
 def history_csv(history: History) -> str:
@@ -132,6 +145,40 @@ def write_history_csv(path: str | os.PathLike, history: History) -> Path:
     return write_text_atomic(path, history_csv(history))
 
 
+# ------------------------------------------------------------------ the data as CSV
+DATA_HEADER = ("x1", "x2", "split", "label")  # label last: read back with the default columns
+SPLITS = ("train", "dev", "test")
+
+
+def data_csv(sets: tuple[Dataset, Dataset, Dataset]) -> str:
+    """The train, dev and test points in that order, one row each:
+    ``x1,x2,split,label``, floats written to round-trip exactly."""
+    lines = [",".join(DATA_HEADER)]
+    for split, (X, y) in zip(SPLITS, sets, strict=True):
+        for (x1, x2), label in zip(X.tolist(), y.reshape(-1).tolist()):
+            lines.append(f"{x1!r},{x2!r},{split},{int(label)}")
+    return "\n".join(lines) + "\n"
+
+
+def write_data_csv(path: str | os.PathLike, exp: Experiment) -> Path:
+    return write_text_atomic(path, data_csv((exp.train_set, exp.dev_set, exp.test_set)))
+
+
+# ------------------------------------------------------------------ the weights as JSON
+def weights_record(model: MLP, activation: str) -> dict[str, Any]:
+    """The model's linear layers as plain lists, readable by any language:
+    each layer computes ``x @ W + b`` (``W`` has a row per input), the hidden
+    layers then ``activation``, the last one the logistic function."""
+    return {"activation": activation, "output": "logistic",
+            "layers": [{"name": layer.name, "W": layer.params["W"].tolist(),
+                        "b": layer.params["b"].reshape(-1).tolist()} for layer in model.linears]}
+
+
+def write_weights_json(path: str | os.PathLike, exp: Experiment) -> Path:
+    record = weights_record(exp.model, exp.config.model.activation)
+    return write_text_atomic(path, json.dumps(_clean(record), indent=1) + "\n")
+
+
 # ------------------------------------------------------------------ the run as JSON
 def seeds_of(config: Config) -> dict[str, int]:
     """Every seed a run uses: data (sampling, shuffle, noise), init (weights) and
@@ -146,9 +193,10 @@ def run_record(exp: Experiment, tested: TestResult, seconds: float | None = None
     ``seconds`` (when timed) and any ``extra`` keys."""
     runner, last = exp.runner, exp.runner.last
     record: dict[str, Any] = {
-        "config": exp.config.to_dict(), "test_accuracy": tested.score, "test_loss": tested.loss,
-        "best_dev_accuracy": runner.best_score, "best_epoch": runner.best_epoch,
-        "final_train_accuracy": last.train_score if last is not None else None,
+        "config": exp.config.to_dict(), "test_accuracy": float32_digits(tested.score),
+        "test_loss": float32_digits(tested.loss),
+        "best_dev_accuracy": float32_digits(runner.best_score), "best_epoch": runner.best_epoch,
+        "final_train_accuracy": float32_digits(last.train_score) if last is not None else None,
         "epochs": runner.epoch,
     }
     if seconds is not None:

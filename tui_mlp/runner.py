@@ -13,17 +13,22 @@ from __future__ import annotations
 
 import math
 import os
+import struct
 import time
 from dataclasses import dataclass
 from enum import Enum
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import torch
 
 from tui_mlp.checkpoint import Params, load_params, save_params
 from tui_mlp.data import Dataset
+from tui_mlp.files import absolute
 from tui_mlp.history import DEFAULT_CAPACITY, History
 from tui_mlp.nn import MLP, BinaryCrossEntropyLoss, Optimizer
+
+if TYPE_CHECKING:
+    from tui_mlp.config import Config
 
 
 @dataclass(frozen=True)
@@ -82,8 +87,30 @@ class TrainOutcome:
 
 
 # ---------------------------------------------------------------- the log's lines
+def float32_digits(value: float) -> float:
+    """``value`` rounded to float32, written with the fewest digits that read
+    back as that float32: 0.98 rather than 0.9800000190734863."""
+    try:
+        (single,) = struct.unpack("f", struct.pack("f", value))
+    except OverflowError:  # beyond float32's range: as float32 holds it
+        return math.copysign(math.inf, value)
+    if not math.isfinite(single):
+        return single
+    for digits in range(1, 10):  # 9 significant digits always round-trip a float32
+        short = float(f"{single:.{digits}g}")
+        if struct.unpack("f", struct.pack("f", short))[0] == single:
+            return short
+    return single
+
+
+def run_line(number: int, changes: list[str], config: Config) -> str:
+    """Where the lines of a run that trains begin: its number, what changed
+    since the last one, its settings."""
+    return f"[Run {number}] " + "; ".join([*changes, config.summary()])
+
+
 def train_line(epoch: int, num_epochs: int, loss: float) -> str:
-    return f"[Train] epoch: {epoch}/{num_epochs}, loss: {loss}"
+    return f"[Train] epoch: {epoch}/{num_epochs}, loss: {float32_digits(loss)}"
 
 
 def improved_line(old: float, new: float) -> str:
@@ -100,6 +127,12 @@ def early_stop_line(patience: int, epochs_done: int) -> str:
 
 def interrupted_line(epochs_done: int, num_epochs: int) -> str:
     return f"[Interrupted] stopped after {epochs_done} of {num_epochs} epochs"
+
+
+def saved_line(runner: Runner, directory: str | os.PathLike) -> str:
+    """What ``save_model(directory, best=True)`` wrote, and where (absolute)."""
+    which = f"best model (epoch {runner.best_epoch})" if runner.best_params is not None else "current model"
+    return f"[Save] {which} saved to {absolute(directory)}"
 
 
 def final_line(record: EpochRecord) -> str:

@@ -143,6 +143,9 @@ async def test_the_lab_shows_live_gradient_norms_and_the_vanishing_gradients_of_
         rows = line_rows(app.query_one(LabPane).norms)
         assert {0, 4} <= set(rows)  # (lines of similar norms may cover each other)
         assert min(rows[0]) > max(rows[4]) + 2
+        lab = app.query_one(LabPane)  # each box says which weights or epochs it describes
+        assert lab.diagnostics.border_title.startswith("diagnostics of the weights at epoch 19: ")
+        assert lab.norms.border_title == "‖dL/dW‖ per layer, epochs 0-19 (log scale)"
         await pilot.press("l")
         assert app.tabs.active == "train-tab"
 

@@ -355,7 +355,8 @@ async def test_the_log_stays_bounded_and_the_curves_decimated_on_a_long_run() ->
         assert epoch(app) == 2600
         assert len(app.train_pane.train_log.lines) == LOG_LINES
         assert app.train_pane.train_log.lines[-1].startswith("[Test] score/loss")
-        assert app.train_pane.train_log.lines[-2].startswith("[Train] epoch: 2599/2600")
+        assert app.train_pane.train_log.lines[-3].startswith("[Train] epoch: 2599/2600")
+        assert app.train_pane.train_log.lines[-2].startswith("[Final] epoch 2599:")
         assert len(app.trainer.log._lines) <= app.trainer.log._lines.maxlen
         assert len(app.trainer.snapshot.curves.epochs) == 2600
         assert app.train_pane.curves.points_plotted <= 2 * app.train_pane.curves.size.width

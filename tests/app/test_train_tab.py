@@ -19,6 +19,7 @@ from .helpers import (
     LoopCounter,
     epoch,
     map_text,
+    pane_text,
     replace_text,
     send_keys,
     settle,
@@ -34,6 +35,17 @@ def params_equal(a: dict, b: dict) -> bool:
         torch.equal(a[layer][k], b[layer][k]) for layer in a for k in a[layer])
 
 
+async def test_the_empty_log_says_what_the_first_run_shows_and_what_bends_it() -> None:
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        hint = " ".join(pane_text(app.train_pane.train_log).split())
+        assert "Press s to train" in hint and "nearly straight" in hint and "micrograd preset (p)" in hint
+        await pilot.press("s")
+        await settle(pilot)
+        assert "Press s to train" not in pane_text(app.train_pane.train_log)
+
+
 async def test_start_produces_log_lines_and_advances_the_epoch() -> None:
     app = TrainerApp(SMALL)
     async with app.run_test(size=SIZE) as pilot:
@@ -44,8 +56,9 @@ async def test_start_produces_log_lines_and_advances_the_epoch() -> None:
         assert state(app) == State.FINISHED
         assert epoch(app) == SMALL.train.epochs
         lines = app.train_pane.train_log.lines
-        assert f"[Train] epoch: 0/{SMALL.train.epochs}, loss: " in lines[0] or \
-            lines[0].startswith("[Evaluate] best accuracy performance has been updated")
+        assert lines[0] == f"[Run 1] {SMALL.summary()}"
+        assert f"[Train] epoch: 0/{SMALL.train.epochs}, loss: " in lines[1] or \
+            lines[1].startswith("[Evaluate] best accuracy performance has been updated")
         assert sum(line.startswith("[Train] epoch: ") for line in lines) == SMALL.train.epochs // 10
         assert lines[-1].startswith("[Test] score/loss: ")
         assert f"epoch {SMALL.train.epochs}/{SMALL.train.epochs}" in app.status.text
@@ -111,7 +124,7 @@ async def test_reset_returns_to_epoch_zero_with_the_same_initial_weights() -> No
         assert after.data_version == trained.data_version  # the same data sets, not redrawn
         assert after.data[0][0] is trained.data[0][0]
         assert map_text(app) != ""
-        assert app.train_pane.train_log.lines[-1] == f"[Run {after.run}] reset: fresh weights from the seed"
+        assert not app.train_pane.train_log.lines[-1].startswith("[Run")  # numbered when it trains
 
 
 async def test_invalid_field_shows_its_message_and_blocks_start() -> None:

@@ -86,20 +86,29 @@ def test_a_closed_stdout_does_not_skip_the_files(tmp_path: Path) -> None:
     assert len((tmp_path / "h.csv").read_text().splitlines()) == 301
 
 
-@pytest.mark.parametrize(("signum", "delay"), [(signal.SIGTERM, d) for d in (0.15, 0.3, 0.5, 0.8, 1.2)]
-                         + [(signal.SIGINT, d) for d in (0.2, 0.5, 0.9)])
-def test_a_signal_during_start_up_is_one_line(tmp_path: Path, signum: int, delay: float) -> None:
-    """Loading torch takes about a second: a signal at any moment of it ends
+def wait_for_torch_to_load(proc: subprocess.Popen, timeout: float = 60) -> None:
+    """Until the process has begun importing torch (its library is mapped)."""
+    deadline = time.monotonic() + timeout
+    while "libtorch" not in Path(f"/proc/{proc.pid}/maps").read_text():
+        assert proc.poll() is None and time.monotonic() < deadline
+        time.sleep(0.005)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
+@pytest.mark.parametrize("delay", [0.0, 0.1, 0.3])
+def test_a_signal_while_torch_loads_is_one_line(tmp_path: Path, signum: int, delay: float) -> None:
+    """Importing torch takes about a second: a signal at any moment of it ends
     the run with one line, never a traceback or an abort (SIGABRT)."""
     proc = start("train", *LONG, cwd=tmp_path)
     try:
+        wait_for_torch_to_load(proc)
         time.sleep(delay)
         proc.send_signal(signum)
         _, err = proc.communicate(timeout=60)
     finally:
         proc.kill()
     assert proc.returncode == 128 + signum, err
-    message = "interrupted" if signum == signal.SIGINT else "stopped by SIGTERM"
+    message = "interrupted" if signum == signal.SIGINT else f"stopped by {signal.Signals(signum).name}"
     assert set(err.splitlines()) <= {f"tui-mlp: {message}"}  # empty if training had begun
 
 

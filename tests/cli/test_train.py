@@ -21,6 +21,7 @@ from tui_mlp import cli
 from tui_mlp.cli import main
 from tui_mlp.config import Config
 from tui_mlp.experiment import build, build_model
+from tui_mlp.runner import float32_digits
 
 SMALL = ["--n-samples", "200", "--train", "120", "--dev", "40", "--epochs", "30", "--log-epochs", "10"]
 JSON_KEYS = {"config", "test_accuracy", "test_loss", "best_dev_accuracy", "epochs", "seconds"}
@@ -66,6 +67,8 @@ def test_json_output(capsys):
     assert result["config"]["model"]["activation"] == "tanh"
     assert result["config"]["data"]["n_samples"] == 200
     assert "[Train]" not in out
+    for key in ("test_accuracy", "test_loss", "best_dev_accuracy", "final_train_accuracy"):
+        assert result[key] == float32_digits(result[key])  # a float32's digits, not float64 noise
 
 
 def test_json_result_is_the_best_dev_model_on_the_test_set(capsys):
@@ -75,10 +78,10 @@ def test_json_result_is_the_best_dev_model_on_the_test_set(capsys):
     exp = build(config)
     for _ in range(30):
         exp.step()
-    assert exp.runner.best_score == result["best_dev_accuracy"]
+    assert float32_digits(exp.runner.best_score) == result["best_dev_accuracy"]
     exp.runner.restore_best()
     score, loss = exp.runner.evaluate(exp.test_set)
-    assert (score, loss) == (result["test_accuracy"], result["test_loss"])
+    assert (float32_digits(score), float32_digits(loss)) == (result["test_accuracy"], result["test_loss"])
 
 
 def test_defaults_are_the_books(capsys):
@@ -141,7 +144,8 @@ def test_save_dir_then_load_dir_round_trip(capsys, tmp_path):
     config = Config().with_values(n_samples=200, train=120, dev=40, epochs=30)
     exp = build(config)
     exp.runner.load_model(save)
-    assert exp.runner.evaluate(exp.test_set) == (first["test_accuracy"], first["test_loss"])
+    assert tuple(map(float32_digits, exp.runner.evaluate(exp.test_set))) == \
+        (first["test_accuracy"], first["test_loss"])
     loaded = {layer.name: {k: v.clone() for k, v in layer.params.items()} for layer in exp.model.linears}
     assert any(not torch.equal(loaded[fresh.name]["W"], fresh.params["W"])
                for fresh in build_model(config).linears)  # not the fresh initial weights
@@ -227,3 +231,28 @@ def test_a_bad_app_setting_is_one_line_before_the_screen_opens(monkeypatch, caps
     assert cli.main(["--hidden", "5,,x"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("tui-mlp: --hidden: '5,,x' is not accepted") and err.count("\n") == 1
+
+
+def test_the_save_line_names_the_absolute_directory(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, *SMALL, "--save-dir", "models/best")
+    assert code == 0, err
+    line = next(line for line in out.splitlines() if line.startswith("[Save]"))
+    assert line.startswith("[Save] best model (epoch ") and line.endswith(f"saved to {tmp_path}/models/best")
+    assert (tmp_path / "models" / "best").is_dir()
+
+
+def test_train_help_gives_every_setting_its_range_and_default(capsys):
+    from tui_mlp.config import FIELDS, option_name, text_of
+
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = " ".join(capsys.readouterr().out.split())  # argparse wraps where it likes
+    text = text.replace("- ", "-").replace("_ ", "_")  # "comma- separated", "hard_ logistic" where lines broke
+    for name, spec in FIELDS.items():
+        entry = text[text.index(f"{option_name(name)} {name.upper()} "):]  # the entry, not the usage
+        accepted = f"({'|'.join(spec.choices)})" if spec.choices else spec.accepted.removeprefix("expected ")
+        assert " ".join(accepted.split()) in entry[:600], name
+        default = text_of(Config().get(name))
+        if default:
+            assert f"default {default}" in entry[:700], name

@@ -8,6 +8,7 @@ import pytest
 
 from tui_mlp.compare import compare, default_pair, describe
 from tui_mlp.config import Config, ConfigError
+from tui_mlp.runner import float32_digits
 
 from .helpers import train
 
@@ -62,6 +63,8 @@ def test_cli_compare_table_and_json(cli):
     assert result["a"]["config"]["model"]["hidden"] == [] and result["b"]["config"]["model"]["hidden"] == [5]
     assert result["a"]["config"]["data"] == result["b"]["config"]["data"]
     assert {"test_accuracy", "test_loss", "best_dev_accuracy", "epochs"} <= result["b"].keys()
+    for key in ("test_accuracy", "test_loss", "best_dev_accuracy"):  # a float32's digits, not float64 noise
+        assert [result[side][key] for side in "ab"] == [float32_digits(result[side][key]) for side in "ab"]
 
 
 def test_cli_compare_side_options(cli):

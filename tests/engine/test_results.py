@@ -9,8 +9,10 @@ import pytest
 import torch
 
 from tui_mlp.config import Config, build_config, config_from_dict
+from tui_mlp.experiment import build
 from tui_mlp.history import History
-from tui_mlp.results import Confusion, confusion, confusion_matrix, history_csv, run_json, seeds_of
+from tui_mlp.results import Confusion, confusion, confusion_matrix, evaluate_best, history_csv, run_json, seeds_of
+from tui_mlp.runner import float32_digits
 
 from .helpers import SMALL, train
 
@@ -47,8 +49,8 @@ def test_history_csv_has_the_book_columns_and_every_epoch():
     assert len(rows) == 13
     for row, record in zip(rows[1:], records):
         assert int(row[0]) == record.epoch
-        assert [float(v) for v in row[1:]] == [record.train_loss, record.train_score,
-                                               record.dev_loss, record.dev_score]
+        assert [float(v) for v in row[1:]] == [float32_digits(v) for v in (  # the same float32s
+            record.train_loss, record.train_score, record.dev_loss, record.dev_score)]
 
 
 def test_history_csv_of_a_decimated_history_names_the_kept_epochs():
@@ -136,3 +138,19 @@ def test_a_directory_removed_during_training_is_a_one_line_error(cli, tmp_path, 
     code, _, err = cli("train", *SMALL, "--history-csv", str(target))
     assert code == 1
     assert err.strip() == f"tui-mlp: --history-csv: cannot write {target}: no such directory {out_dir}"
+
+
+def test_the_test_names_the_best_dev_model_and_the_latest_weights_apart():
+    config = Config().with_values(n_samples=300, train=180, dev=60, epochs=30)
+    exp = build(config)
+    initial = exp.runner.parameters()
+    exp.runner.train(exp.train_set, exp.dev_set, 30, log=lambda line: None)
+    latest_score, _ = exp.runner.evaluate(exp.test_set)
+    exp.runner.best_params, exp.runner.best_epoch = initial, 0  # as if epoch 0 had the best dev score
+    result = evaluate_best(exp)
+    exp.runner.set_parameters(initial)
+    assert result.score == exp.runner.evaluate(exp.test_set)[0] and result.latest == latest_score
+    assert result.note() == f"test: best-dev {result.score:.4f}, latest {latest_score:.4f}"
+    exp.runner.train(exp.train_set, exp.dev_set, 31, log=lambda line: None)  # now the best is the latest or earlier
+    again = evaluate_best(exp)
+    assert (again.latest is None) == (exp.runner.best_epoch == exp.runner.epoch - 1)

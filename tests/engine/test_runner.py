@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import struct
 
 import pytest
 import torch
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tui_mlp.nn import MLP, BatchGD, BinaryCrossEntropyLoss, accuracy
-from tui_mlp.runner import EpochRecord, Runner, Stop, TrainingDiverged
+from tui_mlp.runner import EpochRecord, Runner, Stop, TrainingDiverged, float32_digits, train_line
 
 
 def make_runner(lr=0.2, hidden=(5,), seed=0, metric=accuracy, **kwargs) -> Runner:
@@ -270,3 +273,18 @@ def test_no_tensor_requires_grad_during_training(moons_splits):
     for layer in runner.model.linears:
         assert not any(v.requires_grad for v in layer.params.values())
         assert not any(g.requires_grad for g in layer.grads.values())
+
+
+@given(st.floats(width=32, allow_nan=False))
+def test_float32_digits_read_back_as_the_same_float32(value: float) -> None:
+    short = float32_digits(value)
+    assert struct.pack("f", short) == struct.pack("f", value)
+    mantissa = repr(abs(short)).split("e")[0].replace(".", "").strip("0")
+    assert len(mantissa) <= 9  # never the float64 noise of a widened float32
+
+
+def test_float32_digits_drop_the_noise_of_a_widened_float32() -> None:
+    assert float32_digits(torch.tensor(0.98).item()) == 0.98
+    assert repr(torch.tensor(0.98).item()) == "0.9800000190734863"  # what the log and JSON used to show
+    assert float32_digits(1e39) == math.inf and float32_digits(-1e39) == -math.inf
+    assert train_line(0, 10, torch.tensor(0.6931).item()) == "[Train] epoch: 0/10, loss: 0.6931"

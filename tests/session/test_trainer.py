@@ -80,6 +80,7 @@ def test_start_runs_to_the_end_then_tests_the_best_model(trainer: Trainer) -> No
     assert [line.split(",")[0] for line in lines if line.startswith("[Train]")] == \
         ["[Train] epoch: 0/30", "[Train] epoch: 10/30", "[Train] epoch: 20/30"]
     assert lines[-1].startswith("[Test] score/loss: ")
+    assert lines[-2].startswith(f"[Final] epoch {SMALL.train.epochs - 1}: train loss/accuracy ")  # as the CLI
 
 
 def test_the_session_trains_exactly_as_the_runner_alone(trainer: Trainer) -> None:
@@ -179,10 +180,14 @@ def test_early_stopping_finishes_with_its_line() -> None:
     assert any(line.startswith("[Early stop] no better dev score for 3 epochs") for line in log_lines(t))
 
 
-def test_save_then_load_restores_the_best_model(trainer: Trainer, tmp_path: Path, events) -> None:
+def test_save_then_load_restores_the_best_model(trainer: Trainer, tmp_path: Path, events,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
     run(trainer, Toggle())
-    run(trainer, Save(str(tmp_path / "best")))
-    assert events[-1].kind == "info" and "saved the best model" in events[-1].text
+    run(trainer, Save("best"))  # relative: the messages name it absolutely
+    assert events[-1].kind == "info" and events[-1].text.startswith("best model (epoch ")
+    assert events[-1].text.endswith(f"saved to {tmp_path / 'best'}")
+    assert log_lines(trainer)[-1] == f"[Save] {events[-1].text}"
     run(trainer, Reset(), Load(str(tmp_path / "best")))
     assert events[-1].kind == "info" and "loaded" in events[-1].text
     assert any(line.startswith("[Load] model loaded from") for line in log_lines(trainer))
@@ -313,3 +318,20 @@ def test_a_save_left_by_quit_is_named_not_lost(trainer: Trainer, tmp_path: Path)
 def test_nothing_unfinished_after_a_normal_run(trainer: Trainer, tmp_path: Path) -> None:
     run(trainer, Step(), Save(str(tmp_path / "best")))
     assert trainer.unfinished_writes() == [] and (tmp_path / "best" / "fc1.pdparams").exists()
+
+
+def test_runs_are_numbered_only_when_they_train(trainer: Trainer) -> None:
+    """Resets and new settings before anything trains start no new number:
+    the next run that trains says what changed since the last one."""
+    run(trainer, Toggle())
+    assert log_lines(trainer)[0] == f"[Run 1] {SMALL.summary()}"
+    other = SMALL.with_values(seed=7)
+    run(trainer, Reset(), Reset(), Configure(other), Reset())
+    assert sum(line.startswith("[Run") for line in log_lines(trainer)) == 1
+    run(trainer, Toggle())
+    runs = [line for line in log_lines(trainer) if line.startswith("[Run")]
+    assert runs[1] == f"[Run 2] reset: fresh weights from the seed; new data; {other.summary()}"
+    for _ in range(2):
+        run(trainer, Reset(), Toggle())
+    assert [line.split("]")[0] for line in log_lines(trainer) if line.startswith("[Run")] == \
+        ["[Run 1", "[Run 2", "[Run 3", "[Run 4"]

@@ -26,9 +26,9 @@ from tui_mlp.config import Config, ConfigError, parse_weight
 from tui_mlp.data import DataError, Dataset
 from tui_mlp.diagnostics import Diagnosis, GradCheck, budgeted_gradient_check, diagnose
 from tui_mlp.experiment import Experiment, TooBig, build, load_data
-from tui_mlp.files import WriteError
+from tui_mlp.files import WriteError, absolute
 from tui_mlp.results import TestResult, evaluate_best, run_record, write_history_csv, write_run_json
-from tui_mlp.runner import EpochRecord, Stop, test_line
+from tui_mlp.runner import EpochRecord, Stop, final_line, run_line, saved_line, test_line
 from tui_mlp.session.commands import (
     CheckGradients,
     Command,
@@ -64,7 +64,10 @@ class Trainer:
         self._exp: Experiment | None = None
         self._state = State.IDLE
         self._steps = 0  # epochs still to run before pausing (the `n` key)
-        self._run = 0
+        self._run = 0  # a new number for every experiment adopted (what redraws key on)
+        self._runs_trained = 0  # runs that trained an epoch: the numbers the log shows
+        self._changes: list[str] = []  # what changed since the last run that trained
+        self._begun = False  # the adopted experiment has been trained
         self._data_version = 0
         self._commands: deque[Command] = deque()
         self._doing: Command | None = None  # the command being handled, if any
@@ -237,8 +240,7 @@ class Trainer:
     def _test(self) -> None:
         result = self._tested = evaluate_best(self.experiment)
         self.log.append(test_line(result.score, result.loss))  # the confusion matrices: lab tab
-        which = "current" if result.best_epoch is None else f"best, epoch {result.best_epoch}"
-        self._note = f"test {result.score:.4f} ({which})"
+        self._note = result.note()
         self._publish()
 
     def _check_gradients(self) -> None:
@@ -255,10 +257,10 @@ class Trainer:
         try:
             if what == "history":
                 write_history_csv(path, exp.runner.history)
-                text = f"history ({len(exp.runner.history)} epochs) written to {path}"
+                text = f"history ({len(exp.runner.history)} epochs) written to {absolute(path)}"
             else:
                 write_run_json(path, run_record(exp, evaluate_best(exp)))
-                text = f"run (settings, seeds, metrics, confusion matrices) written to {path}"
+                text = f"run (settings, seeds, metrics, confusion matrices) written to {absolute(path)}"
         except WriteError as exc:
             self.emit(Event("error", f"export {what}: {exc}"))
             return
@@ -274,9 +276,9 @@ class Trainer:
         except CheckpointError as exc:
             self.emit(Event("error", str(exc)))
             return
-        which = f"best model (epoch {runner.best_epoch})" if runner.best_params is not None else "current model"
-        self.log.append(f"[Save] {which} saved to {directory}")
-        self.emit(Event("info", f"saved the {which} to {directory}"))
+        line = saved_line(runner, directory)
+        self.log.append(line)
+        self.emit(Event("info", line.removeprefix("[Save] ")))
 
     def _load(self, directory: str) -> None:
         from tui_mlp.checkpoint import CheckpointError
@@ -287,7 +289,7 @@ class Trainer:
         except CheckpointError as exc:
             self.emit(Event("error", str(exc)))
             return
-        self._adopt(fresh, f"loaded {directory}", mark=False)  # the [Load] line below marks it
+        self._adopt(fresh, f"loaded {directory}")
         score, loss = fresh.runner.evaluate(fresh.dev_set)
         self.log.append(f"[Load] model loaded from {directory}; dev score/loss: {score:.4f}/{loss:.4f}")
         self.emit(Event("info", f"loaded the model from {directory}"))
@@ -373,9 +375,11 @@ class Trainer:
         self._config = config
         self._adopt(exp, note)
 
-    def _adopt(self, exp: Experiment, note: str, mark: bool = True) -> None:
-        if self._run and note and mark:  # where one run's lines end and the next one's begin
-            self.log.append(f"[Run {self._run + 1}] {note}")
+    def _adopt(self, exp: Experiment, note: str) -> None:
+        if self._begun:
+            self._changes, self._begun = [], False
+        if note and note not in self._changes:  # for the [Run] line of the next run that trains
+            self._changes.append(note)
         self._exp = exp
         self._run += 1
         self._state, self._steps, self._error = State.IDLE, 0, None
@@ -393,6 +397,9 @@ class Trainer:
         """Epochs through the one training loop, ``Runner.train``, until a
         command waits, a step is done, the run ends or the app quits."""
         exp, train = self.experiment, self._config.train
+        if not self._begun:  # where a run's lines begin
+            self._begun, self._runs_trained = True, self._runs_trained + 1
+            self.log.append(run_line(self._runs_trained, self._changes, self._config))
         self._use_live_diagnostics()
         self._due = time.perf_counter()
 
@@ -405,6 +412,8 @@ class Trainer:
         if outcome.error is not None:
             self._fail(outcome.error)
         elif outcome.stopped in (Stop.DONE, Stop.EARLY):
+            if outcome.last is not None:  # the CLI's closing line, before the test's
+                self.log.append(final_line(outcome.last))
             self._set_state(State.FINISHED)
             self._test()
         elif self._steps == 0 and self._state != State.RUNNING:

@@ -30,6 +30,17 @@ EXPORTS = {
 }
 
 
+def lab_titles(snap: Snapshot) -> tuple[str, str]:
+    """The titles of the diagnostics table and of the norms plot, each naming
+    the weights or the epochs it describes (they are not the same)."""
+    weights = f"the weights at epoch {snap.epoch - 1}" if snap.epoch else "the initial weights"
+    table = f"diagnostics of {weights}: gradient norms, dead units, weights"
+    if not snap.grad_norms:
+        return table, "‖dL/dW‖ per layer over the last epochs (log scale)"
+    first = snap.norms_end - len(snap.grad_norms) + 1
+    return table, f"‖dL/dW‖ per layer, epochs {first}-{snap.norms_end} (log scale)"
+
+
 class LabPane(Pane):
     """Diagnostics (one row per layer) above results (test, confusion, gradient
     check), and the gradient norms over the last epochs below."""
@@ -62,11 +73,9 @@ class LabPane(Pane):
         yield self.norms
 
     def on_mount(self) -> None:
-        self.diagnostics.border_title = "diagnostics: gradient norms, dead units, weights"
         self.diagnostics.border_subtitle = "g: gradient check"
         self.results.border_title = "results"
         self.results.border_subtitle = "t: test   e: history CSV   j: run JSON"
-        self.norms.border_title = "‖dL/dW‖ per layer, last epochs (log scale)"
 
     # ------------------------------------------------------------ drawing
     def show(self, snap: Snapshot) -> None:
@@ -77,6 +86,7 @@ class LabPane(Pane):
         """Redraw the parts whose data is new in ``snap``, now."""
         self._snap = snap
         self.status.show(snap)
+        self.diagnostics.border_title, self.norms.border_title = lab_titles(snap)
         diag_key = (snap.diagnosis, snap.grad_norms[-1:], len(snap.grad_norms), self.diagnostics.size.width)
         if diag_key != self._diag_key:
             self._diag_key = diag_key

@@ -22,12 +22,16 @@ from tui_mlp.app.widgets.log import TrainLog
 from tui_mlp.app.widgets.settings import SettingsForm
 from tui_mlp.app.widgets.status import StatusLine
 from tui_mlp.config import FIELDS, Config, ConfigError
-from tui_mlp.files import WriteError, check_outputs
+from tui_mlp.files import WriteError, absolute, check_outputs
 from tui_mlp.presets import PRESETS
 from tui_mlp.session import Command, Configure, Curves, Reset, Snapshot, State, Trainer
 from tui_mlp.settings_file import SettingsFileError, load_config, save_config
 
 DEFAULT_SETTINGS = "run.toml"
+#: The log's text before the first run: what the book's settings show, and what bends the boundary.
+FIRST_RUN_HINT = ("Press s to train. The book's settings (learning rate 0.2, 1000 epochs) leave a "
+                  "nearly straight boundary between the moons; for one that bends around them, "
+                  "choose the micrograd preset (p).")
 
 
 class TrainPane(Pane):
@@ -41,7 +45,7 @@ class TrainPane(Pane):
         self.form = SettingsForm(config, id="settings")
         self.boundary = BoundaryMap(id="boundary")
         self.curves = CurvesPlot(id="curves")
-        self.train_log = TrainLog(id="log")
+        self.train_log = TrainLog(id="log", placeholder=FIRST_RUN_HINT)
         self.status = StatusLine(id="status")
         self._log_count = 0
         # what the map and the curves show now (references: a new object means new data)
@@ -179,7 +183,7 @@ class TrainPane(Pane):
             except WriteError as exc:
                 self.notify(f"settings not saved: {exc}", severity="error", timeout=8)
                 return
-            self.notify(f"settings saved to {path}", timeout=3)
+            self.notify(f"settings saved to {absolute(path)}", timeout=3)
         self.app.push_screen(PathDialog("save the settings to a TOML file", self._settings_path, "file"), chosen)
 
     def _load_settings(self) -> None:

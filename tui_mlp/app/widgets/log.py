@@ -8,6 +8,7 @@ repaints the pane.
 """
 from __future__ import annotations
 
+import textwrap
 from collections import deque
 from typing import Any, Iterable
 
@@ -27,6 +28,7 @@ STYLES = {
     "[Error]": Style(bold=True, color="#ff6060"),
 }
 PLAIN = Style(color="#b0b0b0")
+HINT = Style(color="#b0b0b0", italic=True)
 
 
 def style_of(line: str) -> Style:
@@ -44,8 +46,9 @@ class TrainLog(StripPane, can_focus=True):
         Binding("home", "top", show=False), Binding("end", "follow", show=False),
     ]
 
-    def __init__(self, max_lines: int = LOG_LINES, **kwargs: Any) -> None:
+    def __init__(self, max_lines: int = LOG_LINES, placeholder: str = "", **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.placeholder = placeholder  # shown, wrapped, while no line has been written
         self._lines: deque[tuple[str, Style]] = deque(maxlen=max_lines)
         self.offset_from_end = 0  # 0: following the end
 
@@ -100,6 +103,9 @@ class TrainLog(StripPane, can_focus=True):
 
     def _visible(self) -> list[Strip]:
         width, height = self.size
+        if not self._lines:
+            return [Strip([Segment(line, HINT)]).extend_cell_length(width, HINT)
+                    for line in textwrap.wrap(self.placeholder, max(width - 1, 1))[:height]]
         start = max(len(self._lines) - height - self.offset_from_end, 0)
         strips = []
         for index in range(start, min(start + height, len(self._lines))):
