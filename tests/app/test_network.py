@@ -11,7 +11,8 @@ from tests.app.helpers import ENDLESS, SMALL, pane_text, settle, started, wait_u
 from tui_mlp.app import TrainerApp
 from tui_mlp.app.panes.network import NetworkPane
 from tui_mlp.config import EDIT_STEP
-from tui_mlp.render.boundary import GLYPHS
+from tui_mlp.render.boundary import GLYPHS, REGION, WRONG_BG
+from tui_mlp.render.network import THUMB_H, THUMB_W
 from tui_mlp.session import State
 
 NET = SMALL.with_values(hidden=(3, 2), activation="relu")
@@ -165,3 +166,30 @@ async def test_a_network_too_big_for_the_screen_pages_and_scrolls_to_the_selecte
         await pilot.pause()
         text = pane_text(pane.view)
         assert "out" in text and "◂" in text.splitlines()[0] and "x1" not in text
+
+
+async def test_an_edit_shows_at_once_in_the_losses_and_on_every_map() -> None:
+    app = TrainerApp(NET)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await open_network(pilot)
+        await pilot.press("right", "right", "enter")  # the output's bias
+        pane.editor.value = ""
+        await pilot.press(*"50", "enter")
+        await settle(pilot)
+        snap = app.trainer.snapshot
+        _, train_score, _, _ = snap.metrics
+        labels = snap.data[0][1]
+        assert train_score == pytest.approx(float(labels.mean()))  # class 1 everywhere
+        assert "edited fc3.b[0,0] = 50" in snap.note
+        # the output's thumbnail (after 3 columns of 10 and weight cells 2+2, 3+2, 2+2 wide):
+        # the confident class-1 colour in every half of every cell
+        start = 3 * THUMB_W + 4 + 5 + 4
+        halves = {colour.name for y in range(1, 1 + THUMB_H)
+                  for seg in pane.view.render_line(y).crop(start, start + THUMB_W)
+                  for colour in (seg.style.color, seg.style.bgcolor)}
+        assert halves == {REGION[1][-1]}
+        await pilot.press("w")
+        await pilot.pause()
+        shown = {seg.style.bgcolor.name for y in range(app.train_pane.boundary.size.height - 1)
+                 for seg in app.train_pane.boundary.render_line(y) if seg.style and seg.style.bgcolor}
+        assert shown <= {REGION[1][-1], WRONG_BG}  # the map: class 1, confident, everywhere
