@@ -12,7 +12,7 @@ from tui_mlp.app import TrainerApp
 from tui_mlp.app.panes.network import NetworkPane
 from tui_mlp.config import EDIT_STEP
 from tui_mlp.render.boundary import GLYPHS, REGION, WRONG_BG
-from tui_mlp.render.network import THUMB_H, THUMB_W
+from tui_mlp.render.network import SLOT_H, THUMB_H, THUMB_W
 from tui_mlp.session import State
 
 NET = SMALL.with_values(hidden=(3, 2), activation="relu")
@@ -193,3 +193,16 @@ async def test_an_edit_shows_at_once_in_the_losses_and_on_every_map() -> None:
         shown = {seg.style.bgcolor.name for y in range(app.train_pane.boundary.size.height - 1)
                  for seg in app.train_pane.boundary.render_line(y) if seg.style and seg.style.bgcolor}
         assert shown <= {REGION[1][-1], WRONG_BG}  # the map: class 1, confident, everywhere
+
+
+async def test_a_click_on_a_thumbnail_selects_its_unit() -> None:
+    app = TrainerApp(NET)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await open_network(pilot)
+        # inside the border: the title row, then slots of SLOT_H rows; h2 after x, 2+2, h1 and 3+2 cells
+        await pilot.click("#net-view", offset=(1 + THUMB_W + 4 + THUMB_W + 5 + 3, 1 + 1 + SLOT_H + 2))
+        assert pane.selected == (2, 1) and app.focused is pane.view
+        await pilot.pause()
+        assert pane_text(pane.unit).startswith("h2.2")
+        await pilot.click("#net-view", offset=(1 + 2, 1 + 1 + 2))
+        assert pane.selected == (0, 0)

@@ -32,6 +32,7 @@ from tui_mlp.render.network import (
     shown_columns,
     sizes_of,
     strip_width,
+    unit_at,
     unit_params,
     units_in_view,
 )
@@ -266,6 +267,22 @@ def test_network_rows_lay_out_slots_weights_and_captions() -> None:
     caption_row = rows[text.index(captions[0])]
     selected = [s for s in caption_row if "h2.15" in s.text]
     assert selected[0].style == network.SELECTED
+
+
+def test_unit_at_finds_the_slot_under_a_cell_and_the_title_keeps_the_columns_aligned() -> None:
+    sizes = [2, 16, 16, 1]
+    h1 = THUMB_W + strip_width(sizes, 1)
+    assert unit_at(sizes, 120, 0, 0, 0, 0) is None  # the title row
+    assert unit_at(sizes, 120, 0, 0, 3, 1) == (0, 0)
+    assert unit_at(sizes, 120, 0, 0, 3, 1 + 2 * SLOT_H) is None  # below the two inputs
+    assert unit_at(sizes, 120, 0, 0, THUMB_W, 1) is None  # on weight cells
+    assert unit_at(sizes, 120, 0, 0, h1, 1 + SLOT_H - 1) == (1, 0)  # its caption
+    assert unit_at(sizes, 120, 2 * SLOT_H, 0, h1 + 9, 1) == (1, 2)  # scrolled down two slots
+    assert unit_at(sizes, 50, 0, 2, 0, 1) == (2, 0)  # paged: h2 first
+    params = make_params(sizes, 0)
+    picture = draw(params, "relu", Frame.of(POINTS, (16, 8), False), TRAIN_X, (2, 0))
+    rows = network_rows(picture, sizes, "relu", (2, 0), 50, 8, top=0, left=2)
+    assert [sum(s.cell_length for s in row) for row in rows[:2]] == [THUMB_W * 2 + strip_width(sizes, 3)] * 2
 
 
 def test_detail_rows_list_bias_weights_and_last_gradients() -> None:

@@ -305,6 +305,22 @@ def units_in_view(sizes: Sequence[int], width: int, height: int, top: int, left:
                    range(top // SLOT_H, (top + max(height - 2, 0)) // SLOT_H + 1))
 
 
+def unit_at(sizes: Sequence[int], width: int, top: int, left: int, x: int, y: int) -> Unit | None:
+    """The unit whose slot (thumbnail or caption) is at cell (x, y) of
+    ``network_rows``' picture, if any."""
+    if y < 1:
+        return None
+    slot = (top + y - 1) // SLOT_H
+    at = 0
+    for column in shown_columns(sizes, left, width):
+        if column != left:
+            at += strip_width(sizes, column)
+        if at <= x < at + THUMB_W:
+            return (column, slot) if slot < sizes[column] else None
+        at += THUMB_W
+    return None
+
+
 def network_rows(picture: Picture, sizes: Sequence[int], activation: str, selected: Unit,
                  width: int, height: int, top: int, left: int) -> list[list[Segment]]:
     """The columns from ``left`` that fit in ``width``, body rows from ``top``:
@@ -317,9 +333,10 @@ def network_rows(picture: Picture, sizes: Sequence[int], activation: str, select
             title.append(Segment(f"fc{column}".center(strip_width(sizes, column))[:strip_width(sizes, column)],
                                  CAPTION))
         name = "x" if column == 0 else "out" if column == len(sizes) - 1 else f"h{column}"
-        title.append(Segment(name[:THUMB_W].ljust(THUMB_W), TITLE))
-    if left > 0:
-        title.insert(0, Segment("◂", WARN))
+        if column == left > 0:  # columns left out to the left
+            title.append(Segment("◂", WARN))
+            name = name[:THUMB_W - 1]
+        title.append(Segment(name[:THUMB_W].ljust(THUMB_W - (column == left > 0)), TITLE))
     if columns[-1] < len(sizes) - 1:
         title.append(Segment(" ▸", WARN))
     rows = [title]

@@ -15,6 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.events import Click
 from textual.widgets import Input, Label
 
 from tui_mlp.app.pacing import Pace
@@ -34,6 +35,7 @@ from tui_mlp.render.network import (
     follow_columns,
     network_rows,
     sizes_of,
+    unit_at,
     unit_name,
     unit_params,
     units_in_view,
@@ -145,6 +147,22 @@ class NetworkPane(Pane):
         first, last = self._top // SLOT_H + 1, min((self._top + height - 1) // SLOT_H, slots)
         self.view.border_subtitle = (f"{activation}; units {first}-{last} of {slots}" if last < slots or first > 1
                                      else activation)
+
+    def on_click(self, event: Click) -> None:
+        """A click on a unit's thumbnail or caption selects it."""
+        if self._snap is None or self._snap.params is None or event.widget is not self.view:
+            return
+        sizes = sizes_of(self._snap.params)
+        unit = unit_at(sizes, self.view.size.width, self._top, self._left, *self._view_offset(event))
+        if unit is not None and unit != self.selected:
+            self.selected, self.picked = unit, 0
+            self.draw()
+        self.view.focus()
+
+    def _view_offset(self, event: Click) -> tuple[int, int]:
+        """Where in the network's picture (inside its border) a click fell."""
+        offset = event.get_content_offset(self.view)
+        return (offset.x, offset.y) if offset is not None else (-1, -1)
 
     @property
     def editing(self) -> Vertical:
