@@ -19,8 +19,10 @@ import re
 import shutil
 import tempfile
 from pathlib import Path
+from typing import Callable
 
 import pytest
+import textual.constants
 import torch
 
 from tui_mlp.cli import main
@@ -39,6 +41,24 @@ def _one_intra_op_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
+
+
+@pytest.fixture(autouse=True)
+def colour_system(monkeypatch: pytest.MonkeyPatch) -> Callable[[str], None]:
+    """Apps made in a test draw in 24-bit colour, whatever the terminal that
+    runs the tests says (TERM, COLORTERM, NO_COLOR, TEXTUAL_COLOR_SYSTEM).
+    ``colour_system("standard")`` (16 colours) or ``colour_system("no_color")``
+    (NO_COLOR set) before making an app draws it as on such a terminal; the
+    app reads both when it is made."""
+    def use(system: str) -> None:
+        if system == "no_color":
+            monkeypatch.setenv("NO_COLOR", "1")
+            system = "truecolor"
+        else:
+            monkeypatch.delenv("NO_COLOR", raising=False)
+        monkeypatch.setattr(textual.constants, "COLOR_SYSTEM", system)
+    use("truecolor")
+    return use
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Two configurations trained on the same data with the same seeds, side by
 side: by default chapter 3's logistic regression (no hidden layer) against the
-chapter 4 MLP, the seed's closing question. Engine code: the CLI prints the
+chapter 4 MLP, the seed's closing question; with the ``pair`` setting ``l2``,
+the same run without an L2 penalty against with it. Engine code: the CLI prints the
 table, the app can overlay the ``history`` curves and draw both boundaries
 from the ``experiments``.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable
 
-from tui_mlp.config import Config, ConfigError
+from tui_mlp.config import PAIR_L2, PLANE, Config, ConfigError
 from tui_mlp.experiment import Experiment, build, load_data
 from tui_mlp.runner import EpochRecord, float32_digits
 
@@ -18,17 +19,25 @@ BOOK_HIDDEN = (5,)
 
 
 def describe(config: Config) -> str:
-    """A short name for a configuration: "logistic regression" or "MLP 2-5-1 logistic"."""
+    """A short name for a configuration: "logistic regression" or "MLP 2-5-1
+    logistic", followed by the input features unless they are x1, x2 and by
+    the L2 rate if there is one."""
+    features = config.model.features
+    suffix = ("" if features == PLANE else f" on {','.join(features)}") + \
+        (f" L2 {config.train.l2:g}" if config.train.l2 else "")
     if not config.model.hidden:
-        return "logistic regression"
+        return "logistic regression" + suffix
     sizes = "-".join(map(str, config.model.layer_sizes()))
-    return f"MLP {sizes} {config.model.activation}"
+    return f"MLP {sizes} {config.model.activation}{suffix}"
 
 
 def default_pair(config: Config) -> tuple[Config, Config]:
-    """(logistic regression, MLP) from one set of settings: the same data,
-    seeds and training; A has no hidden layer, B the configured one (the
-    book's 5 units if the settings have none)."""
+    """The pair the ``pair`` setting names, from one set of settings: the same
+    data, seeds and training. ``hidden``: A has no hidden layer, B the
+    configured one (the book's 5 units if the settings have none). ``l2``: A
+    has no L2 penalty, B the configured one (``PAIR_L2`` if none)."""
+    if config.train.pair == "l2":
+        return config.with_values(l2=0.0), config if config.train.l2 else config.with_values(l2=PAIR_L2)
     lr_side = config.with_values(hidden=())
     mlp_side = config if config.model.hidden else config.with_values(hidden=BOOK_HIDDEN)
     return lr_side, mlp_side

@@ -23,6 +23,20 @@ ACTIVATIONS = ("logistic", "tanh", "relu", "leaky_relu", "hard_logistic", "hard_
 WEIGHT_INITS = ("normal", "zeros", "uniform", "xavier", "he")
 OPTIMIZERS = ("gd", "momentum", "adam")
 SCHEDULES = ("none", "step", "linear")
+#: Which points the decision-boundary map shows (and how its title says it),
+#: in the order ``d`` cycles them.
+MAP_POINTS = {"all": "all points", "test": "test points", "wrong": "misclassified points", "none": "no points"}
+#: What a comparison sets side by side (compare.default_pair): no hidden layer
+#: against the network, or the run without its L2 penalty against with it.
+PAIRS = ("hidden", "l2")
+#: The L2 rate the L2 side of a comparison gets when the settings have none:
+#: enough to keep the ``overfit`` preset's dev loss from turning up.
+PAIR_L2 = 0.02
+#: Input features computed from a point's (x1, x2) (nn.features.FEATURES):
+#: x1sq = x1^2, x1x2 = x1*x2, sinx1 = sin(x1); names a shell passes unquoted.
+FEATURES = ("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2")
+#: The plane's own coordinates: the default features, and the map's axes.
+PLANE: tuple[str, ...] = ("x1", "x2")
 
 MAX_SAMPLES = 1_000_000
 MAX_EPOCHS = 10_000_000
@@ -35,6 +49,8 @@ MAX_JOBS = 256  # worker processes of a sweep
 #: What a CSV's points get when no source sets these fields: its points as
 #: they are, split in the book's proportions (640/160/200 of 1000) of its rows.
 CSV_DEFAULTS = {"noise": 0.0, "train": 0.64, "dev": 0.16}
+#: Bytes of parameter copies a run's timeline may keep (a bigger network keeps fewer epochs).
+TIMELINE_BYTES = 32 * 2**20
 #: The network tab's edits of one weight or bias: the largest |value| accepted
 #: (typed or nudged to) and the step of one nudge.
 MAX_EDIT_WEIGHT = 100.0
@@ -73,9 +89,10 @@ class ModelConfig:
     weight_scale: float = 1.0  # times the init's weights: normal's std, uniform's bound
     bias_init: float = 0.0
     init_seed: int | None = None  # None: the data seed
+    features: tuple[str, ...] = PLANE  # the network's inputs, computed from (x1, x2)
 
     def layer_sizes(self) -> list[int]:
-        return [2, *self.hidden, 1]
+        return [len(self.features), *self.hidden, 1]
 
 
 @dataclass(frozen=True)
@@ -92,6 +109,7 @@ class TrainConfig:
     step_size: int = 100
     gamma: float = 0.5
     patience: int = 0  # 0: no early stopping
+    pair: str = "hidden"  # what the compare tab and ``tui-mlp compare`` set side by side
 
 
 @dataclass(frozen=True)
@@ -130,8 +148,9 @@ class Config:
 
     def summary(self) -> str:
         hidden = ",".join(map(str, self.model.hidden)) or "none"
+        features = "" if self.model.features == PLANE else f"features={','.join(self.model.features)} "
         return (f"{self.data.dataset} n={self.data.n_samples} noise={self.data.noise:g} "
-                f"hidden={hidden} {self.model.activation} {self.train.optimizer} "
+                f"hidden={hidden} {features}{self.model.activation} {self.train.optimizer} "
                 f"lr={self.train.lr:g} epochs={self.train.epochs}")
 
 
@@ -240,6 +259,16 @@ def _columns() -> tuple[Callable[[str], tuple[str, ...]], str]:
                    "and the last)")
 
 
+def _features() -> tuple[Callable[[str], tuple[str, ...]], str]:
+    def parse(text: str) -> tuple[str, ...]:
+        names = tuple(part.strip().lower() for part in text.split(","))
+        if not all(name in FEATURES for name in names) or len(set(names)) != len(names):
+            raise ValueError
+        return names
+    return parse, ("expected distinct comma-separated features from " + ", ".join(FEATURES)
+                   + " (e.g. x1sq,x2sq)")
+
+
 def _path() -> tuple[Callable[[str], str], str]:
     def parse(text: str) -> str:
         if "\0" in text or len(text) > 4096:
@@ -263,7 +292,7 @@ class Field:
     @property
     def choices(self) -> tuple[str, ...] | None:
         return {"dataset": DATASETS, "activation": ACTIVATIONS, "weight_init": WEIGHT_INITS,
-                "optimizer": OPTIMIZERS, "schedule": SCHEDULES}.get(self.name)
+                "optimizer": OPTIMIZERS, "schedule": SCHEDULES, "pair": PAIRS}.get(self.name)
 
 
 _FIELD_LIST = [
@@ -293,6 +322,9 @@ _FIELD_LIST = [
     Field("bias_init", "model", "bias init", _float(-100.0, 100.0), "initial value of every bias"),
     Field("init_seed", "model", "init seed", _int(0, MAX_SEED, blank=None),
           "seed of the initial weights (default: the data seed)"),
+    Field("features", "model", "features", _features(),
+          "the network's inputs, computed from each point's x1, x2: x1, x2, x1sq (x1^2), "
+          "x2sq (x2^2), x1x2 (x1*x2), sinx1 (sin x1), sinx2 (sin x2); comma-separated"),
     Field("optimizer", "train", "optimizer", _choice(OPTIMIZERS), "optimiser"),
     Field("lr", "train", "learning rate", _float(0.0, 1e6, lo_open=True), "learning rate"),
     Field("epochs", "train", "epochs", _int(1, MAX_EPOCHS), "epochs to train"),
@@ -307,6 +339,9 @@ _FIELD_LIST = [
     Field("gamma", "train", "gamma", _float(0.0, 1.0, lo_open=True), "step-decay factor"),
     Field("patience", "train", "patience", _int(0, MAX_EPOCHS),
           "stop after N epochs without a better dev score (0: never)"),
+    Field("pair", "train", "compare pair", _choice(PAIRS),
+          "what a comparison sets side by side: hidden (no hidden layer against the network) "
+          "or l2 (the same run without L2 against with it)"),
 ]
 FIELDS: dict[str, Field] = {f.name: f for f in _FIELD_LIST}
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import partial
+from typing import Callable
 
 import torch
 
+from tui_mlp.checkpoint import Params
 from tui_mlp.config import Config, TrainConfig
 from tui_mlp.data import DATASETS, Dataset, load_csv, split_dataset
 from tui_mlp.nn import MLP, OPTIMIZERS, WEIGHT_INITS, BinaryCrossEntropyLoss, Optimizer, accuracy, scheduled_lr
@@ -33,8 +35,9 @@ def build_model(config: Config, dtype: torch.dtype = torch.float32) -> MLP:
     """The network with its initial weights drawn from the init seed alone."""
     m = config.model
     gen = torch.Generator().manual_seed(config.init_seed)
-    return MLP(2, list(m.hidden), 1, activation=m.activation, weight_init=weight_init(config),
-               bias_init=m.bias_init, generator=gen, dtype=dtype)
+    return MLP(len(m.features), list(m.hidden), 1, activation=m.activation,
+               weight_init=weight_init(config), bias_init=m.bias_init, generator=gen, dtype=dtype,
+               features=m.features)
 
 
 def weight_init(config: Config):
@@ -147,6 +150,14 @@ class Experiment:
         runner.lr_at = schedule_for(train)
         runner.batch_size, runner.patience = train.batch_size, train.patience
         self.config = self.config.with_values(**{k: getattr(train, k) for k in train.__dataclass_fields__})
+
+    def rewind(self, epoch: int, params: dict[str, Params],
+               kept: Callable[[int], dict[str, Params] | None]) -> None:
+        """Back to just after ``epoch`` (``Runner.rewind``), with a fresh optimiser
+        of the current training settings: its state (momentum, Adam's moments)
+        of that epoch is not kept, so it starts again from zero."""
+        self.runner.rewind(epoch, params, kept)
+        self.runner.optimizer = build_optimizer(self.config.train, self.model)
 
 
 def build(config: Config, data: tuple[Dataset, Dataset, Dataset] | None = None,

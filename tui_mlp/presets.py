@@ -1,4 +1,5 @@
-"""Named starting points for the lab: the book's experiments and two tuned runs.
+"""Named starting points for the lab: the book's experiments, two tuned runs
+and the chapter's closing lessons (features, overfitting, learning-rate decay).
 
 A preset is a set of field values over the defaults in ``config.py`` (so
 ``book`` is empty: the defaults are the book's 4.2 numbers). Values are the
@@ -12,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui_mlp.config import Config, ConfigError, build_layered
+from tui_mlp.config import PAIR_L2, Config, ConfigError, build_layered
 
 #: The network of 4.4.2 and 4.4.3: four hidden layers of 3, weights N(0, 0.01).
 _FIVE_LAYERS = {"hidden": "3,3,3,3", "weight_init": "normal", "weight_scale": "0.01"}
@@ -60,6 +61,28 @@ _PRESET_LIST = [
     Preset("logistic-regression", "3.1 logistic regression",
            "no hidden layer (chapter 3's model), BatchGD lr 0.1, 500 epochs",
            {"hidden": "none", "lr": "0.1", "epochs": "500"}),
+    Preset("circles", "features: logistic regression on circles",
+           "no hidden layer on two circles (noise 0.1) with the features x1sq, x2sq: a "
+           "straight line in (x1^2, x2^2) is a circle in the plane, test accuracy at least "
+           "0.95; with --features x1,x2 the same model stays near chance (0.5)",
+           {"dataset": "circles", "noise": "0.1", "hidden": "none", "features": "x1sq,x2sq",
+            "lr": "1", "epochs": "300", "log_epochs": "25"}),
+    Preset("overfit", "overfitting and L2",
+           "40 training samples at noise 0.3, a wide 64,64 ReLU network (He weights times 0.3), "
+           "Adam lr 0.002 for 1000 epochs: the training loss keeps falling while the dev loss "
+           "turns up after its lowest epoch (marked on the loss curves); the compare tab (v) "
+           f"trains the same run with L2 {PAIR_L2:g}, whose dev loss stays down",
+           {"n_samples": "500", "noise": "0.3", "train": "40", "dev": "200",
+            "hidden": "64,64", "activation": "relu", "weight_init": "he", "weight_scale": "0.3",
+            "optimizer": "adam", "lr": "0.002", "epochs": "1000", "log_epochs": "50",
+            "pair": "l2"}),
+    Preset("lr-decay", "a large learning rate first, then small",
+           "16,16 ReLU (He init), Adam lr 0.1 divided by 10 every 100 epochs (step schedule), "
+           "300 epochs: a lower final dev loss than the same run at a constant lr 0.1 "
+           "(try --schedule none)",
+           {"hidden": "16,16", "activation": "relu", "weight_init": "he", "optimizer": "adam",
+            "lr": "0.1", "epochs": "300", "log_epochs": "25", "schedule": "step",
+            "step_size": "100", "gamma": "0.1"}),
 ]
 PRESETS: dict[str, Preset] = {p.name: p for p in _PRESET_LIST}
 DEFAULT_PRESET = "book"

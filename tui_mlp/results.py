@@ -51,16 +51,17 @@ class Confusion:
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "matrix": self.rows, "accuracy": self.accuracy}
 
-    def lines(self, title: str) -> list[str]:
-        """A small text table, e.g. for ``title`` "dev"::
+    def lines(self, title: str, tag: str = "[Confusion] ") -> list[str]:
+        """A small text table, its columns aligned whatever ``tag`` starts it
+        (the CLI's log tag, or none in the app), e.g. for ``title`` "dev"::
 
-            [Confusion] dev   pred 0  pred 1
-                      true 0     71      9
-                      true 1      8     72
+            [Confusion] dev  pred 0  pred 1
+                     true 0      71       9
+                     true 1       8      72
         """
         w = max(6, len(str(max(self.rows[0] + self.rows[1]))))
-        head = f"[Confusion] {title}"
-        pad = len(head)
+        pad = max(len(tag) + len(title), len("true 0"))
+        head = f"{tag}{title}".ljust(pad)
         return [f"{head}  {'pred 0':>{w}}  {'pred 1':>{w}}",
                 f"{'true 0':>{pad}}  {self.tn:>{w}}  {self.fp:>{w}}",
                 f"{'true 1':>{pad}}  {self.fn:>{w}}  {self.tp:>{w}}"]

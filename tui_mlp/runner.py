@@ -313,6 +313,27 @@ class Runner:
                     for layer in self.model.linears}
         self.set_parameters(load_params(model_dir, expected))
 
+    def rewind(self, epoch: int, params: dict[str, Params],
+               kept: Callable[[int], dict[str, Params] | None]) -> None:
+        """Back to just after ``epoch`` (0-based): its parameters, the history
+        through it, the epoch counter after it. A best dev score from a later
+        epoch is forgotten; the best through ``epoch`` is found in the history,
+        and its parameters asked of ``kept`` (None if they were not kept)."""
+        self.set_parameters(params)
+        self.history.truncate(epoch)
+        self.epoch = epoch + 1
+        if self.best_epoch > epoch:
+            scores = self.history.columns["dev_score"]
+            best = max(scores, default=0.0)
+            if best > 0.0:
+                self.best_score, self.best_epoch = best, self.history.epochs[scores.index(best)]
+                self.best_params = kept(self.best_epoch)
+            else:
+                self.best_score, self.best_epoch, self.best_params = 0.0, -1, None
+        row = self.history.row(epoch)
+        self.last = None if row is None else EpochRecord(epoch, *row, improved=False, best_score=self.best_score,
+                                                         lr=self.optimizer.lr)
+
     def reset_history(self) -> None:
         self.history.clear()
         self.epoch = 0

@@ -153,16 +153,17 @@ async def test_the_lab_shows_live_gradient_norms_and_the_vanishing_gradients_of_
 def line_rows(plot) -> dict[int, list[int]]:
     """Per layer, the rows where its colour is drawn in the left half of the
     plot (the legend sits in a right-hand corner)."""
-    from tui_mlp.app.widgets.lab import LAYER_COLOURS
+    from tui_mlp.render.palette import TRUECOLOR
 
+    colours = TRUECOLOR.layers
     found: dict[int, list[int]] = {}
     width = plot.size.width
     for y in range(plot.size.height):
         x = 0
         for segment in plot.render_line(y):
             colour = segment.style.color.triplet if segment.style and segment.style.color else None
-            if colour is not None and x < width // 2 and tuple(colour) in LAYER_COLOURS:
-                found.setdefault(LAYER_COLOURS.index(tuple(colour)), []).append(y)
+            if colour is not None and x < width // 2 and tuple(colour) in colours:
+                found.setdefault(colours.index(tuple(colour)), []).append(y)
             x += segment.cell_length
     return found
 
@@ -336,7 +337,7 @@ async def test_each_tab_lists_its_keys_in_the_footer_which_fits_in_80_columns() 
         footer = app.screen.query_one("Footer")
         common = ["s", "n", "minus", "plus", "r", "t"], ["a", "l", "v", "w", "q"]
         model = ["ctrl+s", "ctrl+o", "c"]
-        expected = {"train-tab": [*common[0], *model, "p", *common[1]],
+        expected = {"train-tab": [*common[0], *model, "d", "p", *common[1]],
                     "activations-tab": [*common[0], *model, *common[1]],
                     "lab-tab": [*common[0], "p", "g", "e", "j", *common[1]],
                     "compare-tab": [*common[0], *model, *common[1]],

@@ -11,8 +11,9 @@ from tests.app.helpers import ENDLESS, SMALL, pane_text, settle, started, wait_u
 from tui_mlp.app import TrainerApp
 from tui_mlp.app.panes.network import NetworkPane
 from tui_mlp.config import EDIT_STEP
-from tui_mlp.render.boundary import GLYPHS, REGION, WRONG_BG
+from tui_mlp.render.boundary import GLYPHS
 from tui_mlp.render.network import SLOT_H, THUMB_H, THUMB_W
+from tui_mlp.render.palette import TRUECOLOR
 from tui_mlp.session import State
 
 NET = SMALL.with_values(hidden=(3, 2), activation="relu")
@@ -111,7 +112,7 @@ async def test_o_toggles_the_data_on_the_output() -> None:
     app = TrainerApp(NET)
     async with app.run_test(size=(120, 40)) as pilot:
         pane = await open_network(pilot)
-        glyphs = set(GLYPHS.values())
+        glyphs = {glyph for shapes in GLYPHS for glyph in shapes}
         assert not glyphs & set(pane_text(pane.view))
         await pilot.press("o")
         await pilot.pause()
@@ -187,12 +188,12 @@ async def test_an_edit_shows_at_once_in_the_losses_and_on_every_map() -> None:
         halves = {colour.name for y in range(1, 1 + THUMB_H)
                   for seg in pane.view.render_line(y).crop(start, start + THUMB_W)
                   for colour in (seg.style.color, seg.style.bgcolor)}
-        assert halves == {REGION[1][-1]}
+        assert halves == {TRUECOLOR.region[1][-1]}
         await pilot.press("w")
         await pilot.pause()
         shown = {seg.style.bgcolor.name for y in range(app.train_pane.boundary.size.height - 1)
                  for seg in app.train_pane.boundary.render_line(y) if seg.style and seg.style.bgcolor}
-        assert shown <= {REGION[1][-1], WRONG_BG}  # the map: class 1, confident, everywhere
+        assert shown <= {TRUECOLOR.region[1][-1], TRUECOLOR.wrong[1]}  # the map: class 1, confident, everywhere
 
 
 async def test_a_click_on_a_thumbnail_selects_its_unit() -> None:

@@ -1,13 +1,10 @@
-"""Any terminal: the real app in a pseudo-terminal with 256
-and 16 colours, and the map's palette checked as those terminals show it."""
+"""Any terminal: the real app in a pseudo-terminal with 256 and 16 colours
+(each palette as those terminals show it: tests/engine/test_palette.py)."""
 from __future__ import annotations
 
 import re
 
 import pytest
-from rich.color import Color, ColorSystem
-
-from tui_mlp.render.boundary import LEVELS, POINT, REGION, WRONG_BG
 
 from .helpers import PtyApp, app_code
 
@@ -42,21 +39,6 @@ def test_the_app_runs_and_draws_within_the_colour_system(system: str, tmp_path) 
         assert {"44", "43"} <= codes or {"104", "43"} <= codes  # both classes' regions drawn
     else:
         assert indexed
-
-
-@pytest.mark.parametrize("system", [ColorSystem.EIGHT_BIT, ColorSystem.STANDARD])
-def test_the_map_palette_keeps_the_classes_apart_in_fewer_colours(system: ColorSystem) -> None:
-    def shown(colour: str) -> int:
-        return Color.parse(colour).downgrade(system).number
-
-    class0 = {shown(c) for c in REGION[0][1:]}
-    class1 = {shown(c) for c in REGION[1][1:]}
-    assert class0.isdisjoint(class1)  # away from the contour the classes differ
-    assert shown(REGION[0][0]) == shown(REGION[1][0])  # the unsure band looks the same on both sides
-    for label, colour in enumerate(POINT):
-        assert shown(colour) != shown(WRONG_BG)
-        for level in range(1, LEVELS):
-            assert shown(colour) != shown(REGION[label][level])  # a point shows on its own class
 
 
 def test_the_command_says_it_is_starting_and_leaves_no_trace_on_quit(tmp_path) -> None:

@@ -223,7 +223,7 @@ async def test_the_map_shows_points_before_training_and_changes_while_training()
     async with app.run_test(size=SIZE) as pilot:
         await started(pilot)
         before = map_text(app)
-        for glyph in GLYPHS.values():
+        for glyph in (g for per_class in GLYPHS for g in per_class):  # each class in each set
             assert glyph in before
         assert "▀" in before  # half blocks: two pixels per cell
         width, height = app.train_pane.boundary.size
@@ -334,7 +334,7 @@ async def test_80x24_renders_with_the_map_and_the_status_visible() -> None:
         assert "finished" in app.status.text and "epoch 40/40" in app.status.text
         shown = [app.status.render_line(y).text for y in range(2)]  # as drawn: no wrapping
         assert shown[0].lstrip().startswith("finished") and shown[1].lstrip().startswith("loss ")
-        assert GLYPHS["train"] in map_text(app)
+        assert GLYPHS[0][0] in map_text(app) and GLYPHS[1][0] in map_text(app)  # training points
         assert app.screen.has_class("-narrow") and app.screen.has_class("-short")
 
 

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from tui_mlp.compare import compare, default_pair, describe
-from tui_mlp.config import Config, ConfigError
+from tui_mlp.config import PAIR_L2, Config, ConfigError
 from tui_mlp.runner import float32_digits
 
 from .helpers import train
@@ -89,3 +89,31 @@ def test_cli_compare_errors_exit_2_with_one_line(cli, argv, message):
     code, out, err = cli("compare", "--epochs", "2", *argv)
     assert code == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and message in err
+
+
+def test_a_side_is_named_with_its_features_and_l2():
+    config = QUICK.with_values(features=("x1sq", "x2sq"), l2=0.5)
+    assert describe(config) == "MLP 2-5-1 logistic on x1sq,x2sq L2 0.5"
+    assert describe(config.with_values(hidden=(), features=("x1", "x2", "x1x2"))) == \
+        "logistic regression on x1,x2,x1x2 L2 0.5"
+
+
+def test_cli_compare_pair_l2_trains_the_run_without_and_with_l2(cli):
+    args = ("compare", "--n-samples", "200", "--train", "120", "--dev", "40", "--epochs", "10",
+            "--pair", "l2", "--json")
+    code, out, err = cli(*args)
+    assert code == 0, err
+    result = json.loads(out)
+    assert (result["a"]["label"], result["b"]["label"]) == \
+        ("MLP 2-5-1 logistic", f"MLP 2-5-1 logistic L2 {PAIR_L2:g}")
+    assert [result[s]["config"]["train"]["l2"] for s in "ab"] == [0.0, PAIR_L2]
+    assert result["a"]["config"]["model"] == result["b"]["config"]["model"]
+    code, out, err = cli(*args, "--l2", "0.1")
+    assert code == 0, err
+    assert [json.loads(out)[s]["config"]["train"]["l2"] for s in "ab"] == [0.0, 0.1]
+
+
+def test_the_pair_setting_refuses_other_names_in_one_line(cli):
+    code, out, err = cli("compare", "--epochs", "2", "--pair", "depth")
+    assert code == 2 and out == ""
+    assert err.strip() == "tui-mlp: --pair: 'depth' is not accepted; expected one of hidden, l2"

@@ -6,7 +6,8 @@ import json
 
 import pytest
 
-from tui_mlp.config import Config, ConfigError
+from tui_mlp.compare import default_pair, describe
+from tui_mlp.config import PAIR_L2, Config, ConfigError
 from tui_mlp.presets import PRESETS, preset, preset_config
 
 from .helpers import train
@@ -16,7 +17,7 @@ SEEDS = range(8)
 
 def test_every_preset_builds_a_valid_config_and_book_is_the_default():
     assert list(PRESETS) == ["book", "micrograd", "tuned", "vanishing", "dead-relu",
-                             "logistic-regression"]
+                             "logistic-regression", "circles", "overfit", "lr-decay"]
     for p in PRESETS.values():
         assert isinstance(p.config(), Config) and p.title and p.description
     assert preset_config("book") == Config()
@@ -91,10 +92,56 @@ def test_bad_preset_exits_2_naming_the_option(cli):
     assert code == 2 and out == ""
     assert err.strip().splitlines() == [
         "tui-mlp: --preset: 'fastest' is not accepted; expected one of book, micrograd, tuned, "
-        "vanishing, dead-relu, logistic-regression"]
+        "vanishing, dead-relu, logistic-regression, circles, overfit, lr-decay"]
 
 
 def test_an_option_breaking_a_preset_is_blamed_on_the_option(cli):
     code, _, err = cli("train", "--preset", "micrograd", "--train", "200")
     assert code == 2
     assert err.startswith("tui-mlp: --train: 200 is not accepted; train + dev must leave")
+
+
+# ------------------------------------------------------------------ the closing lessons
+def lowest_dev(records: list) -> int:
+    """The index of the epoch with the lowest dev loss."""
+    return min(range(len(records)), key=lambda i: records[i].dev_loss)
+
+
+def test_overfit_compares_the_same_run_without_l2_against_with_it():
+    config = preset_config("overfit")
+    assert (config.train.l2, config.train.pair) == (0.0, "l2")
+    a, b = default_pair(config)
+    assert a == config and b == config.with_values(l2=PAIR_L2)
+    assert (describe(a), describe(b)) == ("MLP 2-64-64-1 relu", f"MLP 2-64-64-1 relu L2 {PAIR_L2:g}")
+    # an L2 rate of the settings' own is kept on B
+    assert default_pair(config.with_values(l2=0.5))[1].train.l2 == 0.5
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_overfit_dev_loss_turns_up_without_l2_and_not_with_it(seed):
+    without, with_l2 = default_pair(preset_config("overfit").with_values(seed=seed))
+    _, records = train(without)
+    best = lowest_dev(records)
+    assert best < len(records) // 2  # the turn comes early in the run
+    assert records[-1].dev_loss >= 2 * records[best].dev_loss, (best, records[-1])
+    assert records[-1].train_loss < 0.5 * records[best].train_loss  # while training still improves
+    _, records = train(with_l2)
+    best = lowest_dev(records)
+    assert records[-1].dev_loss <= 1.25 * records[best].dev_loss, (best, records[-1])
+
+
+def test_lr_decay_is_a_step_schedule_from_a_large_rate():
+    config = preset_config("lr-decay")
+    assert (config.train.schedule, config.train.lr, config.train.gamma) == ("step", 0.1, 0.1)
+    assert config.train.epochs > 2 * config.train.step_size  # at least two decays
+
+
+def test_lr_decay_beats_the_same_run_at_a_constant_rate_on_the_dev_loss():
+    ratios = []
+    for seed in range(6):
+        config = preset_config("lr-decay").with_values(seed=seed)
+        decayed = train(config)[1][-1].dev_loss
+        constant = train(config.with_values(schedule="none"))[1][-1].dev_loss
+        assert decayed <= 1.02 * constant, (seed, decayed, constant)
+        ratios.append(decayed / constant)
+    assert sum(ratios) / len(ratios) <= 0.9, ratios

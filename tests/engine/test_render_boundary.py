@@ -12,15 +12,15 @@ from tui_mlp.render.boundary import (
     GLYPHS,
     KINDS,
     LEVELS,
-    POINT,
-    REGION,
+    THIN_ABOVE,
+    THIN_TO,
     UPPER_HALF,
-    WRONG_BG,
     Bounds,
     Layout,
     Points,
     draw,
 )
+from tui_mlp.render.palette import PALETTES, TRUECOLOR, Palette
 
 
 def params(seed: int) -> dict:
@@ -36,12 +36,13 @@ def prob(p: dict, x: float, y: float) -> float:
     return float(torch.sigmoid(h @ W2 + b2))
 
 
-def region_colour(p: float) -> str:
+def region_colour(p: float, palette: Palette) -> str:
     level = min(int(abs(p - 0.5) * 2 * LEVELS), LEVELS - 1)
-    return REGION[int(p >= 0.5)][level]
+    return palette.region[int(p >= 0.5)][level]
 
 
-def expected_cells(p: dict, bounds: Bounds, width: int, height: int, points: Points | None):
+def expected_cells(p: dict, bounds: Bounds, width: int, height: int, points: Points | None,
+                   palette: Palette = TRUECOLOR, choice: str = "all"):
     """(glyph, fg, bg) per cell, and the misclassified count, one cell at a time."""
     dx, dy = (bounds.x1 - bounds.x0) / width, (bounds.y1 - bounds.y0) / (2 * height)
     cells = {}
@@ -50,22 +51,25 @@ def expected_cells(p: dict, bounds: Bounds, width: int, height: int, points: Poi
             x = bounds.x0 + (c + 0.5) * dx
             upper = prob(p, x, bounds.y1 - (2 * r + 0.5) * dy)
             lower = prob(p, x, bounds.y1 - (2 * r + 1.5) * dy)
-            cells[r, c] = (UPPER_HALF, region_colour(upper), region_colour(lower))
+            cells[r, c] = (UPPER_HALF, region_colour(upper, palette), region_colour(lower, palette),
+                           int(upper >= 0.5))
     wrong_count = 0
     if points is not None:
         winners: dict = {}
         for (x, y), label, kind in zip(points.X.tolist(), points.y.tolist(), points.kind.tolist()):
             wrong = (prob(p, x, y) >= 0.5) != (label == 1)
             wrong_count += wrong
+            if not {"all": True, "test": KINDS[kind] == "test", "wrong": wrong, "none": False}[choice]:
+                continue
             c = min(max(math.floor((x - bounds.x0) / (bounds.x1 - bounds.x0) * width), 0), width - 1)
             r = min(max(math.floor((bounds.y1 - y) / (bounds.y1 - bounds.y0) * height), 0), height - 1)
             priority = wrong * len(KINDS) + kind + 1
             if priority > winners.get((r, c), (0,))[0]:
                 winners[r, c] = (priority, label, kind, wrong)
         for (r, c), (_, label, kind, wrong) in winners.items():
-            bg = WRONG_BG if wrong else cells[r, c][1]
-            cells[r, c] = (GLYPHS[KINDS[kind]], POINT[int(label)], bg)
-    return cells, wrong_count
+            fg, bg = palette.wrong if wrong else (palette.point[int(label)][cells[r, c][3]], cells[r, c][1])
+            cells[r, c] = (GLYPHS[int(label)][kind], fg, bg, 0)
+    return {k: v[:3] for k, v in cells.items()}, wrong_count
 
 
 def drawn_cells(rows) -> dict:
@@ -83,8 +87,10 @@ def hexes(cells: dict) -> dict:
     return {k: (g, fg.lower(), bg.lower()) for k, (g, fg, bg) in cells.items()}
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_every_cell_and_point_matches_a_cell_by_cell_reference(seed):
+@pytest.mark.parametrize("seed, palette, choice", [(0, "truecolor", "all"), (1, "standard", "all"),
+                                                   (2, "mono", "all"), (0, "standard", "test"),
+                                                   (1, "truecolor", "wrong"), (2, "mono", "none")])
+def test_every_cell_and_point_matches_a_cell_by_cell_reference(seed, palette, choice):
     g = torch.Generator().manual_seed(100 + seed)
     sets = tuple((torch.rand(n, 2, generator=g) * 4 - 2, torch.randint(0, 2, (n, 1), generator=g).float())
                  for n in (30, 10, 10))
@@ -92,8 +98,10 @@ def test_every_cell_and_point_matches_a_cell_by_cell_reference(seed):
     bounds = Bounds.of(points.X)
     width, height = 23, 9
     p = params(seed)
-    rows, wrong = draw(p, "tanh", Layout.of(bounds, width, height, points))
-    expected, expected_wrong = expected_cells(p, bounds, width, height, points)
+    layout = Layout.of(bounds, width, height, points)
+    assert layout.stride(choice) == 1  # 50 points in 207 cells: none thinned
+    rows, wrong = draw(p, "tanh", layout, PALETTES[palette], choice)
+    expected, expected_wrong = expected_cells(p, bounds, width, height, points, PALETTES[palette], choice)
     # float32 against a float64 reference: exact for these seeds (a point on a cell edge could differ)
     got = hexes(drawn_cells(rows))
     assert len(got) == width * height
@@ -122,4 +130,62 @@ def test_runs_merge_equal_cells_and_every_code_has_a_cell():
     rows, wrong = draw(flat, "logistic", Layout.of(bounds, 12, 4))
     assert wrong == 0 and len(rows) == 4
     assert all(len(row) == 1 and row[0].text == UPPER_HALF * 12 for row in rows)
-    assert rows[0][0].style.color.name.lower() == REGION[1][LEVELS - 1]
+    assert rows[0][0].style.color.name.lower() == TRUECOLOR.region[1][LEVELS - 1]
+
+
+def crowded(n: int = 5000) -> Points:
+    """``n`` points on a 2 x 2 square, every 5th dev, every 5th (from the 3rd) test."""
+    g = torch.Generator().manual_seed(7)
+    X = torch.rand(n, 2, generator=g) * 2 - 1
+    y = (X[:, 1] > 0).float()
+    kind = torch.tensor([{1: 1, 3: 2}.get(i % 5, 0) for i in range(n)])
+    return Points(X, y, kind)
+
+
+def test_points_that_would_fill_most_cells_are_thinned_deterministically():
+    points = crowded()
+    bounds = Bounds(-1, 1, -1, 1)
+    layout = Layout.of(bounds, 40, 12, points)
+    cells = 40 * 12
+    assert torch.unique(layout.cell).numel() > THIN_ABOVE * cells  # all of them would cover most cells
+    for choice in ("all", "test"):
+        stride = layout.stride(choice)
+        assert stride > 1
+        shown = layout.shown[choice]
+        assert torch.unique(layout.cell[shown]).numel() <= THIN_TO * cells
+        assert torch.equal(shown, Layout.of(bounds, 40, 12, points).shown[choice])  # the same every time
+    assert bool((points.kind[layout.shown["test"]] == 2).all())
+
+
+@pytest.mark.parametrize("choice", ["all", "test"])
+def test_thinning_never_drops_a_misclassified_point(choice):
+    """The boundary x2 = 0.3 misclassifies the points with 0 < x2 < 0.3: every one of
+    them (of the choice's sets) is drawn, on its black cell."""
+    points = crowded()
+    layout = Layout.of(Bounds(-1, 1, -1, 1), 40, 12, points)
+    # P(class 1) = sigmoid(50 (x2 - 0.3))
+    line = {"fc1": {"W": torch.tensor([[0.0], [50.0]]), "b": torch.tensor([[-15.0]])}}
+    rows, wrong = draw(line, "logistic", layout, TRUECOLOR, choice)
+    misclassified = (points.X[:, 1] > 0) & (points.X[:, 1] < 0.3)
+    assert wrong == int(misclassified.sum())
+    if choice == "test":
+        misclassified &= points.kind == 2
+    drawn = drawn_cells(rows)
+    for c in layout.cell[misclassified].tolist():
+        glyph, fg, bg = drawn[divmod(c, 40)]
+        assert (fg.lower(), bg.lower()) == TRUECOLOR.wrong
+    shown = sum(1 for g, _, _ in drawn.values() if g != UPPER_HALF)
+    assert shown < torch.unique(layout.cell).numel()  # thinned, not everything
+
+
+def test_a_map_that_is_not_crowded_shows_every_point():
+    layout = Layout.of(Bounds(-1, 1, -1, 1), 40, 12, crowded(60))
+    assert layout.stride("all") == layout.stride("test") == 1
+    assert bool(layout.shown["all"].all())
+
+
+@pytest.mark.parametrize("width, height", [(1, 1), (2, 1), (3, 2)])
+def test_a_map_of_a_few_cells_thins_to_one_point_at_least(width, height):
+    points = crowded(40)
+    layout = Layout.of(Bounds(-1, 1, -1, 1), width, height, points)
+    assert 1 <= int(layout.shown["all"].sum()) and layout.stride("all") <= 40

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui_mlp.render.curves import decimate, whole_ticks
+from tui_mlp.render.curves import decimate, turned_up_at, whole_ticks
 
 
 @pytest.mark.parametrize("n, width", [(1000, 23), (10, 23), (5000, 2), (3, 1)])
@@ -26,3 +26,11 @@ def test_decimate_keeps_at_most_width_points_and_both_ends(n, width):
 ])
 def test_whole_ticks_are_whole_evenly_spread_and_include_both_ends(first, last, count, expected):
     assert whole_ticks(first, last, count) == expected
+
+
+def test_the_lowest_point_is_marked_only_once_the_curve_has_turned_up():
+    xs = [0, 10, 20, 30, 40]
+    assert turned_up_at(xs, [0.9, 0.5, 0.3, 0.4, 0.6]) == 20
+    assert turned_up_at(xs, [0.9, 0.5, 0.3, 0.2, 0.1]) is None  # still falling: the end is lowest
+    assert turned_up_at(xs, [0.9, 0.2, 0.2, 0.3, 0.3]) == 10  # the first of equal lows
+    assert turned_up_at([0], [0.5]) is None and turned_up_at([], []) is None

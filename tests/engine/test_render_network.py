@@ -11,8 +11,8 @@ import torch
 
 import tui_mlp.render.network as network
 from tui_mlp.config import SATURATING
+from tui_mlp.render.boundary import GLYPHS, UPPER_HALF, Bounds, Points
 from tui_mlp.render.boundary import LEVELS as MAP_LEVELS
-from tui_mlp.render.boundary import REGION, UPPER_HALF, Bounds, Points
 from tui_mlp.render.network import (
     DIVERGING,
     LEVELS,
@@ -36,6 +36,7 @@ from tui_mlp.render.network import (
     unit_params,
     units_in_view,
 )
+from tui_mlp.render.palette import TRUECOLOR
 
 #: |value - cut| (in shade units) under which float32 rounding may pick either shade.
 ROUNDING = 1e-4
@@ -95,7 +96,7 @@ def region(p: float) -> tuple[str, bool]:
     level = min(int(abs(p - 0.5) * 2 * MAP_LEVELS), MAP_LEVELS - 1)
     cut = abs(p - 0.5) * 2 * MAP_LEVELS
     clear = abs(cut - round(cut)) > ROUNDING and abs(p - 0.5) > ROUNDING
-    return REGION[int(p >= 0.5)][level], clear
+    return TRUECOLOR.region[int(p >= 0.5)][level], clear
 
 
 SIZES = [2, 4, 3, 1]
@@ -155,7 +156,7 @@ def test_the_selected_units_large_map_is_its_activation_at_the_large_size() -> N
 def test_points_are_drawn_on_the_output_only_when_shown() -> None:
     shown = draw(PARAMS, "relu", Frame.of(POINTS, (16, 8), True), TRAIN_X, (3, 0))
     hidden = draw(PARAMS, "relu", Frame.of(POINTS, (16, 8), False), TRAIN_X, (3, 0))
-    glyphs = {"•", "+", "×"}
+    glyphs = {glyph for shapes in GLYPHS for glyph in shapes}
     assert glyphs & {ch for row in cells(shown.thumbs[(3, 0)]) for ch, _ in row}
     assert glyphs & {ch for row in cells(shown.detail) for ch, _ in row}
     assert not glyphs & {ch for row in cells(hidden.thumbs[(3, 0)]) for ch, _ in row}
@@ -289,7 +290,7 @@ def test_detail_rows_list_bias_weights_and_last_gradients() -> None:
     params = make_params([2, 3, 1], 4)
     grads = make_params([2, 3, 1], 9)
     picture = draw(params, "relu", Frame.of(POINTS, (16, 8), False), TRAIN_X, (2, 0))
-    rows = detail_rows(picture, params, grads, "relu", (2, 0), 2, True, 40)
+    rows = detail_rows(picture, params, grads, "relu", (2, 0), 2, None, 40)
     text = ["".join(s.text for s in row) for row in rows]
     assert text[0].startswith("out") and "fc2 unit 0, logistic" in text[0]
     entries = unit_params(sizes_of(params), (2, 0))
@@ -300,8 +301,8 @@ def test_detail_rows_list_bias_weights_and_last_gradients() -> None:
         assert f"{float(grads['fc2'][key][i, j]):+.2e}" in line
         assert line.startswith("▸ ") == (n == 2)
     assert text[-1].startswith("[ ] nudge")
-    idle = detail_rows(picture, params, None, "relu", (2, 0), 0, False, 40)
-    assert "pause (s) to edit" in "".join(s.text for s in idle[-1])
+    running = detail_rows(picture, params, None, "relu", (2, 0), 0, "pause first", 40)
+    assert "".join(s.text for s in running[-1]) == "pause first"
     inputs = draw(params, "relu", Frame.of(POINTS, (16, 8), False), TRAIN_X, (0, 1))
     assert unit_params(sizes_of(params), (0, 1)) == []
-    assert "input feature" in "".join(s.text for s in detail_rows(inputs, params, None, "relu", (0, 1), 0, True, 40)[0])
+    assert "input feature" in "".join(s.text for s in detail_rows(inputs, params, None, "relu", (0, 1), 0, None, 40)[0])

@@ -14,6 +14,12 @@ made constant before pictures are compared or stored:
   does, so that a stored file differs from a new picture only where the
   screen does.
 
+The export is always in 24-bit colour. An app made for 16 colours (the
+``colour_system`` fixture, tests/conftest.py) has every colour of its picture
+replaced by the one of the 16 its console would write (rich's match), so the
+picture shows what such a terminal shows; an app made with NO_COLOR draws
+its greys itself (Textual's filter).
+
 ``--snapshot-update`` stores the new pictures instead of comparing (look at
 them before committing). A failing comparison names the rows that differ and
 adds the stored and the new picture, side by side, to the report of the
@@ -34,6 +40,7 @@ from typing import Awaitable, Callable, Iterable
 
 import pytest
 from rich.cells import cell_len
+from rich.color import Color, ColorSystem
 from textual.app import App
 from textual.pilot import Pilot
 
@@ -41,6 +48,7 @@ TITLE = "tui-mlp"
 STORE = "__snapshots__"
 
 _CHECKSUM = re.compile(r"\bterminal-\d+-")
+_HEX = re.compile(r"#[0-9a-fA-F]{6}\b")
 _RULE = re.compile(r"\.terminal-(r\d+) \{ ([^}]*) \}")
 _CLIP = re.compile(r'<clipPath id="terminal-line-(\d+)">\s*<rect x="[^"]*" y="([^"]*)"')
 _TEXT = re.compile(r'<text class="terminal-(r\d+)" x="([^"]*)" y="[^"]*" textLength="([^"]*)" '
@@ -58,6 +66,14 @@ def normalise(svg: str) -> str:
     return _CHECKSUM.sub("terminal-", svg)
 
 
+def in_16_colours(svg: str) -> str:
+    """``svg`` with each colour replaced by the one of the 16 a 16-colour
+    terminal shows for it."""
+    def nearest(match: re.Match[str]) -> str:
+        return Color.parse(match.group()).downgrade(ColorSystem.STANDARD).get_truecolor().hex
+    return _HEX.sub(nearest, svg)
+
+
 async def take_svg(app: App, size: tuple[int, int], run_before: RunBefore | None,
                    press: Iterable[str] = ()) -> str:
     """Run ``app`` headless at ``size``, then ``run_before`` and the keys in
@@ -72,7 +88,8 @@ async def take_svg(app: App, size: tuple[int, int], run_before: RunBefore | None
         await pilot.pause()
         await pilot.wait_for_scheduled_animations()
         await pilot.pause()
-        return app.export_screenshot(title=TITLE, simplify=True)
+        svg = app.export_screenshot(title=TITLE, simplify=True)
+        return in_16_colours(svg) if app.console.color_system == "standard" else svg
 
 
 def screen_rows(svg: str) -> dict[int, tuple[str, tuple]]:

@@ -15,6 +15,10 @@ written out below, metrics, curves, a ``Diagnosis``, a ``TestResult`` and a
 ``GradCheck``, and log lines made by the app's own line functions. The
 panes then draw them exactly as they draw the worker's.
 
+Each state is also pictured in 16 colours or with NO_COLOR where colour
+alone once told things apart (the ``colour_system`` fixture makes the app
+for such a terminal; ``snap_compare`` pictures what it would show).
+
 Three things on these screens are still computed by torch when drawn:
 
 - The decision-boundary map is a float32 forward pass over every pixel and
@@ -37,6 +41,7 @@ pictures in __snapshots__/test_snapshots/ before committing them.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 from typing import Awaitable, Callable, Iterable
 
@@ -360,12 +365,14 @@ def test_idle_screen(snap_compare) -> None:
     assert snap_compare(TrainerApp(BOOK), terminal_size=(120, 40), run_before=run_before)
 
 
-def finished_run() -> RunBefore:
-    """The finished state with the run's log lines."""
+def finished_run(*keys: str) -> RunBefore:
+    """The finished state with the run's log lines, then ``keys`` pressed."""
     snap = finished()
 
     async def run_before(pilot: Pilot) -> None:
         await show(pilot, snap, run_log(TRAINED_CURVES, TRAINED_BESTS, BOOK.train.log_epochs, TRAINED_TEST))
+        if keys:
+            await then_press(pilot, *keys)
         assert_still_fixed(pilot, snap)
         assert_map_is_stable(pilot.app.train_pane.boundary, TRAINED)
 
@@ -434,5 +441,75 @@ def test_compare_tab(snap_compare) -> None:
         assert_still_fixed(pilot, snap, view)
         for box, weights in zip(app.compare_pane.maps, view.params):
             assert_map_is_stable(box, weights)
+
+    assert snap_compare(TrainerApp(BOOK), terminal_size=(120, 40), run_before=run_before)
+
+
+# ------------------------------------------------------------------ 16 colours and NO_COLOR
+def test_finished_run_in_16_colours(snap_compare, colour_system) -> None:
+    """The finished run on a 16-colour terminal: white points over the blue
+    region, black over the yellow one, misclassified ones white on red; the
+    curves bright yellow and cyan, each with its own marker."""
+    colour_system("standard")
+    assert snap_compare(TrainerApp(BOOK), terminal_size=(120, 40), run_before=finished_run())
+
+
+def test_finished_run_without_colour(snap_compare, colour_system) -> None:
+    """The finished run with NO_COLOR: the classes a dark and a light grey,
+    points white or black against them, misclassified ones black on white;
+    classes told by shape, sets by fill, curves by marker."""
+    colour_system("no_color")
+    assert snap_compare(TrainerApp(BOOK), terminal_size=(120, 40), run_before=finished_run())
+
+
+def test_lab_diagnostics_in_16_colours(snap_compare, colour_system) -> None:
+    """4.4.2's five layers in the norms plot: five different entries of the 16
+    and five different markers."""
+    colour_system("standard")
+    assert snap_compare(TrainerApp(VANISHING), terminal_size=(120, 40), run_before=lab_diagnostics())
+
+
+def test_activations_tab_without_colour(snap_compare, fixed_activations, colour_system) -> None:
+    """Logistic and Tanh with NO_COLOR: two greys and two markers, named in the legend."""
+    colour_system("no_color")
+    snap = idle()
+
+    async def run_before(pilot: Pilot) -> None:
+        await show(pilot, snap)
+        await then_press(pilot, "a")
+        assert_still_fixed(pilot, snap)
+
+    assert snap_compare(TrainerApp(BOOK), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_map_of_misclassified_points(snap_compare) -> None:
+    """``d`` twice: only the misclassified points over the finished run's boundary."""
+    assert snap_compare(TrainerApp(BOOK), terminal_size=(120, 40), run_before=finished_run("d", "d"))
+
+
+#: The epoch the timeline's cursor shows in ``test_cursor_in_the_past``.
+VIEWED = 200
+
+
+def viewing_the_past() -> Snapshot:
+    """The finished book run with the timeline's cursor back at epoch VIEWED:
+    that epoch's metrics (from the fixed curves) and a marker on the curves.
+    The map keeps the trained parameters, the fixed ones whose map is stable."""
+    snap, c = finished(), TRAINED_CURVES
+    metrics = (c.train_loss[VIEWED], c.train_score[VIEWED], c.dev_loss[VIEWED], c.dev_score[VIEWED])
+    return dataclasses.replace(snap, metrics=metrics, viewing=VIEWED, note="")
+
+
+def test_cursor_in_the_past(snap_compare) -> None:
+    """The cursor keys moved back to epoch 200 of the finished run: the status
+    says which epoch it shows and how to get back, with that epoch's numbers;
+    the curves mark it; the footer lists the timeline's keys."""
+    snap = viewing_the_past()
+
+    async def run_before(pilot: Pilot) -> None:
+        await show(pilot, snap, run_log(TRAINED_CURVES, TRAINED_BESTS, BOOK.train.log_epochs, TRAINED_TEST))
+        assert_still_fixed(pilot, snap)
+        assert_map_is_stable(pilot.app.train_pane.boundary, TRAINED)
+        assert f"viewing epoch {VIEWED} of 999 - end: latest" in pilot.app.status.text
 
     assert snap_compare(TrainerApp(BOOK), terminal_size=(120, 40), run_before=run_before)

@@ -30,8 +30,6 @@ from textual.widget import Widget
 from tui_mlp.render.plot import RGB, Chart, ansi_rows, cell_rows
 
 PLOTEXT_MAJOR = int(plotext.__version__.split(".")[0])
-#: The marker every series is drawn with: quarter blocks, two by two per cell.
-MARKER = "hd"
 
 
 class Plotter:
@@ -67,7 +65,7 @@ class _Plotext5:
             plt.clear_figure()
             self._shown = (width, height, key)
         for s in chart.series:
-            (plt.plot if s.lines else plt.scatter)(s.xs, s.ys, label=s.label, color=s.colour, marker=MARKER)
+            (plt.plot if s.lines else plt.scatter)(s.xs, s.ys, label=s.label, color=s.colour, marker=s.marker)
         if chart.ylim is not None:
             plt.ylim(*chart.ylim)
         if chart.yticks is not None:
@@ -139,7 +137,7 @@ class _Plotext6:
         figure.plot_size(width, height)
         for s in chart.series:
             signal = figure.signal(list(s.xs), list(s.ys),
-                                   marker=plotext.marker(MARKER, plotext.pixel(foreground=s.colour)))
+                                   marker=plotext.marker(s.marker, plotext.pixel(foreground=s.colour)))
             figure.draw(signal.label(s.label).lines(s.lines))
         if chart.ylim is not None:
             figure.ruler(1, 0).lim(*chart.ylim)

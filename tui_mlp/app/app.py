@@ -43,8 +43,11 @@ from tui_mlp.session import (
     Configure,
     Event,
     Load,
+    Replay,
     Reset,
+    Rewind,
     Save,
+    Seek,
     SetPace,
     State,
     Step,
@@ -64,6 +67,13 @@ TRAIN_GROUP = "train"
 #: Keys listed together in the footer (one description), so all fit in 80 columns.
 RUN, MODEL = Binding.Group("run"), Binding.Group("model")
 TABS, EXPORTS = Binding.Group("tabs"), Binding.Group("export")
+VIEW = Binding.Group("view")
+#: The timeline's keys: app bindings, not priority ones, so a text field or a
+#: list that has the focus keeps its own arrows, Home and End.
+EPOCHS = Binding.Group("epochs")
+#: The actions that move through the run's past: listed and working only when
+#: the run is paused or finished.
+TIMELINE_ACTIONS = frozenset({"seek", "replay", "rewind"})
 
 
 class TrainerEvent(Message):
@@ -86,11 +96,21 @@ class TrainerApp(App[None]):
         Binding("n", "step", "step", group=RUN),
         Binding("minus", "pace(-1)", "slower", group=RUN),
         Binding("plus,equals_sign", "pace(1)", "faster", group=RUN),
+        # one entry per pair in the footer (the other key of each is listed by its display)
+        Binding("left", "seek(-1)", "back one kept epoch", group=EPOCHS, key_display="←→"),
+        Binding("right", "seek(1)", "on one kept epoch", show=False),
+        Binding("shift+left", "seek(-1, 'tenth')", "back a tenth of the run", group=EPOCHS, key_display="⇧←→"),
+        Binding("shift+right", "seek(1, 'tenth')", "on a tenth of the run", show=False),
+        Binding("home", "seek(-1, 'run')", "first kept epoch", group=EPOCHS, key_display="home/end"),
+        Binding("end", "seek(1, 'run')", "the latest epoch", show=False),
+        Binding("y", "replay", "replay"),
+        Binding("b", "rewind", "rewind"),
         Binding("r", "reset", "reset"),
         Binding("t", "test", "test"),
         Binding("ctrl+s", "save", "save", group=MODEL),
         Binding("ctrl+o", "load", "load", group=MODEL),
-        Binding("c", "curves", "loss/acc"),
+        Binding("c", "curves", "loss/acc", group=VIEW),
+        Binding("d", "points", "map points", group=VIEW),
         Binding("p", "preset", "presets"),
         Binding("g", "grad_check", "grad check"),
         Binding("e", "export_history", "history CSV", group=EXPORTS),
@@ -123,6 +143,7 @@ class TrainerApp(App[None]):
         self._last_notice: str | None = None
         self._last_notice_time = 0.0
         self._torch_threads = torch.get_num_threads()
+        self._past_open = False  # the timeline's keys act (and are listed) now
 
     @property
     def status(self) -> StatusLine:
@@ -201,6 +222,10 @@ class TrainerApp(App[None]):
         """Read the latest snapshot and, if the redraw policy allows a frame
         now, hand it to the tab shown."""
         snap = self.trainer.snapshot
+        past_open = snap.state in (State.PAUSED, State.FINISHED) and snap.epoch > 0
+        if past_open != self._past_open:
+            self._past_open = past_open
+            self.refresh_bindings()
         if self.pacer.frame(snap.state == State.RUNNING):
             self.active_pane.show(snap)
 
@@ -212,6 +237,8 @@ class TrainerApp(App[None]):
         self.poll()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in TIMELINE_ACTIONS:
+            return self._past_open
         if action not in self._tab_keys or not self.is_mounted(self.tabs):
             return True
         return action in self.active_pane.KEYS
@@ -229,6 +256,18 @@ class TrainerApp(App[None]):
         """``-``/``+``: the next slower or faster pace, at any time."""
         self._pace = next_pace(self._pace, step)
         self._submit(SetPace(self._pace))
+
+    def action_seek(self, steps: int, unit: str = "kept") -> None:
+        """Arrows (a kept epoch), shift+arrows (a tenth of the run), Home/End: the timeline's cursor."""
+        self.train_pane.after_fields(lambda: self._submit(Seek(steps, unit)))
+
+    def action_replay(self) -> None:
+        """``y``: replay the run from the cursor at the pace (again: stop)."""
+        self.train_pane.after_fields(lambda: self._submit(Replay()))
+
+    def action_rewind(self) -> None:
+        """``b``: the run goes back to the cursor's epoch."""
+        self.train_pane.after_fields(lambda: self._submit(Rewind()))
 
     def action_step(self) -> None:
         self.train_pane.after_fields(lambda: self.train_pane.send(Step(), True, "step"))
@@ -286,6 +325,9 @@ class TrainerApp(App[None]):
     def action_curves(self) -> None:
         """Loss or accuracy: of the compare tab's plot there, else of the train tab's."""
         (self.compare_pane if self.tabs.active == ComparePane.TAB else self.train_pane).toggle_curves()
+
+    def action_points(self) -> None:
+        self.train_pane.cycle_points()
 
     def action_preset(self) -> None:
         self.train_pane.pick_preset()

@@ -6,13 +6,17 @@ from typing import Sequence
 import torch
 
 from tui_mlp.nn.activation import ACTIVATIONS, Activation, Logistic
+from tui_mlp.nn.features import Features
 from tui_mlp.nn.init import Init, normal
 from tui_mlp.nn.linear import Linear
 from tui_mlp.nn.op import Op
 
 
 class MLP(Op):
-    """``Linear -> activation`` for each hidden size, then ``Linear -> Logistic``.
+    """``Linear -> activation`` for each hidden size, then ``Linear -> Logistic``,
+    With ``features`` (names from ``config.FEATURES``) the network first
+    computes them from X's columns x1, x2 and ``input_size`` is how many there
+    are; without, X's columns are the inputs.
 
     ``layers`` lists the operators in order, as the book's model does; the
     linear layers are named ``fc1``, ``fc2``, ... which name the checkpoint
@@ -29,8 +33,12 @@ class MLP(Op):
     def __init__(self, input_size: int, hidden_sizes: Sequence[int], output_size: int = 1,
                  activation: str | type[Activation] = "logistic", weight_init: Init = normal,
                  bias_init: float = 0.0, generator: torch.Generator | None = None,
-                 dtype: torch.dtype = torch.float32, input_grad: bool = False) -> None:
+                 dtype: torch.dtype = torch.float32, input_grad: bool = False,
+                 features: Sequence[str] | None = None) -> None:
         super().__init__()
+        if features is not None and input_size != len(features):
+            raise ValueError(f"input_size {input_size} but {len(features)} features {tuple(features)}")
+        self.features = None if features is None else Features(features)
         act_cls = ACTIVATIONS[activation] if isinstance(activation, str) else activation
         sizes = [input_size, *hidden_sizes, output_size]
         self.layers: list[Op] = []
@@ -46,6 +54,8 @@ class MLP(Op):
         return [layer for layer in self.layers if isinstance(layer, Linear)]
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
+        if self.features is not None:
+            X = self.features(X)
         for layer in self.layers:
             X = layer(X)
         return X
@@ -57,7 +67,9 @@ class MLP(Op):
         for layer in reversed(self.layers):
             assert grads is not None, "only the first layer may leave out dL/d(input)"
             grads = layer.backward(grads)
-        return grads
+        if self.features is None or grads is None:
+            return grads
+        return self.features.backward(grads)
 
 
 class Model_MLP_L2(MLP):

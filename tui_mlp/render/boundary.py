@@ -10,32 +10,35 @@ of pixels. Consecutive equal cells merge into one Segment.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Mapping
 
 import torch
 from rich.segment import Segment
 from rich.style import Style
 
+from tui_mlp.config import PLANE
 from tui_mlp.nn import ACTIVATIONS, logistic
+from tui_mlp.nn.features import feature_map
+from tui_mlp.render.palette import PALETTES, TRUECOLOR, Palette
 
 Params = Mapping[str, torch.Tensor]
 
 #: Confidence shades per class: |p - 0.5| * 2 cut into this many bands.
 LEVELS = 4
-# Predicted-class regions, from unsure (near the 0.5 contour) to confident.
-# Chosen so that 256 colours keep the classes apart and 16 colours still give
-# grey at the contour, blue on one side and yellow on the other.
-REGION = (
-    ("#3a3f4b", "#20409a", "#1848b8", "#1c62c2"),  # class 0: blue
-    ("#4b403a", "#7a4a25", "#9e5a1c", "#c26a12"),  # class 1: orange
-)
-POINT = ("#9cc9ff", "#ffd08a")  # true label 0 / 1, bright over the regions
-WRONG_BG = "#000000"  # misclassified: the glyph in its label's colour on a black cell
-#: Glyph per data set, by priority when points share a cell (rarer sets win).
+#: Sets by priority when points share a cell (rarer sets win).
 KINDS = ("train", "dev", "test")
-GLYPHS = {"train": "•", "dev": "+", "test": "×"}
+#: Glyph per true class (shape: circle, square) and set (fill: full, hollow, dotted):
+#: both survive any colour system.
+GLYPHS = (("●", "○", "⊙"), ("■", "□", "⊡"))
 UPPER_HALF = "▀"
+#: Points cover more than this share of the map's cells: a subsample is shown
+#: (two moons span under half of their bounding box, so this is most of the
+#: area they cover)...
+THIN_ABOVE = 0.35
+#: ...covering at most this share (misclassified points are always shown).
+THIN_TO = 0.2
 
 _N_REGION = 2 * LEVELS
 _N_PLAIN = _N_REGION * _N_REGION
@@ -62,27 +65,25 @@ class Bounds:
         return cls(lo[0] - dx, hi[0] + dx, lo[1] - dy, hi[1] + dy)
 
 
-def _region_colour(index: int) -> str:
-    return REGION[index // LEVELS][index % LEVELS]
+@lru_cache(maxsize=len(PALETTES))
+def cells_of(palette: Palette) -> list[tuple[str, Style]]:
+    """Every (text, style) a cell can take in ``palette``, indexed by its code."""
+    def colour(region: int) -> str:
+        return palette.region[region // LEVELS][region % LEVELS]
 
-
-def _build_cells() -> list[tuple[str, Style]]:
-    """Every (text, style) a cell can take, indexed by its code."""
     cells: list[tuple[str, Style]] = []
     for top in range(_N_REGION):
         for bottom in range(_N_REGION):
-            cells.append((UPPER_HALF, Style(color=_region_colour(top), bgcolor=_region_colour(bottom))))
+            cells.append((UPPER_HALF, Style(color=colour(top), bgcolor=colour(bottom))))
+    wrong_fg, wrong_bg = palette.wrong
     for region in range(_N_REGION):
         for label in (0, 1):
             for wrong in (0, 1):
-                for kind in KINDS:
-                    bgcolor = WRONG_BG if wrong else _region_colour(region)
-                    style = Style(color=POINT[label], bgcolor=bgcolor, bold=True)
-                    cells.append((GLYPHS[kind], style))
+                for kind in range(len(KINDS)):
+                    fg, bg = (wrong_fg, wrong_bg) if wrong else (palette.point[label][region // LEVELS],
+                                                                   colour(region))
+                    cells.append((GLYPHS[label][kind], Style(color=fg, bgcolor=bg, bold=True)))
     return cells
-
-
-CELLS = _build_cells()
 
 
 def forward(params: Mapping[str, Params], activation: str, X: torch.Tensor) -> torch.Tensor:
@@ -134,11 +135,35 @@ def pixel_grid(bounds: Bounds, width: int, height: int) -> torch.Tensor:
     return torch.stack([gx.reshape(-1), gy.reshape(-1)], dim=1)
 
 
+def thinning(cell: torch.Tensor, cells: int) -> int:
+    """Every how many-th of the points under ``cell`` to show: 1 unless they
+    cover more than ``THIN_ABOVE`` of the ``cells``, else a stride (found by
+    doubling, then halving the gap) whose subsample covers at most
+    ``THIN_TO`` of them; on a map of a few cells, one point may be all that
+    is left. A few ``unique`` calls, even for 100,000 points."""
+    def too_many(stride: int) -> bool:
+        return torch.unique(cell[::stride]).numel() > THIN_TO * cells
+
+    n = cell.numel()
+    if torch.unique(cell).numel() <= THIN_ABOVE * cells:
+        return 1
+    low, high = 1, 2
+    while high < n and too_many(high):
+        low, high = high, 2 * high
+    high = min(high, max(n, 1))
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if too_many(middle) else (low, middle)
+    return high
+
+
 @dataclass(frozen=True, eq=False)
 class Layout:
     """A map of ``width`` x ``height`` cells over ``bounds``: the inputs of the
-    forward pass (every pixel centre, then every point) and the cell under
-    each point."""
+    forward pass (the ``features`` of every pixel centre, then of every point;
+    the map stays on the (x1, x2) plane whatever the network's features), the
+    cell under each point, and per choice of ``config.MAP_POINTS`` the stride of
+    its thinning and the points it shows (misclassified ones are added as drawn)."""
 
     width: int
     height: int
@@ -146,28 +171,46 @@ class Layout:
     n_grid: int
     points: Points | None
     cell: torch.Tensor | None
+    strides: dict[str, int] = field(default_factory=dict)
+    shown: dict[str, torch.Tensor] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, bounds: Bounds, width: int, height: int, points: Points | None = None) -> "Layout":
+    def of(cls, bounds: Bounds, width: int, height: int, points: Points | None = None,
+           features: tuple[str, ...] = PLANE) -> "Layout":
         grid = pixel_grid(bounds, width, height)
         if points is None or not points.X.shape[0]:
-            return cls(width, height, grid, grid.shape[0], None, None)
+            return cls(width, height, feature_map(grid, features), grid.shape[0], None, None)
         col = ((points.X[:, 0] - bounds.x0) / (bounds.x1 - bounds.x0) * width).long().clamp(0, width - 1)
         row = ((bounds.y1 - points.X[:, 1]) / (bounds.y1 - bounds.y0) * height).long().clamp(0, height - 1)
-        return cls(width, height, torch.cat([grid, points.X]), grid.shape[0], points, row * width + col)
+        cell = row * width + col
+        strides, shown = {}, {}
+        for choice, members in (("all", torch.ones_like(points.kind, dtype=torch.bool)),
+                                ("test", points.kind == KINDS.index("test"))):
+            index = members.nonzero().reshape(-1)
+            strides[choice] = stride = thinning(cell[index], width * height) if index.numel() else 1
+            shown[choice] = torch.zeros_like(members).index_fill_(0, index[::stride], True)
+        inputs = feature_map(torch.cat([grid, points.X]), features)
+        return cls(width, height, inputs, grid.shape[0], points, cell, strides, shown)
+
+    def stride(self, choice: str) -> int:
+        """1 if the points of ``choice`` are all shown, else every how many-th."""
+        return self.strides.get(choice, 1)
 
 
-def cell_runs(params: Mapping[str, Params], activation: str, layout: Layout) -> tuple[list[list[int]], int]:
+def cell_runs(params: Mapping[str, Params], activation: str, layout: Layout,
+              choice: str = "all") -> tuple[list[list[int]], int]:
     """The map as runs of equal cells: ``[rows, codes, lengths]`` (a code is
-    an index into ``CELLS``), plus the number of misclassified points."""
-    codes, n_wrong = cell_codes(forward(params, activation, layout.X), layout)
+    an index into ``cells_of``), with the points ``choice`` (one of
+    ``config.MAP_POINTS``) shows, plus the number of misclassified points (all of them)."""
+    codes, n_wrong = cell_codes(forward(params, activation, layout.X), layout, choice)
     runs = runs_of(codes, layout.width).tolist()
     return runs, int(n_wrong)
 
 
-def cell_codes(prob: torch.Tensor, layout: Layout) -> tuple[torch.Tensor, torch.Tensor]:
-    """Each cell's code (an index into ``CELLS``), row by row, from P(class 1)
-    at ``layout.X``; and the number of misclassified points (a tensor)."""
+def cell_codes(prob: torch.Tensor, layout: Layout, choice: str = "all") -> tuple[torch.Tensor, torch.Tensor]:
+    """Each cell's code (an index into ``cells_of``), row by row, from P(class 1)
+    at ``layout.X``, with the points ``choice`` shows; and the number of
+    misclassified points (a tensor)."""
     width, height, n_grid, points, cell = layout.width, layout.height, layout.n_grid, layout.points, layout.cell
     prob = torch.nan_to_num(prob, nan=0.5)
     predicted = (prob[:n_grid] >= 0.5).long()
@@ -180,6 +223,13 @@ def cell_codes(prob: torch.Tensor, layout: Layout) -> tuple[torch.Tensor, torch.
         n_wrong = wrong.sum()
         # one point per cell: misclassified first, then test, dev, train
         priority = wrong * len(KINDS) + points.kind + 1
+        if choice == "wrong":
+            priority = priority * wrong
+        elif choice in layout.shown:
+            members = wrong.bool() if choice == "all" else wrong.bool() & (points.kind == KINDS.index(choice))
+            priority = priority * (layout.shown[choice] | members)
+        else:  # "none"
+            priority = priority * 0
         best = torch.zeros(width * height, dtype=torch.long).scatter_reduce(
             0, cell, priority, reduce="amax")
         winner = priority == best[cell]
@@ -204,9 +254,11 @@ def runs_of(codes: torch.Tensor, width: int) -> torch.Tensor:
     return torch.stack([index // width, codes[index], lengths])
 
 
-def rows_of(runs: list[list[int]], height: int,
-            cells: list[tuple[str, Style]] = CELLS) -> list[list[Segment]]:
-    """Segments per row from runs (``runs_of``), each code an index into ``cells``."""
+def rows_of(runs: list[list[int]], height: int, palette: Palette = TRUECOLOR,
+            cells: list[tuple[str, Style]] | None = None) -> list[list[Segment]]:
+    """Segments per row from runs (``runs_of``), each code an index into
+    ``cells`` (default: the map's own, in ``palette``'s colours)."""
+    cells = cells_of(palette) if cells is None else cells
     rows: list[list[Segment]] = [[] for _ in range(height)]
     for row, code, length in zip(*runs):
         text, style = cells[code]
@@ -214,10 +266,12 @@ def rows_of(runs: list[list[int]], height: int,
     return rows
 
 
-def draw(params: Mapping[str, Params], activation: str, layout: Layout) -> tuple[list[list[Segment]], int]:
+def draw(params: Mapping[str, Params], activation: str, layout: Layout, palette: Palette = TRUECOLOR,
+         choice: str = "all") -> tuple[list[list[Segment]], int]:
     """The map as ``layout.height`` rows of Segments, ``layout.width`` cells
-    each, and the number of misclassified points."""
+    each, with the points ``choice`` (one of ``config.MAP_POINTS``) shows, and the
+    number of misclassified points."""
     if layout.width < 1 or layout.height < 1:
         return [], 0
-    runs, n_wrong = cell_runs(params, activation, layout)
-    return rows_of(runs, layout.height), n_wrong
+    runs, n_wrong = cell_runs(params, activation, layout, choice)
+    return rows_of(runs, layout.height, palette), n_wrong

@@ -28,3 +28,13 @@ def whole_ticks(first: float, last: float, count: int = 5) -> list[int]:
     first, last = round(first), round(last)
     count = max(1, min(count, 5, last - first + 1))
     return sorted({round(first + i * (last - first) / max(count - 1, 1)) for i in range(count)})
+
+
+def turned_up_at(xs: Sequence[float], ys: Sequence[float]) -> float | None:
+    """The x of the lowest y (the first, if several), if the curve has risen
+    after it (a dev loss turning up: overfitting); None while the last point
+    is the lowest."""
+    if len(ys) < 2:
+        return None
+    i = min(range(len(ys)), key=ys.__getitem__)
+    return xs[i] if ys[-1] > ys[i] else None

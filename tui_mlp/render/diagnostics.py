@@ -13,6 +13,7 @@ from typing import Sequence
 from rich.text import Text
 
 from tui_mlp.diagnostics import Diagnosis, GradCheck
+from tui_mlp.render.palette import TRUECOLOR, Palette
 from tui_mlp.results import TestResult
 
 BARS = " ▁▂▃▄▅▆▇█"
@@ -20,27 +21,31 @@ BARS = " ▁▂▃▄▅▆▇█"
 MAGNITUDE_FLOOR = 1e-12
 MAGNITUDE_BLOCKS = 14  # up to 1e2
 HIST_BINS = 10
+#: The trend's scale spans at least this many powers of ten: changes smaller
+#: than a factor of about 3 stay within a block or two of the middle.
+SPARK_MIN_DECADES = 1.0
+#: The magnitude column's header: one block per power of ten.
+MAGNITUDE_HEADER = "size (█ = ×10)"
 
-NORM_STYLE = "bold #ffd08a"
-BAR_STYLE = "#5fafff"
-DEAD_STYLE = "bold #ff6060"
 
 
-def sparkline(values: Sequence[float], width: int, log: bool = False) -> str:
-    """``values`` as one row of eighth blocks, the last ``width`` of them,
-    scaled between their own minimum and maximum (on a log scale if ``log``;
-    zeros then sit at the bottom)."""
+def sparkline(values: Sequence[float], width: int) -> str:
+    """``values`` as one row of eighth blocks, the last ``width`` of them, on a
+    log scale from their own minimum to maximum, but spanning at least
+    ``SPARK_MIN_DECADES``, a short span centred on the fifth block: a norm that
+    stays near 2.7e-3 draws flat, not as a steep fall across its tiny range.
+    Zeros (and NaNs) sit at the bottom."""
     values = list(values)[-width:] if width > 0 else []
-    if not values:
-        return ""
-    if log:
-        positive = [v for v in values if v > 0 and math.isfinite(v)]
-        floor = min(positive) if positive else 1.0
-        values = [math.log10(v) if v > 0 and math.isfinite(v) else math.log10(floor) - 1 for v in values]
-    lo, hi = min(values), max(values)
-    if not hi > lo:
-        return BARS[4] * len(values)
-    return "".join(BARS[1 + round(7 * (v - lo) / (hi - lo))] for v in values)
+    positive = [v for v in values if v > 0 and math.isfinite(v)]
+    if not positive:
+        return BARS[1] * len(values)
+    floor = math.log10(min(positive)) - 1
+    logs = [math.log10(v) if v > 0 and math.isfinite(v) else floor for v in values]
+    lo, hi = min(logs), max(logs)
+    if hi - lo < SPARK_MIN_DECADES:
+        lo = (lo + hi) / 2 - SPARK_MIN_DECADES * 9 / 16  # the middle of block 5 of 8
+        hi = lo + SPARK_MIN_DECADES
+    return "".join(BARS[1 + min(7, int(8 * (v - lo) / (hi - lo)))] for v in logs)
 
 
 def histogram_bars(counts: Sequence[int]) -> str:
@@ -63,7 +68,7 @@ def _norm(value: float) -> str:
 
 
 def diagnostics_text(diagnosis: Diagnosis | None, norms: Sequence[Sequence[float]],
-                     shapes: Sequence[str], width: int) -> Text:
+                     shapes: Sequence[str], width: int, palette: Palette = TRUECOLOR) -> Text:
     """The table of layers, fitted to ``width`` columns: the trend (the last
     epochs' norms, each layer on its own log scale) gets what the fixed
     columns leave; the shapes and the weight ranges go first when short."""
@@ -80,7 +85,7 @@ def diagnostics_text(diagnosis: Diagnosis | None, norms: Sequence[Sequence[float
     if trend < 10:
         show_range, trend = False, trend + 16
     trend = max(trend, 0)
-    cells = [("layer", 5), ("‖dL/dW‖", 10), (f"log₁₀ ({MAGNITUDE_FLOOR:.0e}+)", MAGNITUDE_BLOCKS)]
+    cells = [("layer", 5), ("‖dL/dW‖", 10), (MAGNITUDE_HEADER, MAGNITUDE_BLOCKS)]
     if trend:
         cells.append((f"last {len(norms)} epochs" if norms else "per epoch", trend))
     cells += [("dead", 7)]
@@ -94,28 +99,29 @@ def diagnostics_text(diagnosis: Diagnosis | None, norms: Sequence[Sequence[float
     for i, name in enumerate(layers):
         norm = diagnosis.grad_norms[i]
         out.append(f"{name:<5} ")
-        out.append(f"{_norm(norm):<10} ", style=NORM_STYLE)
-        out.append(f"{magnitude_bar(norm):<{MAGNITUDE_BLOCKS}} ", style=BAR_STYLE)
+        out.append(f"{_norm(norm):<10} ", style=palette.norm_style)
+        out.append(f"{magnitude_bar(norm):<{MAGNITUDE_BLOCKS}} ", style=palette.bar_style)
         if trend:
-            out.append(f"{sparkline(history[i], trend, log=True):<{trend}} ", style=BAR_STYLE)
+            out.append(f"{sparkline(history[i], trend):<{trend}} ", style=palette.bar_style)
         if i < len(diagnosis.dead):
             dead, units = diagnosis.dead[i], diagnosis.widths[i]
             cell = f"{dead}/{units}" + (" ≡" if diagnosis.identical[i] else "")
-            out.append(f"{cell:<7} ", style=DEAD_STYLE if dead else "")
+            out.append(f"{cell:<7} ", style=palette.dead_style if dead else "")
         else:
             out.append(f"{'out':<7} ", style="dim")
         if show_shape:
             out.append(f"{shapes[i] if i < len(shapes) else '':<7} ", style="dim")
         hist = diagnosis.histograms[i]
-        out.append(f"{histogram_bars(hist.counts):<{HIST_BINS}}", style=BAR_STYLE)
+        out.append(f"{histogram_bars(hist.counts):<{HIST_BINS}}", style=palette.bar_style)
         if show_range:
             out.append(f" {hist.edges[0]:+.2g}..{hist.edges[-1]:+.2g}", style="dim")
         out.append("\n")
     first, last = diagnosis.grad_norms[0], diagnosis.grad_norms[-1]
     if len(layers) > 1 and last > 0:
-        out.append(f"{layers[0]}/{layers[-1]} gradient ratio {first / last:.2g}", style="italic")
+        out.append(f"{layers[0]}/{layers[-1]} gradient ratio {first / last:.2g}   ", style="italic")
     if any(diagnosis.identical):
-        out.append("   ≡: every unit of the layer identical (symmetry never broken)", style="italic")
+        out.append("≡: every unit of the layer identical (symmetry never broken)   ", style="italic")
+    out.append(f"size: one █ per factor of 10 above {MAGNITUDE_FLOOR:.0e}", style="italic")
     return out
 
 
@@ -130,10 +136,10 @@ def results_text(tested: TestResult | None, grad_check: tuple[int, GradCheck] | 
         best = tested.best_epoch
         which = "the current model" if best is None else f"the best-dev model (epoch {best})"
         out.append(f"test accuracy {tested.score:.4f}, loss {tested.loss:.4f}, of {which}\n", style="bold")
-        left, right = tested.dev.lines("dev"), tested.test.lines("test")
+        left, right = tested.dev.lines("dev", tag=""), tested.test.lines("test", tag="")
         pad = max(map(len, left)) + 4
         for a, b in zip(left, right):
-            out.append(f"{a.replace('[Confusion] ', ''):<{pad}}{b.replace('[Confusion] ', '')}\n")
+            out.append(f"{a:<{pad}}{b}\n")
     if grad_check is None:
         out.append("no gradient check yet: g compares the backward with finite differences", style="dim")
     else:

@@ -27,20 +27,21 @@ import torch
 from rich.segment import Segment
 from rich.style import Style
 
-from tui_mlp.config import SATURATED_SHARE, SATURATING
+from tui_mlp.config import PLANE, SATURATED_SHARE, SATURATING
+from tui_mlp.nn.features import feature_map
 from tui_mlp.render.boundary import (
-    CELLS,
-    REGION,
     UPPER_HALF,
     Bounds,
     Layout,
     Params,
     Points,
     cell_codes,
+    cells_of,
     layer_values,
     rows_of,
     runs_of,
 )
+from tui_mlp.render.palette import TRUECOLOR
 
 #: A unit's thumbnail in cells (half blocks: twice as many rows of pixels),
 #: and the rows of a unit's slot in its column (the thumbnail, then its caption).
@@ -66,14 +67,15 @@ WARN = Style(color="#ffb454", bold=True)
 PAD = Style()
 
 _N_DIV = len(DIVERGING)
-_DIV_BASE = len(CELLS)  # codes after the decision map's own
+_MAP_CELLS = cells_of(TRUECOLOR)
+_DIV_BASE = len(_MAP_CELLS)  # codes after the decision map's own
 _WEIGHT_BASE = _DIV_BASE + _N_DIV * _N_DIV
 
 
 def _build_cells() -> list[tuple[str, Style]]:
     """The decision map's cells, then every pair of diverging shades, then
     the weight cells (negative levels 0..4, positive levels 0..4)."""
-    cells = list(CELLS)
+    cells = list(_MAP_CELLS)
     for top in DIVERGING:
         for bottom in DIVERGING:
             cells.append((UPPER_HALF, Style(color=top, bgcolor=bottom)))
@@ -95,12 +97,15 @@ class Frame:
 
     thumb: Layout
     detail: Layout
+    features: tuple[str, ...] = PLANE  # the network's inputs, computed from (x1, x2)
 
     @classmethod
-    def of(cls, points: Points, detail: tuple[int, int], show_points: bool) -> "Frame":
+    def of(cls, points: Points, detail: tuple[int, int], show_points: bool,
+           features: tuple[str, ...] = PLANE) -> "Frame":
         bounds = Bounds.of(points.X)  # the decision map's plane
         shown = points if show_points else None
-        return cls(Layout.of(bounds, THUMB_W, THUMB_H, shown), Layout.of(bounds, *detail, shown))
+        return cls(Layout.of(bounds, THUMB_W, THUMB_H, shown, features),
+                   Layout.of(bounds, *detail, shown, features), features)
 
 
 @dataclass(frozen=True)
@@ -161,14 +166,14 @@ def draw(params: Mapping[str, Params], activation: str, frame: Frame, train_X: t
     """The network of ``params`` (copies) over ``frame``: the thumbnails,
     weights and health of ``units`` (default: all; a pane passes those in
     view, so a wide network costs what it shows) and the selected unit's
-    large map. Health is counted on ``train_X``."""
+    large map. Health is counted on ``train_X`` (points of the plane)."""
     sizes = sizes_of(params)
     starts = [sum(sizes[:c]) for c in range(len(sizes))]
     units = list(units) if units is not None else in_view(sizes, range(len(sizes)), range(max(sizes)))
     wanted = [*units, selected] if selected not in units else units
     thumb, detail = frame.thumb, frame.detail
     n_thumb, n_detail = thumb.X.shape[0], detail.X.shape[0]
-    X = torch.cat([thumb.X, detail.X, train_X.to(thumb.X.dtype)])
+    X = torch.cat([thumb.X, detail.X, feature_map(train_X.to(thumb.X.dtype), frame.features)])
     values = layer_values(params, activation, X)
     output = len(sizes) - 1
     with torch.inference_mode():
@@ -222,7 +227,7 @@ def _unpack(flat: list[int], parts: Sequence[torch.Tensor], sizes: list[int], un
         pieces.append(flat[at:at + n])
         at += n
     thumb_flat, detail_flat, zero, saturated, *weight_codes = pieces
-    thumb_rows = rows_of(_split3(thumb_flat), len(units) * THUMB_H, NETWORK_CELLS)
+    thumb_rows = rows_of(_split3(thumb_flat), len(units) * THUMB_H, cells=NETWORK_CELLS)
     thumbs = {u: thumb_rows[k * THUMB_H:(k + 1) * THUMB_H] for k, u in enumerate(units)}
     hidden = range(1, len(sizes) - 1)
     health = {u: Health(z, s, points) if u[0] in hidden else None
@@ -230,7 +235,7 @@ def _unpack(flat: list[int], parts: Sequence[torch.Tensor], sizes: list[int], un
     receiving = [u for u in units if u[0]]
     weights = {u: _weight_rows(codes, sizes[u[0] - 1]) for u, codes in zip(receiving, weight_codes)}
     return Picture(thumbs, weights, dict(zip(wanted, scales)), health,
-                   rows_of(_split3(detail_flat), detail_height, NETWORK_CELLS))
+                   rows_of(_split3(detail_flat), detail_height, cells=NETWORK_CELLS))
 
 
 def _split3(flat: list[int]) -> list[list[int]]:
@@ -256,11 +261,12 @@ def _weight_rows(codes: list[int], n_in: int) -> list[list[Segment]]:
 
 
 # ------------------------------------------------------------------ laying the picture out
-def unit_name(sizes: Sequence[int], unit: Unit) -> str:
-    """How the tab names a unit: x1, x2 (inputs), h1.1 ... (hidden, from 1), out."""
+def unit_name(sizes: Sequence[int], unit: Unit, features: Sequence[str] = PLANE) -> str:
+    """How the tab names a unit: its feature (inputs: x1, x2, ...), h1.1 ...
+    (hidden, from 1), out."""
     column, index = unit
     if column == 0:
-        return f"x{index + 1}"
+        return features[index] if index < len(features) else f"x{index + 1}"
     if column == len(sizes) - 1:
         return "out" if sizes[-1] == 1 else f"out{index + 1}"
     return f"h{column}.{index + 1}"
@@ -322,7 +328,8 @@ def unit_at(sizes: Sequence[int], width: int, top: int, left: int, x: int, y: in
 
 
 def network_rows(picture: Picture, sizes: Sequence[int], activation: str, selected: Unit,
-                 width: int, height: int, top: int, left: int) -> list[list[Segment]]:
+                 width: int, height: int, top: int, left: int,
+                 features: Sequence[str] = PLANE) -> list[list[Segment]]:
     """The columns from ``left`` that fit in ``width``, body rows from ``top``:
     a title row, then each unit's slot (thumbnail and caption) with its
     incoming weights' cells to its left. "◂"/"▸" mark columns left out."""
@@ -346,7 +353,7 @@ def network_rows(picture: Picture, sizes: Sequence[int], activation: str, select
         for column in columns:
             if column != columns[0]:
                 row += _weights_cell(picture, sizes, column, slot, line)
-            row += _unit_cell(picture, sizes, activation, (column, slot), line, selected)
+            row += _unit_cell(picture, sizes, activation, (column, slot), line, selected, features)
         rows.append(row)
     return rows
 
@@ -360,7 +367,7 @@ def _weights_cell(picture: Picture, sizes: Sequence[int], column: int, slot: int
 
 
 def _unit_cell(picture: Picture, sizes: Sequence[int], activation: str, unit: Unit, line: int,
-               selected: Unit) -> list[Segment]:
+               selected: Unit, features: Sequence[str]) -> list[Segment]:
     column, index = unit
     if index >= sizes[column]:
         return [Segment(" " * THUMB_W, PAD)]
@@ -368,21 +375,22 @@ def _unit_cell(picture: Picture, sizes: Sequence[int], activation: str, unit: Un
         return picture.thumbs[unit][line]
     health = picture.health.get(unit)
     word = health.word(activation) if health is not None else ""
-    name = unit_name(sizes, unit)  # the selected one in reverse
+    name = unit_name(sizes, unit, features)  # the selected one in reverse
     flag = {"dead": " dead", "saturated": " sat"}.get(word, "")[:max(THUMB_W - len(name), 0)]
     return [Segment(name[:THUMB_W], SELECTED if unit == selected else CAPTION),
             Segment(flag.ljust(THUMB_W - min(len(name), THUMB_W)), WARN)]
 
 
 # ------------------------------------------------------------------ the selected unit
-def unit_params(sizes: Sequence[int], unit: Unit) -> list[tuple[str, tuple[int, int], str]]:
+def unit_params(sizes: Sequence[int], unit: Unit,
+                features: Sequence[str] = PLANE) -> list[tuple[str, tuple[int, int], str]]:
     """What of the selected unit can be edited: its bias, then its incoming
     weights, as (key, index, label); nothing for an input."""
     column, index = unit
     if column == 0:
         return []
     return [("b", (0, index), "bias"),
-            *(("W", (i, index), f"w {unit_name(sizes, (column - 1, i))}") for i in range(sizes[column - 1]))]
+            *(("W", (i, index), f"w {unit_name(sizes, (column - 1, i), features)}") for i in range(sizes[column - 1]))]
 
 
 def _status(health: Health | None, activation: str) -> tuple[str, Style]:
@@ -402,29 +410,32 @@ def _status(health: Health | None, activation: str) -> tuple[str, Style]:
 def _legend(scale: float, output: bool) -> list[Segment]:
     if output:
         return [Segment("P(class 1) 0 ", CAPTION),
-                *(Segment(" ", Style(bgcolor=colour)) for colour in (*reversed(REGION[0]), *REGION[1])),
+                *(Segment(" ", Style(bgcolor=colour))
+                  for colour in (*reversed(TRUECOLOR.region[0]), *TRUECOLOR.region[1])),
                 Segment(" 1", CAPTION)]
     return [Segment(f"{-scale:+.3g} ", CAPTION), *(Segment(" ", Style(bgcolor=c)) for c in DIVERGING),
             Segment(f" {scale:+.3g}", CAPTION)]
 
 
 def detail_rows(picture: Picture, params: Mapping[str, Params], grads: Mapping[str, Params] | None,
-                activation: str, selected: Unit, picked: int, editable: bool, height: int) -> list[list[Segment]]:
+                activation: str, selected: Unit, picked: int, refusal: str | None, height: int,
+                features: Sequence[str] = PLANE) -> list[list[Segment]]:
     """The selected unit: its name, its map, the shades' scale, its health,
     then its bias and incoming weights with the gradient (dL/d) of each from the last epoch
-    (``picked`` marked, the list scrolled to show it), and how to edit."""
+    (``picked`` marked, the list scrolled to show it), and how to edit them
+    (or ``refusal``: why they cannot be edited now)."""
     sizes = sizes_of(params)
     column, index = selected
     last = column == len(sizes) - 1
     what = ("input feature" if column == 0 else f"fc{column} unit {index}, "
             + ("logistic" if last else activation))
-    rows: list[list[Segment]] = [[Segment(f"{unit_name(sizes, selected)}  ", TITLE), Segment(what, CAPTION)]]
+    rows: list[list[Segment]] = [[Segment(f"{unit_name(sizes, selected, features)}  ", TITLE), Segment(what, CAPTION)]]
     rows += picture.detail
     rows.append(_legend(picture.scales[selected], last))
     status, style = _status(picture.health[selected], activation)
     if status:
         rows.append([Segment(status, style)])
-    entries = unit_params(sizes, selected)
+    entries = unit_params(sizes, selected, features)
     if not entries:
         return rows
     layer = list(params)[column - 1]
@@ -438,6 +449,6 @@ def detail_rows(picture: Picture, params: Mapping[str, Params], grads: Mapping[s
         mark, style = ("▸ ", SELECTED) if n == picked else ("  ", PAD)
         d = f"{derivs[n]:+.2e}" if derivs is not None else "-"
         rows.append([Segment(f"{mark}{entries[n][2]:<7} {values[n]:+9.4f}  {d:>9}", style)])
-    hint = ("[ ] nudge  enter type  , . pick" if editable else "pause (s) to edit weights")
+    hint = "[ ] nudge  enter type  , . pick" if refusal is None else refusal
     rows.append([Segment(hint, CAPTION)])
     return rows

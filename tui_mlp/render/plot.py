@@ -21,17 +21,25 @@ from rich.style import Style
 from rich.text import Text
 
 RGB = tuple[int, int, int]
+#: plotext markers, one per series of a plot in this order: quarter blocks for
+#: the first, then characters, so that series differ without colour too.
+MARKERS = ("hd", "•", "x", "+", "o", "*")
+#: The markers of vertical marks on a plot (the timeline's epoch, the lowest
+#: dev loss), apart from every series' and each other's.
+MARK, LOWEST_MARK = "│", "┊"
 
 
 @dataclass(frozen=True)
 class Series:
-    """One curve: points joined by lines, or points alone."""
+    """One curve: points joined by lines, or points alone, drawn with ``marker``
+    (one of ``MARKERS``)."""
 
     xs: Sequence[float]
     ys: Sequence[float]
     label: str
     colour: RGB
     lines: bool
+    marker: str = MARKERS[0]
 
 
 @dataclass
@@ -45,11 +53,13 @@ class Chart:
     xlabel: str = ""
     title: str = ""
 
-    def line(self, xs: Sequence[float], ys: Sequence[float], label: str, colour: RGB) -> None:
-        self.series.append(Series(xs, ys, label, colour, lines=True))
+    def line(self, xs: Sequence[float], ys: Sequence[float], label: str, colour: RGB,
+             marker: str = MARKERS[0]) -> None:
+        self.series.append(Series(xs, ys, label, colour, True, marker))
 
-    def points(self, xs: Sequence[float], ys: Sequence[float], label: str, colour: RGB) -> None:
-        self.series.append(Series(xs, ys, label, colour, lines=False))
+    def points(self, xs: Sequence[float], ys: Sequence[float], label: str, colour: RGB,
+               marker: str = MARKERS[0]) -> None:
+        self.series.append(Series(xs, ys, label, colour, False, marker))
 
 
 def cell_rows(marker: Sequence[Sequence[str]], fullground: Sequence[Sequence[Any]],

@@ -69,12 +69,34 @@ class Export:
 
 
 @dataclass(frozen=True)
+class Seek:
+    """Cursor keys: move the timeline's cursor ``steps`` units, one of
+    SEEK_UNITS (kept epochs, tenths of the run, the whole run); negative: back."""
+
+    steps: int
+    unit: str = "kept"
+
+
+@dataclass(frozen=True)
+class Replay:
+    """``y``: play the kept epochs from the cursor (from the start if it is at
+    the end) at the pace; again, stop."""
+
+
+@dataclass(frozen=True)
+class Rewind:
+    """``b``: make the cursor's epoch the run's latest; training goes on from it."""
+
+
+@dataclass(frozen=True)
 class EditWeight:
     """The network tab's edit of one entry of a layer's ``W`` or ``b`` (when
     not running): set to ``value``, or, with ``value`` None, moved by ``delta``."""
 
     #: Why an edit is refused while the run trains.
     REFUSED: ClassVar[str] = "pause (s) before editing weights"
+    #: Why while the timeline's cursor shows an earlier epoch: edits are of the latest weights.
+    PAST: ClassVar[str] = "the timeline shows an earlier epoch: go to the latest (end) or rewind (b) to edit"
 
     layer: str  # "fc1", ...
     key: str  # "W" or "b"
@@ -89,4 +111,4 @@ class EditWeight:
 
 
 Command = (Toggle | Step | Reset | Test | Save | Load | Configure | CheckGradients | Export | SetPace
-           | EditWeight)
+           | Seek | Replay | Rewind | EditWeight)

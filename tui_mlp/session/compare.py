@@ -16,7 +16,7 @@ from enum import Enum
 from typing import Callable
 
 from tui_mlp.compare import Comparison, compare, default_pair, describe
-from tui_mlp.config import Config, ConfigError
+from tui_mlp.config import PLANE, Config, ConfigError
 from tui_mlp.data import DataError, Dataset
 from tui_mlp.history import History
 from tui_mlp.runner import EpochRecord
@@ -53,6 +53,7 @@ class CompareView:
     error: str | None = None
     epochs: tuple[int, int] = (0, 0)  # done so far, per side
     total: int = 0  # epochs each side trains at most
+    features: tuple[tuple[str, ...], tuple[str, ...]] = (PLANE, PLANE)  # each side's inputs
 
 
 class Comparer:
@@ -68,14 +69,16 @@ class Comparer:
             return self._latest
 
     def run(self, ticket: int, config: Config, cancelled: Callable[[], bool]) -> None:
-        """The worker's body: train the default pair of ``config`` (chapter 3's
-        logistic regression against the MLP), same data and seeds."""
+        """The worker's body: train the pair of ``config`` (``default_pair``:
+        by default chapter 3's logistic regression against the MLP), same data
+        and seeds."""
         a, b = default_pair(config)
         labels = (describe(a), describe(b))
         histories = {"A": History(), "B": History()}
         done = {"A": 0, "B": 0}
         base = CompareView(CompareState.RUNNING, config, labels,
-                           activations=(a.model.activation, b.model.activation), total=config.train.epochs)
+                           activations=(a.model.activation, b.model.activation), total=config.train.epochs,
+                           features=(a.model.features, b.model.features))
         self._publish(ticket, base)
         last = time.perf_counter()
 
@@ -104,7 +107,8 @@ class Comparer:
     def _progress(base: CompareView, histories: dict[str, History], done: dict[str, int]) -> CompareView:
         return CompareView(base.state, base.config, base.labels,
                            (curves_of(histories["A"]), curves_of(histories["B"])),
-                           activations=base.activations, epochs=(done["A"], done["B"]), total=base.total)
+                           activations=base.activations, epochs=(done["A"], done["B"]), total=base.total,
+                           features=base.features)
 
     @staticmethod
     def _final(base: CompareView, result: Comparison) -> CompareView:
@@ -115,7 +119,8 @@ class Comparer:
                            (first.train_set, first.dev_set, first.test_set),
                            (exps[0].runner.parameters(), exps[1].runner.parameters()),
                            base.activations, tuple(result.table_lines()),
-                           epochs=(result.runs[0].epochs, result.runs[1].epochs), total=base.total)
+                           epochs=(result.runs[0].epochs, result.runs[1].epochs), total=base.total,
+                           features=base.features)
 
     def _publish(self, ticket: int, view: CompareView) -> None:
         with self._lock:

@@ -82,6 +82,8 @@ class Snapshot:
     diagnosis: Diagnosis | None = None  # of the weights in ``params``, on the training set
     tested: TestResult | None = None  # the last ``t`` (or end of run) of this run
     grad_check: tuple[int, GradCheck] | None = None  # (epoch, result) of the last ``g``
+    viewing: int | None = None  # the timeline cursor's epoch, whose params and metrics these are; None: latest
+    replaying: bool = False  # the cursor is moving on by itself (``y``)
     grads: dict | None = None  # copies of dL/dW, dL/db of the last epoch, keyed like ``params``
 
 

@@ -15,6 +15,7 @@ a command can never be left behind with no worker to run it.
 """
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from collections import deque
@@ -22,11 +23,12 @@ from typing import Callable
 
 import torch
 
-from tui_mlp.config import Config, ConfigError, parse_weight
+from tui_mlp.config import TIMELINE_BYTES, Config, ConfigError, parse_weight
 from tui_mlp.data import DataError, Dataset
 from tui_mlp.diagnostics import Diagnosis, GradCheck, budgeted_gradient_check, diagnose
 from tui_mlp.experiment import Experiment, TooBig, build, load_data
 from tui_mlp.files import WriteError, absolute
+from tui_mlp.nn import MLP
 from tui_mlp.results import TestResult, evaluate_best, run_record, write_history_csv, write_run_json
 from tui_mlp.runner import EpochRecord, Stop, final_line, run_line, saved_line, test_line
 from tui_mlp.session.commands import (
@@ -36,14 +38,18 @@ from tui_mlp.session.commands import (
     EditWeight,
     Export,
     Load,
+    Replay,
     Reset,
+    Rewind,
     Save,
+    Seek,
     SetPace,
     Step,
     Test,
     Toggle,
 )
 from tui_mlp.session.snapshot import DEFAULT_PACE, Curves, Event, LogBuffer, Snapshot, State, curves_of
+from tui_mlp.session.timeline import Params, Timeline, View, replay_rate, replay_stop, rewind_line, seek
 
 #: Seconds between published snapshots while running (plus one at every state change).
 PUBLISH_INTERVAL = 0.04
@@ -90,6 +96,10 @@ class Trainer:
         self._diagnosis_time = 0.0
         self._tested: TestResult | None = None
         self._grad_check: tuple[int, GradCheck] | None = None
+        self._timeline: Timeline | None = None  # of the run in ``_exp``
+        self._view: View | None = None  # the timeline's cursor, when not at the latest epoch
+        self._replay: tuple[float, int] | None = None  # (perf_counter, epoch) when a replay began
+        self._continued = ""  # the note of a step that left the cursor, kept once it is done
         #: Set by the UI while the Lab tab shows: per-epoch gradient norms and the
         #: rationed diagnose() cost the training thread time, so they run only then.
         self.live_diagnostics = False
@@ -141,7 +151,7 @@ class Trainer:
         try:
             while not cancelled():
                 with self._lock:
-                    if not self._commands and not self._wants_epoch():
+                    if not self._commands and not self._wants_epoch() and self._replay is None:
                         idle_exit, self._active = True, False
                         return
                 while not cancelled():
@@ -153,6 +163,8 @@ class Trainer:
                     self._doing = None
                 if self._wants_epoch() and not cancelled():
                     self._guarded(self._train, cancelled)
+                elif self._replay is not None and not cancelled():
+                    self._guarded(self._replay_frame, cancelled)
         finally:
             with self._lock:
                 if not idle_exit:  # cancelled or crashed: no worker is left
@@ -186,9 +198,13 @@ class Trainer:
         elif self._exp is None:
             self._rebuild(self._config, new_data=True)
             self._handle(command)
+        elif isinstance(command, (Seek, Replay, Rewind)):
+            self._timeline_command(command)
         elif isinstance(command, Toggle):
+            self._replay = None
             self._toggle()
         elif isinstance(command, Step):
+            self._replay = None
             self._step()
         elif isinstance(command, Reset):
             self._reset("reset: fresh weights from the seed")
@@ -218,12 +234,13 @@ class Trainer:
             return
         self._segment_start = (time.perf_counter(), self.experiment.runner.epoch)
         self._steps = 0
-        self._set_state(State.RUNNING)
+        self._set_state(State.RUNNING, self._leave_view())
 
     def _step(self) -> None:
         if self._state in (State.IDLE, State.PAUSED) and self.experiment.runner.epoch < self._config.train.epochs:
             self._segment_start = (time.perf_counter(), self.experiment.runner.epoch)
             self._steps += 1
+            self._note = self._leave_view() or self._note
         elif self._state == State.RUNNING:
             self.emit(Event("warning", "one epoch (n) works when idle or paused: pause with s first"))
         else:
@@ -231,6 +248,8 @@ class Trainer:
 
     def _set_pace(self, pace: float | None) -> None:
         self._pace = pace
+        if self._replay is not None and self._view is not None:  # the new pace from here on
+            self._replay = (time.perf_counter(), self._view.epoch)
         self._segment_start = (time.perf_counter(), self.experiment.runner.epoch)  # a new epochs/s
         self._publish(params=False)
 
@@ -299,8 +318,9 @@ class Trainer:
         """Set or nudge one weight or bias of the live model (not while
         running), then evaluate and publish at once: the maps and the losses
         show the edited network, and training goes on from it."""
-        if self._state == State.RUNNING:
-            self.emit(Event("warning", f"{edit.name}: {EditWeight.REFUSED}"))
+        if self._state == State.RUNNING or self._view is not None:
+            why = EditWeight.REFUSED if self._state == State.RUNNING else EditWeight.PAST
+            self.emit(Event("warning", f"{edit.name}: {why}"))
             return
         layers = {layer.name: layer for layer in self.experiment.model.linears}
         layer = layers.get(edit.layer)
@@ -387,6 +407,8 @@ class Trainer:
         self._note = note
         self._norms.clear()
         self._diagnosis = self._tested = self._grad_check = None
+        self._timeline = Timeline(_live(exp), exp.runner.history.capacity)
+        self._view = self._replay = None
         train_score, train_loss = exp.runner.evaluate(exp.train_set)
         dev_score, dev_loss = exp.runner.evaluate(exp.dev_set)
         self._metrics = (train_loss, train_score, dev_loss, dev_score)
@@ -417,7 +439,7 @@ class Trainer:
             self._set_state(State.FINISHED)
             self._test()
         elif self._steps == 0 and self._state != State.RUNNING:
-            self._set_state(State.PAUSED)
+            self._set_state(State.PAUSED, self._continued)
 
     def _wait_for_pace(self, cancelled: Callable[[], bool]) -> None:
         """While running at a pace, sleep until the next epoch is due, in
@@ -446,6 +468,8 @@ class Trainer:
 
     def _after_epoch(self, record: EpochRecord) -> None:
         runner = self.experiment.runner
+        if self._timeline is not None:
+            self._timeline.record(record.epoch, _live(self.experiment))
         if record.grad_norms is not None:
             self._norms.append(record.grad_norms)
             self._norms_end = record.epoch
@@ -460,11 +484,11 @@ class Trainer:
         if time.perf_counter() - self._last_publish >= PUBLISH_INTERVAL:
             self._publish()
 
-    def _set_state(self, state: State) -> None:
+    def _set_state(self, state: State, note: str = "") -> None:
         self._state = state
         if state != State.RUNNING:
             self._steps = 0
-        self._note = ""
+        self._note, self._continued = note, ""
         self._publish()
 
     def _gradients(self) -> dict | None:
@@ -480,23 +504,132 @@ class Trainer:
         (after a divergence they may not be finite)."""
         exp = self._exp
         epoch, best, best_epoch, curves, data = 0, 0.0, -1, Curves(), None
+        metrics, view = self._metrics, self._view
         if exp is not None:
             runner = exp.runner
-            if params or self._shown_params is None:
+            if view is not None:
+                params = params and view.params is not self._shown_params
+                self._shown_params, metrics = view.params, view.metrics
+                self._shown_grads = None  # the timeline keeps no gradients
+            elif params or self._shown_params is None:
                 self._shown_params = runner.parameters()
                 self._shown_grads = self._gradients()
-                now = time.perf_counter()
-                if params and (self._state != State.RUNNING or (
-                        self.live_diagnostics and now - self._diagnosis_time >= DIAGNOSE_INTERVAL)):
-                    # on copies (tui_mlp.diagnostics); rationed: it costs a forward and a backward
-                    self._diagnosis, self._diagnosis_time = diagnose(exp.model, *exp.train_set), now
+            now = time.perf_counter()
+            moving = self._state == State.RUNNING or self._replay is not None
+            if params and (not moving or (
+                    self.live_diagnostics and now - self._diagnosis_time >= DIAGNOSE_INTERVAL)):
+                # on copies (tui_mlp.diagnostics); rationed: it costs a forward and a backward
+                self._diagnosis, self._diagnosis_time = diagnose(self._shown_model(), *exp.train_set), now
             curves = curves_of(runner.history)
             epoch, best, best_epoch, data = runner.epoch, runner.best_score, runner.best_epoch, self._data()
         self.snapshot = Snapshot(
             run=self._run, data_version=self._data_version, state=self._state,
             epoch=epoch, config=self._config, data=data, params=self._shown_params,
-            metrics=self._metrics, best_score=best, best_epoch=best_epoch,
+            metrics=metrics, best_score=best, best_epoch=best_epoch,
             curves=curves, speed=self._speed, pace=self._pace, error=self._error, note=self._note,
             grad_norms=tuple(self._norms), norms_end=self._norms_end, diagnosis=self._diagnosis,
-            tested=self._tested, grad_check=self._grad_check, grads=self._shown_grads)
+            tested=self._tested, grad_check=self._grad_check, grads=self._shown_grads,
+            viewing=None if view is None else view.epoch, replaying=self._replay is not None)
         self._last_publish = time.perf_counter()
+
+    def _shown_model(self) -> MLP:
+        """The model with the parameters the snapshot shows: the live one, or
+        for the cursor's epoch a copy holding that epoch's parameters."""
+        model = self.experiment.model
+        if self._view is None:
+            return model
+        model = copy.deepcopy(model)
+        for layer in model.linears:
+            layer.params.update({k: v.clone() for k, v in self._view.params[layer.name].items()})
+        return model
+
+    # ------------------------------------------------------------ the timeline
+    def _timeline_command(self, command: Seek | Replay | Rewind) -> None:
+        """Cursor keys, ``y`` and ``b``: only when paused or finished with epochs kept."""
+        if isinstance(command, Replay) and self._replay is not None:
+            self._replay = None  # y again: stop where it is
+            self._publish()
+            return
+        self._replay = None
+        timeline, latest = self._timeline, self.experiment.runner.epoch - 1
+        if self._state not in (State.PAUSED, State.FINISHED):
+            why = "pause with s first" if self._state == State.RUNNING else "train first (s or n)"
+            self.emit(Event("warning", f"the timeline works when paused or finished: {why}"))
+            return
+        if timeline is None or not timeline.capacity:
+            self.emit(Event("warning", f"no timeline: one epoch of this network's parameters takes more "
+                                       f"than half of the {TIMELINE_BYTES // 2**20} MB kept"))
+            return
+        stops, at = timeline.stops(latest), latest if self._view is None else self._view.epoch
+        if isinstance(command, Seek):
+            self._look_at(seek(stops, at, command.steps, command.unit))
+            if self._commands_waiting():
+                return  # a storm of cursor keys: only where it ends is drawn (and diagnosed)
+        elif isinstance(command, Replay):
+            self._look_at(stops[0] if at == latest else at)
+            self._replay = (time.perf_counter(), stops[0] if at == latest else at)
+        else:
+            self._rewind()
+            return
+        self._publish()
+
+    def _look_at(self, epoch: int) -> None:
+        """Put the cursor on a stop of the timeline."""
+        runner = self.experiment.runner
+        if epoch == runner.epoch - 1:
+            self._view = None
+        elif self._view is None or self._view.epoch != epoch:
+            assert self._timeline is not None
+            self._view = View(epoch, self._timeline.params(epoch), runner.history.row(epoch))
+
+    def _leave_view(self) -> str:
+        """Back to the latest epoch to train on; the note saying so, if the cursor was elsewhere."""
+        if self._view is None:
+            return ""
+        self._view = None
+        self._continued = f"continuing from the latest epoch {self.experiment.runner.epoch - 1}"
+        return self._continued
+
+    def _replay_frame(self, cancelled: Callable[[], bool]) -> None:
+        """One frame of a replay: wait a publish interval (waking for a
+        command), then move the cursor as far as the pace has got."""
+        due = self._last_publish + PUBLISH_INTERVAL
+        while not cancelled() and not self._commands_waiting() and time.perf_counter() < due:
+            self._wake.clear()
+            if not self._commands_waiting():
+                self._wake.wait(min(due - time.perf_counter(), PACE_SLICE))
+        if self._replay is None or self._commands_waiting() or cancelled():
+            return
+        assert self._timeline is not None
+        began, start = self._replay
+        latest = self.experiment.runner.epoch - 1
+        elapsed = time.perf_counter() - began
+        self._look_at(replay_stop(self._timeline.stops(latest), start, replay_rate(self._pace, latest) * elapsed))
+        if self._view is None:
+            self._replay = None  # at the end: the replay stops there
+        self._publish()
+
+    def _rewind(self) -> None:
+        """The cursor's epoch becomes the run's latest: its weights, the
+        history and gradient norms through it, the epoch counter after it, a
+        fresh optimiser (its state of that epoch is not kept)."""
+        timeline, exp = self._timeline, self.experiment
+        if self._view is None or timeline is None:
+            self.emit(Event("warning", "the cursor is at the latest epoch: move it back (left, home) to rewind"))
+            return
+        epoch = self._view.epoch
+        exp.rewind(epoch, self._view.params, lambda e: timeline.params(e) if e in timeline.epochs else None)
+        timeline.truncate(epoch)
+        while self._norms and self._norms_end > epoch:
+            self._norms.pop()
+            self._norms_end -= 1
+        self._metrics, self._tested, self._grad_check = self._view.metrics, None, None
+        self._view = None
+        self.log.append(rewind_line(epoch))
+        more = exp.runner.epoch < self._config.train.epochs
+        self._set_state(State.PAUSED if more else State.FINISHED, f"rewound to epoch {epoch}: s goes on from it")
+
+
+def _live(exp: Experiment) -> Params:
+    """The model's own parameter tensors by layer (no copies: read them only)."""
+    return {layer.name: layer.params for layer in exp.model.linears}

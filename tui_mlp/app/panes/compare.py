@@ -26,8 +26,9 @@ COMPARE_GROUP = "compare"
 def status_text(view: CompareView) -> Text:
     """The table when done; otherwise what is happening."""
     if view.state == CompareState.IDLE:
-        return Text("v trains chapter 3's logistic regression (A) and the MLP of the settings (B) "
-                    "on the same data and seeds", style="dim")
+        return Text("v trains A and B on the same data and seeds, as the setting compare pair says: "
+                    "hidden, chapter 3's logistic regression (A) and the MLP of the settings (B); "
+                    "l2, the run without L2 (A) and with it (B)", style="dim")
     if view.state == CompareState.FAILED:
         return Text(f"comparison failed: {view.error}", style="bold #ff6060")
     if view.state == CompareState.RUNNING:
@@ -79,9 +80,10 @@ class ComparePane(Pane):
             box.border_title = f"{tag}: {label}" if label else f"{tag}: boundary"
         if view.state == CompareState.DONE and view.params is not None and view.data is not None \
                 and (old is None or old.params is not view.params):
-            for box, params, activation in zip(self.maps, view.params, view.activations):
+            for box, params, activation, features in zip(self.maps, view.params, view.activations,
+                                                         view.features):
                 box.set_data(*view.data)
-                box.show(params, activation)
+                box.show(params, activation, features)
         elif view.state != CompareState.DONE and (old is None or old.state != view.state or old.config != view.config):
             # an earlier comparison's maps would pass for this one's
             message = {CompareState.RUNNING: "training: the boundary appears when both are done",

@@ -18,6 +18,7 @@ from tui_mlp.app.pacing import Pace
 from tui_mlp.app.panes.base import Pane
 from tui_mlp.app.widgets.dialogs import PathDialog
 from tui_mlp.app.widgets.lab import NormsPlot, TextView
+from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.app.widgets.status import StatusLine
 from tui_mlp.files import WriteError, check_outputs
 from tui_mlp.render.diagnostics import diagnostics_text, results_text
@@ -91,7 +92,8 @@ class LabPane(Pane):
         if diag_key != self._diag_key:
             self._diag_key = diag_key
             shapes = ["x".join(map(str, layer["W"].shape)) for layer in (snap.params or {}).values()]
-            text = diagnostics_text(snap.diagnosis, snap.grad_norms, shapes, self.diagnostics.content_size.width)
+            text = diagnostics_text(snap.diagnosis, snap.grad_norms, shapes, self.diagnostics.content_size.width,
+                                    app_palette(self.app))
             rows = len(text.plain.splitlines())  # no_wrap: one row per line
             self.diagnostics.set_text(text, layout=rows != len(self.diagnostics.text.plain.splitlines()))
         layers = tuple(snap.params or ())

@@ -129,9 +129,11 @@ class NetworkPane(Pane):
         self._drawn, self._drawn_refs = key, (snap.params, snap.grads)
         detail = (min(DETAIL_W, max(self.unit.size.width, 1)),
                   max(min(DETAIL_H, unit_height - UNIT_TEXT_ROWS), 1))
-        frame_key = (snap.data_version, detail, self.show_points)
+        features = snap.config.model.features
+        frame_key = (snap.data_version, detail, self.show_points, features)
         if self._frame is None or frame_key != self._frame_key:
-            self._frame, self._frame_key = Frame.of(Points.of(*snap.data), detail, self.show_points), frame_key
+            self._frame = Frame.of(Points.of(*snap.data), detail, self.show_points, features)
+            self._frame_key = frame_key
         column, index = self.selected
         self._left = follow_columns(sizes, self._left, column, width)
         self._top = follow(self._top, index * SLOT_H, SLOT_H, height - 1)
@@ -139,10 +141,11 @@ class NetworkPane(Pane):
         units = units_in_view(sizes, width, height, self._top, self._left)
         picture = draw(snap.params, activation, self._frame, snap.data[0][0], self.selected, units)
         self.view.show_rows(network_rows(picture, sizes, activation, self.selected, width, height,
-                                         self._top, self._left))
+                                         self._top, self._left, features))
         self.unit.show_rows(detail_rows(picture, snap.params, snap.grads, activation, self.selected,
-                                        self.picked, self._editable(), unit_height))
-        self.unit.border_title = f"{unit_name(sizes, self.selected)} (epoch {snap.epoch})"
+                                        self.picked, self._refusal(), unit_height, features))
+        when = f"epoch {snap.epoch}" if snap.viewing is None else f"timeline epoch {snap.viewing}"
+        self.unit.border_title = f"{unit_name(sizes, self.selected, features)} ({when})"
         slots = max(sizes)
         first, last = self._top // SLOT_H + 1, min((self._top + height - 1) // SLOT_H, slots)
         self.view.border_subtitle = (f"{activation}; units {first}-{last} of {slots}" if last < slots or first > 1
@@ -169,8 +172,13 @@ class NetworkPane(Pane):
         """The field for a typed value, with its label: shown while one is typed."""
         return self.query_one("#net-editing", Vertical)
 
-    def _editable(self) -> bool:
-        return self._snap is not None and self._snap.state != State.RUNNING
+    def _refusal(self) -> str | None:
+        """Why the weights cannot be edited now, or None."""
+        if self._snap is not None and self._snap.state == State.RUNNING:
+            return EditWeight.REFUSED
+        if self._snap is not None and self._snap.viewing is not None:
+            return EditWeight.PAST
+        return None
 
     # ------------------------------------------------------------ keys
     def action_select(self, columns: int, units: int) -> None:
@@ -236,7 +244,7 @@ class NetworkPane(Pane):
     def _entries(self) -> list[tuple[str, tuple[int, int], str]]:
         if self._snap is None or self._snap.params is None:
             return []
-        return unit_params(sizes_of(self._snap.params), self.selected)
+        return unit_params(sizes_of(self._snap.params), self.selected, self._snap.config.model.features)
 
     def _edit(self, delta: float = 0.0) -> EditWeight | None:
         """The command for the picked entry (None, with a word why, if there is none)."""
@@ -244,8 +252,9 @@ class NetworkPane(Pane):
         if not entries or self._snap is None or self._snap.params is None:
             self.notify("an input has no weights: select a hidden or output unit (arrows)", severity="warning")
             return None
-        if not self._editable():
-            self.notify(EditWeight.REFUSED, severity="warning")
+        refusal = self._refusal()
+        if refusal is not None:
+            self.notify(refusal, severity="warning")
             return None
         key, index, _ = entries[min(self.picked, len(entries) - 1)]
         layer = list(self._snap.params)[self.selected[0] - 1]

@@ -36,7 +36,7 @@ FIRST_RUN_HINT = ("Press s to train. The book's settings (learning rate 0.2, 100
 
 class TrainPane(Pane):
     TAB, TITLE = "train-tab", "Train"
-    KEYS = frozenset({"preset", "save", "load", "curves"})
+    KEYS = frozenset({"preset", "save", "load", "curves", "points"})
 
     def __init__(self, config: Config, trainer: Trainer, submit: Callable[[Command], None], **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -51,7 +51,7 @@ class TrainPane(Pane):
         # what the map and the curves show now (references: a new object means new data)
         self._data_version = -1
         self._map_params: dict | None = None
-        self._curves_shown: Curves | None = None
+        self._curves_shown: tuple[Curves, int | None] | None = None  # and the epoch marked
         self._map_pace = Pace(0.2)  # while training, at most 5 maps a second...
         self._curves_pace = Pace(0.3)  # ...and 3 plots
         self._settings_path = DEFAULT_SETTINGS
@@ -70,7 +70,7 @@ class TrainPane(Pane):
 
     def on_mount(self) -> None:
         self.form.border_title = "settings"
-        self.boundary.border_title = "decision boundary"
+        self.boundary.heading = self.boundary.border_title = "decision boundary"
         self.curves.border_title = "curves: loss (c)"
         self.train_log.border_title = "log"
 
@@ -88,11 +88,18 @@ class TrainPane(Pane):
                 self.boundary.set_data(*snap.data)
                 self._data_version = snap.data_version
             if snap.params is not None:
-                self.boundary.show(snap.params, snap.config.model.activation)
+                model = snap.config.model
+                self.boundary.show(snap.params, model.activation, model.features)
             self._map_params = snap.params
-        if snap.curves is not self._curves_shown and self._curves_pace.due(running):
-            self.curves.show(snap.curves)
-            self._curves_shown = snap.curves
+        shown = self._curves_shown
+        if (shown is None or snap.curves is not shown[0] or snap.viewing != shown[1]) \
+                and self._curves_pace.due(running):
+            self.curves.show(snap.curves, snap.viewing)
+            self._curves_shown = (snap.curves, snap.viewing)
+
+    def cycle_points(self) -> None:
+        """The next choice of which points the map shows."""
+        self.boundary.cycle_points()
 
     def toggle_curves(self) -> None:
         """Loss or accuracy."""

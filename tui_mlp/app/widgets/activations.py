@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.app.widgets.plot import StripPlot
 from tui_mlp.render.activations import BY_NAME, GROUPS, curves
-from tui_mlp.render.plot import Chart
-
-COLOURS = ((230, 0, 127), (241, 158, 194))  # the book's '#e4007f' and '#f19ec2'
+from tui_mlp.render.plot import MARKERS, Chart
 
 
 class FunctionPlot(StripPlot):
@@ -24,11 +23,11 @@ class FunctionPlot(StripPlot):
 
     def draw(self, chart: Chart) -> str | None:
         samples = max(self.size.width * 2, 20)
-        for name, colour in zip(self.group, COLOURS):
+        for name, colour, marker in zip(self.group, app_palette(self.app).functions, MARKERS):
             z, mine, theirs = curves(name, samples)
             ref = BY_NAME[name]
             ys, label = (mine, ref.title) if self.source == "hand-written" else (theirs, ref.torch_name)
-            chart.line(z, ys, label, colour)
+            chart.line(z, ys, label, colour, marker)
         chart.title = self.source
         chart.xlabel = "z"
         return None

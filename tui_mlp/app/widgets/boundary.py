@@ -15,14 +15,17 @@ from textual.geometry import Size
 from textual.strip import Strip
 
 from tui_mlp.app.widgets.lines import StripPane
-from tui_mlp.render.boundary import GLYPHS, POINT, WRONG_BG, Bounds, Layout, Points, draw
-
-LEGEND_STYLE = Style(color="#c0c0c0")
+from tui_mlp.app.widgets.palette import app_palette
+from tui_mlp.config import MAP_POINTS, PLANE
+from tui_mlp.render.boundary import GLYPHS, KINDS, Bounds, Layout, Points, draw
 
 
 class BoundaryMap(StripPane):
     """Half-block map of P(class 1) with the data on top; the last row is the
-    legend, the border's subtitle the axis ranges."""
+    legend, the border's subtitle the axis ranges. ``choice`` (one of
+    ``MAP_POINTS``) is which points it shows; ``title`` says it, and how many
+    of them when they are thinned, and so does the border's title after
+    ``heading`` if one is set."""
 
     DEFAULT_CSS = "BoundaryMap { width: 1fr; height: 1fr; }"
 
@@ -30,12 +33,16 @@ class BoundaryMap(StripPane):
         super().__init__(**kwargs)
         self._params: dict | None = None
         self._activation = "logistic"
+        self._features = PLANE
         self._points: Points | None = None
         self._bounds: Bounds | None = None
         self._layout: Layout | None = None  # for the current data and size
         self._drawn_size = Size(0, 0)
         self.misclassified = 0
         self.point_count = 0
+        self.choice = next(iter(MAP_POINTS))
+        self.title = ""
+        self.heading = ""
 
     def set_data(self, train: tuple, dev: tuple, test: tuple) -> None:
         """New data sets: the axes follow them."""
@@ -45,8 +52,11 @@ class BoundaryMap(StripPane):
         self.point_count = int(self._points.X.shape[0])
         self.border_subtitle = f"x1 {b.x0:.1f}..{b.x1:.1f}  x2 {b.y0:.1f}..{b.y1:.1f}"
 
-    def show(self, params: dict, activation: str) -> None:
-        """Redraw the map for these weights (copies, never the live model)."""
+    def show(self, params: dict, activation: str, features: tuple[str, ...] = PLANE) -> None:
+        """Redraw the map for these weights (copies, never the live model) of
+        a network on these input features."""
+        if features != self._features:
+            self._features, self._layout = features, None
         self._params, self._activation = params, activation
         self._redraw()
 
@@ -54,6 +64,12 @@ class BoundaryMap(StripPane):
         """No map (the weights it showed are gone): ``message`` in the middle."""
         self._params = None
         self.show_message(message)
+
+    def cycle_points(self) -> None:
+        """Show the next choice of ``MAP_POINTS``."""
+        choices = list(MAP_POINTS)
+        self.choice = choices[(choices.index(self.choice) + 1) % len(choices)]
+        self._redraw()
 
     def on_resize(self) -> None:
         if self._params is not None and self.size != self._drawn_size:
@@ -65,16 +81,25 @@ class BoundaryMap(StripPane):
             return
         layout = self._layout
         if layout is None or (layout.width, layout.height) != (width, height - 1):
-            self._layout = layout = Layout.of(self._bounds, width, height - 1, self._points)
-        rows, self.misclassified = draw(self._params, self._activation, layout)
+            self._layout = layout = Layout.of(self._bounds, width, height - 1, self._points,
+                                              self._features)
+        palette = app_palette(self.app)
+        rows, self.misclassified = draw(self._params, self._activation, layout, palette, self.choice)
+        stride = layout.stride(self.choice)
+        self.title = MAP_POINTS[self.choice] + (f", 1 in {stride} shown" if stride > 1 else "")
+        if self.heading:
+            self.border_title = f"{self.heading}: {self.title} (d)"
         self._drawn_size = self.size
         self.show_strips([*(Strip(row, width) for row in rows), self._legend(width)])
 
     def _legend(self, width: int) -> Strip:
-        glyph = Style(color=POINT[0], bold=True)
-        segments = []
-        for kind in ("train", "dev", "test"):
-            segments += [Segment(GLYPHS[kind], glyph), Segment(f"{kind} ", LEGEND_STYLE)]
-        segments += [Segment(GLYPHS["train"], Style(color=POINT[1], bgcolor=WRONG_BG, bold=True)),
-                     Segment(f"wrong {self.misclassified}", LEGEND_STYLE)]
-        return Strip(segments).crop_extend(0, width, LEGEND_STYLE)
+        """Which glyph is which: shape per class, fill per set, a misclassified cell."""
+        palette = app_palette(self.app)
+        text, glyph = Style(color=palette.legend), Style(color=palette.legend, bold=True)
+        segments = [Segment(f"{GLYPHS[0][0]}{GLYPHS[1][0]}", glyph), Segment(" class 0/1  ", text)]
+        for k, kind in enumerate(KINDS):
+            segments += [Segment(GLYPHS[0][k], glyph), Segment(f"{kind} ", text)]
+        fg, bg = palette.wrong
+        segments += [Segment(" ", text), Segment(GLYPHS[0][0], Style(color=fg, bgcolor=bg, bold=True)),
+                     Segment(f"wrong {self.misclassified}", text)]
+        return Strip(segments).crop_extend(0, width, text)

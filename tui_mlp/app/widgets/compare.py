@@ -3,13 +3,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui_mlp.app.widgets.curves import DEV_COLOUR, FRAME, TRAIN_COLOUR, CurvesPlot, epoch_axis
+from tui_mlp.app.widgets.curves import FRAME, CurvesPlot, epoch_axis
+from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.render.curves import decimate
-from tui_mlp.render.plot import Chart
+from tui_mlp.render.plot import MARKERS, Chart
 from tui_mlp.session import Curves
-
-#: Side B (the MLP) in the train tab's colours, side A (logistic regression) in paler ones.
-SIDE_COLOURS = {"A": ((240, 200, 150), (170, 210, 255)), "B": (TRAIN_COLOUR, DEV_COLOUR)}
 
 
 class CompareCurves(CurvesPlot):
@@ -28,12 +26,16 @@ class CompareCurves(CurvesPlot):
         self.points_plotted = 0
         if not any(c.epochs for c in self._pair):
             return "no comparison yet\nv: compare"
+        palette = app_palette(self.app)
+        # side B (the MLP) as the train tab draws it, side A (logistic regression) paler, with markers of its own
+        sides = {"A": (palette.paler, MARKERS[2:4]), "B": (palette.curves, MARKERS[:2])}
         for tag, c in zip("AB", self._pair):
             train, dev = (c.train_loss, c.dev_loss) if self.mode == "loss" else (c.train_score, c.dev_score)
-            for ys, which, colour in zip((train, dev), ("train", "dev"), SIDE_COLOURS[tag]):
+            colours, markers = sides[tag]
+            for ys, which, colour, marker in zip((train, dev), ("train", "dev"), colours, markers):
                 if c.epochs:
                     xs, shown = decimate(c.epochs, ys, width)
-                    chart.line(xs, shown, f"{tag} {which}", colour)
+                    chart.line(xs, shown, f"{tag} {which}", colour, marker)
                     self.points_plotted += len(xs)
         epochs = [e for c in self._pair for e in c.epochs[:1] + c.epochs[-1:]]
         epoch_axis(chart, min(epochs), max(epochs), self.size.width, self.size.height >= 16)

@@ -1,4 +1,6 @@
-"""Loss (or accuracy) per epoch, train and dev.
+"""Loss (or accuracy) per epoch, train and dev; vertical marks at the past
+epoch the timeline's cursor shows and, on the loss plot, at the epoch of the
+lowest dev loss once the dev loss has turned up.
 
 Each series is decimated to the plot's width before plotext sees it, so the
 cost of a redraw does not grow with the run. The pane decides how often to
@@ -8,13 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.app.widgets.plot import StripPlot
-from tui_mlp.render.curves import decimate, whole_ticks
-from tui_mlp.render.plot import Chart
+from tui_mlp.render.curves import decimate, turned_up_at, whole_ticks
+from tui_mlp.render.plot import LOWEST_MARK, MARK, MARKERS, Chart
 from tui_mlp.session import Curves
 
-TRAIN_COLOUR = (230, 120, 40)
-DEV_COLOUR = (90, 160, 255)
 #: Columns plotext keeps for the y tick labels and the frame.
 FRAME = 10
 
@@ -26,10 +27,12 @@ class CurvesPlot(StripPlot):
         super().__init__(**kwargs)
         self.mode = "loss"
         self._curves = Curves()
+        self._viewing: int | None = None
         self.points_plotted = 0
 
-    def show(self, curves: Curves) -> None:
-        self._curves = curves
+    def show(self, curves: Curves, viewing: int | None = None) -> None:
+        """Draw ``curves``, marking epoch ``viewing`` (None: no marker)."""
+        self._curves, self._viewing = curves, viewing
         self.replot()
 
     def toggle(self) -> str:
@@ -47,10 +50,16 @@ class CurvesPlot(StripPlot):
         self.points_plotted = 0
         if not c.epochs:
             return "no epochs yet\ns: start\nn: one epoch"
-        for ys, label, colour in ((train, "train", TRAIN_COLOUR), (dev, "dev", DEV_COLOUR)):
+        for ys, label, colour, marker in zip((train, dev), ("train", "dev"), app_palette(self.app).curves, MARKERS):
             xs, shown = decimate(c.epochs, ys, width)
-            chart.line(xs, shown, label, colour)
+            chart.line(xs, shown, label, colour, marker)
             self.points_plotted += len(xs)
+        palette, low, high = app_palette(self.app), min(min(train), min(dev)), max(max(train), max(dev))
+        lowest = turned_up_at(c.epochs, dev) if self.mode == "loss" else None
+        if lowest is not None:
+            chart.line([lowest] * 2, [high, low], f"lowest dev @{lowest:g}", palette.paler[1], LOWEST_MARK)
+        if self._viewing is not None:
+            chart.line([self._viewing] * 2, [low, high], f"epoch {self._viewing}", palette.mark, MARK)
         epoch_axis(chart, c.epochs[0], c.epochs[-1], self.size.width, self.size.height >= 16)
         return None
 

@@ -9,16 +9,15 @@ from rich.text import Text
 from textual.widget import Widget
 
 from tui_mlp.app.widgets.curves import epoch_axis
+from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.app.widgets.plot import StripPlot
 from tui_mlp.render.curves import decimate
 from tui_mlp.render.diagnostics import MAGNITUDE_FLOOR
-from tui_mlp.render.plot import Chart
+from tui_mlp.render.plot import MARKERS, Chart
 
 #: Points per layer in the norms plot: plotext's cost grows with them, and a
 #: trend over the last epochs needs no more.
 NORMS_POINTS = 48
-#: One colour per layer (cycled), first layer first.
-LAYER_COLOURS = ((90, 160, 255), (120, 200, 120), (240, 200, 80), (230, 120, 40), (220, 90, 160), (170, 140, 255))
 
 
 class TextView(Widget):
@@ -72,13 +71,15 @@ class NormsPlot(StripPlot):
         finite = [y for points in layers for _, y in points if y != math.inf] or [floor]
         first = math.floor(min(finite))
         last = max(math.ceil(max(finite)), first + 1)
+        colours = app_palette(self.app).layers
         for i, points in enumerate(layers):
             if not points:
                 continue
             name = self._layers[i] if i < len(self._layers) else f"fc{i + 1}"
             # points, not lines (half the cost), and at most NORMS_POINTS of them
             xs_i, ys_i = decimate([x for x, _ in points], [min(y, last) for _, y in points], NORMS_POINTS)
-            chart.points(xs_i, ys_i, name, LAYER_COLOURS[i % len(LAYER_COLOURS)])
+            # a marker and a colour per layer: the pair tells each of the first 12 apart in any colour system
+            chart.points(xs_i, ys_i, name, colours[i % len(colours)], MARKERS[i % len(MARKERS)])
         step = max(1, math.ceil((last - first) / max(self.size.height // 3, 1)))
         decades = list(range(first, last + 1, step))
         chart.ylim = (first, last)

@@ -1,5 +1,6 @@
-"""The status line: state word, epoch e/N, losses and accuracies, best dev
-accuracy, epochs per second, and the last note or error.
+"""The status line: state word, epoch e/N (or the past epoch the timeline's
+cursor shows), losses and accuracies, best dev accuracy, epochs per second,
+and the last note or error.
 
 Drawn through the Line API: the two lines are built once per change, not
 re-rendered from rich Text on every repaint."""
@@ -25,6 +26,7 @@ STATE_STYLES = {
 }
 BOLD, PLAIN = Style(bold=True), PAD
 NOTE = Style(italic=True)
+PAST = Style(bold=True, reverse=True)  # a past epoch shown: marked in any colour mode
 FAULT = Style(bold=True, color="#ff6060")
 ELLIPSIS = "…"
 
@@ -51,7 +53,7 @@ class StatusLine(StripPane):
     def show(self, snap: Snapshot) -> None:
         """Redraw only when something shown has changed."""
         key = (snap.state, snap.epoch, snap.config.train.epochs, snap.metrics, snap.best_score,
-               round(snap.speed), snap.pace, snap.error, snap.note)
+               round(snap.speed), snap.pace, snap.error, snap.note, snap.viewing, snap.replaying)
         if key != self._key:
             self._key, self._snapshot = key, snap
             self._redraw()
@@ -72,9 +74,13 @@ class StatusLine(StripPane):
         snap = self._snapshot
         if snap is None:
             return [[(" starting ", STATE_STYLES[State.IDLE])], []]
-        first: Line = [(f" {snap.state} ", STATE_STYLES.get(snap.state, BOLD)),
-                       (f" epoch {snap.epoch}/{snap.config.train.epochs}", BOLD),
-                       (f"  pace {pace_text(snap.pace)}", PLAIN)]
+        first: Line = [(f" {snap.state} ", STATE_STYLES.get(snap.state, BOLD))]
+        if snap.viewing is None:
+            first.append((f" epoch {snap.epoch}/{snap.config.train.epochs}", BOLD))
+        else:  # the metrics below are that epoch's
+            verb, hint = ("replaying", "y: stop") if snap.replaying else ("viewing", "end: latest")
+            first += [(" ", PLAIN), (f"{verb} epoch {snap.viewing} of {snap.epoch - 1}", PAST), (f" - {hint}", PLAIN)]
+        first.append((f"  pace {pace_text(snap.pace)}", PLAIN))
         if snap.speed and snap.state in (State.RUNNING, State.PAUSED, State.FINISHED):
             speed = f"{snap.speed:,.0f}" if self.show_speed else "-"
             first.append((f"  {speed} ep/s", PLAIN if snap.state == State.RUNNING else MUTED))

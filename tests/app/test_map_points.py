@@ -1,0 +1,64 @@
+"""The map's points in the app: ``d`` cycles which it shows (all, test,
+misclassified, none), the border's title says which, crowded points are
+thinned (and the title says so), and the legend names every glyph."""
+from __future__ import annotations
+
+from tui_mlp.app import TrainerApp
+from tui_mlp.config import MAP_POINTS
+from tui_mlp.presets import preset_config
+from tui_mlp.render.boundary import GLYPHS, KINDS
+
+from .helpers import SIZE, SMALL, map_text, started
+
+TEST = KINDS.index("test")
+
+
+def glyphs_drawn(app: TrainerApp) -> set[str]:
+    """The point glyphs in the map (the legend's row left out)."""
+    rows = map_text(app).splitlines()[:-1]
+    every = {g for per_class in GLYPHS for g in per_class}
+    return {ch for row in rows for ch in row} & every
+
+
+async def test_d_cycles_the_points_the_map_shows_and_the_title_says_which() -> None:
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        box = app.train_pane.boundary
+        assert box.choice == "all" and box.border_title == "decision boundary: all points (d)"
+        assert glyphs_drawn(app) == {g for per_class in GLYPHS for g in per_class}
+        legend = map_text(app).splitlines()[-1]
+        for word in ("class 0/1", *KINDS, f"wrong {box.misclassified}"):
+            assert word in legend
+        seen = {}
+        for choice in (*list(MAP_POINTS)[1:], "all"):
+            await pilot.press("d")
+            assert box.choice == choice
+            assert box.border_title == f"decision boundary: {MAP_POINTS[choice]} (d)"
+            seen[choice] = glyphs_drawn(app)
+        assert seen["test"] == {GLYPHS[0][TEST], GLYPHS[1][TEST]}
+        assert seen["none"] == set()
+        # the untrained network misclassifies about half: those, of every set
+        assert box.misclassified > 0 and seen["wrong"]
+        assert seen["all"] == {g for per_class in GLYPHS for g in per_class}
+
+
+async def test_d_works_on_the_train_tab_only() -> None:
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("l", "d")
+        assert app.train_pane.boundary.choice == "all"
+
+
+async def test_5000_points_are_thinned_and_the_title_says_so() -> None:
+    """The tuned preset's 5000 points would cover almost every cell."""
+    app = TrainerApp(preset_config("tuned").with_values(epochs=1))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        box = app.train_pane.boundary
+        assert box.point_count == 5000
+        assert ", 1 in " in box.border_title and box.border_title.endswith(" shown (d)")
+        rows = map_text(app).splitlines()[:-1]
+        covered = sum(ch not in "▀" for row in rows for ch in row)
+        assert covered < 0.5 * sum(len(row) for row in rows)

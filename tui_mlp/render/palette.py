@@ -1,0 +1,130 @@
+"""Every colour the pictures use, one ``Palette`` per colour system.
+
+A terminal with 16 colours shows each colour as the nearest of its 16, and
+NO_COLOR shows each as a grey of its luminance, so one set of colours cannot
+serve all three: colours that differ in 256 colours (a bright point over a
+region of its own hue) merge in 16, and any two of the same luminance merge
+in NO_COLOR. Each palette is chosen for its system, and the pictures keep
+every distinction by glyphs and plot markers as well (``render.boundary``,
+``render.plot``); colour is a second cue, never the only one.
+
+The 16-colour palette names exact entries of the standard palette (the
+values rich matches colours to), so each colour is the entry meant, not a
+neighbour.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+RGB = tuple[int, int, int]
+
+#: The 16 standard colours, by number, as rich matches a colour to them.
+STANDARD_COLOURS: tuple[RGB, ...] = (
+    (0, 0, 0), (170, 0, 0), (0, 170, 0), (170, 85, 0), (0, 0, 170), (170, 0, 170), (0, 170, 170),
+    (170, 170, 170), (85, 85, 85), (255, 85, 85), (85, 255, 85), (255, 255, 85), (85, 85, 255),
+    (255, 85, 255), (85, 255, 255), (255, 255, 255))
+
+
+def _hex(rgb: RGB) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def _standard(index: int) -> RGB:
+    """Entry ``index`` (0-15) of the 16-colour palette."""
+    return STANDARD_COLOURS[index]
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The colours of one colour system."""
+
+    name: str
+    #: Per predicted class, from unsure (near p = 0.5) to confident.
+    region: tuple[tuple[str, ...], tuple[str, ...]]
+    #: A point's glyph colour by its true label, then by the class of the region beneath it.
+    point: tuple[tuple[str, str], tuple[str, str]]
+    #: A misclassified point: its glyph's colour and its cell's background.
+    wrong: tuple[str, str]
+    legend: str
+    #: Train, dev: the curves (the compare tab's run B)...
+    curves: tuple[RGB, RGB]
+    #: ...and the compare tab's run A.
+    paler: tuple[RGB, RGB]
+    #: One per layer in the norms plot, cycled.
+    layers: tuple[RGB, ...]
+    #: The two functions drawn together on the activations tab.
+    functions: tuple[RGB, RGB]
+    #: A vertical mark on the curves (the epoch the timeline shows).
+    mark: RGB
+    #: The lab's table: a norm, its bars, a layer with dead units.
+    norm_style: str
+    bar_style: str
+    dead_style: str
+
+
+TRUECOLOR = Palette(
+    name="truecolor",
+    region=(("#3a3f4b", "#20409a", "#1848b8", "#1c62c2"),  # blue
+            ("#4b403a", "#7a4a25", "#9e5a1c", "#c26a12")),  # orange
+    point=(("#9cc9ff", "#9cc9ff"), ("#ffd08a", "#ffd08a")),
+    wrong=("#ffffff", "#000000"),
+    legend="#c0c0c0",
+    curves=((230, 120, 40), (90, 160, 255)),
+    paler=((240, 200, 150), (170, 210, 255)),
+    layers=((90, 160, 255), (120, 200, 120), (240, 200, 80), (230, 120, 40), (220, 90, 160), (170, 140, 255)),
+    functions=((230, 0, 127), (241, 158, 194)),  # the book's '#e4007f' and '#f19ec2'
+    mark=(235, 220, 60),
+    norm_style="bold #ffd08a",
+    bar_style="#5fafff",
+    dead_style="bold #ff6060",
+)
+
+_S = {name: _hex(_standard(i)) for i, name in enumerate(
+    ("black", "red", "green", "yellow", "blue", "magenta", "cyan", "white", "grey", "bright_red",
+     "bright_green", "bright_yellow", "bright_blue", "bright_magenta", "bright_cyan", "bright_white"))}
+
+STANDARD = Palette(
+    name="standard",
+    region=((_S["blue"], _S["blue"], _S["bright_blue"], _S["bright_blue"]),
+            (_S["yellow"], _S["yellow"], _S["bright_yellow"], _S["bright_yellow"])),
+    # white over the blues, black over the yellows, whichever class the point is
+    point=((_S["bright_white"], _S["black"]), (_S["bright_white"], _S["black"])),
+    wrong=(_S["bright_white"], _S["red"]),
+    legend=_S["white"],
+    curves=(_standard(11), _standard(14)),  # bright yellow, bright cyan
+    paler=(_standard(3), _standard(6)),  # yellow, cyan
+    layers=tuple(_standard(i) for i in (14, 10, 11, 9, 13, 12)),  # six different entries
+    functions=(_standard(13), _standard(10)),  # bright magenta, bright green
+    mark=_standard(15),  # bright white, apart from both curves
+    norm_style=f"bold {_S['bright_yellow']}",
+    bar_style=_S["bright_cyan"],
+    dead_style=f"bold {_S['bright_red']}",
+)
+
+#: NO_COLOR: greys (what a colour becomes there), the classes dark and light.
+MONO = Palette(
+    name="mono",
+    region=(("#4e4e4e", "#3a3a3a", "#262626", "#121212"),
+            ("#767676", "#8a8a8a", "#9e9e9e", "#b2b2b2")),
+    point=(("#ffffff", "#000000"), ("#ffffff", "#000000")),
+    wrong=("#000000", "#ffffff"),
+    legend="#c0c0c0",
+    curves=((255, 255, 255), (150, 150, 150)),
+    paler=((200, 200, 200), (110, 110, 110)),
+    layers=((255, 255, 255), (200, 200, 200), (150, 150, 150), (110, 110, 110)),
+    functions=((255, 255, 255), (150, 150, 150)),
+    mark=(200, 200, 200),  # and its own marker
+    norm_style="bold #ffffff",
+    bar_style="#c0c0c0",
+    dead_style="bold underline #ffffff",
+)
+
+PALETTES = {p.name: p for p in (TRUECOLOR, STANDARD, MONO)}
+
+
+def palette_for(color_system: str | None, no_color: bool) -> Palette:
+    """The palette for a terminal: ``color_system`` as rich names it
+    ("truecolor", "256", "standard", "windows", or None for none)."""
+    if no_color or color_system is None:
+        return MONO
+    return STANDARD if color_system in ("standard", "windows") else TRUECOLOR
