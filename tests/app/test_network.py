@@ -14,7 +14,7 @@ from tui_mlp.config import EDIT_STEP
 from tui_mlp.render.boundary import GLYPHS
 from tui_mlp.render.network import SLOT_H, THUMB_H, THUMB_W
 from tui_mlp.render.palette import TRUECOLOR
-from tui_mlp.session import State
+from tui_mlp.session import EditWeight, State
 
 NET = SMALL.with_values(hidden=(3, 2), activation="relu")
 
@@ -207,3 +207,19 @@ async def test_a_click_on_a_thumbnail_selects_its_unit() -> None:
         assert pane_text(pane.unit).startswith("h2.2")
         await pilot.click("#net-view", offset=(1 + 2, 1 + 1 + 2))
         assert pane.selected == (0, 0)
+
+
+async def test_while_the_timeline_shows_an_earlier_epoch_the_tab_draws_it_and_refuses_edits() -> None:
+    app = TrainerApp(NET)
+    async with app.run_test(size=(120, 40)) as pilot:
+        pane = await open_network(pilot)
+        await pilot.press("n", "n", "n")
+        await settle(pilot)
+        await pilot.press("home")  # the timeline's first kept epoch (the arrows select units here)
+        await settle(pilot)
+        assert app.trainer.snapshot.viewing == 0
+        await pilot.pause()
+        assert "timeline epoch 0" in pane.unit.border_title
+        await pilot.press("right_square_bracket")
+        assert notes(app)[-1] == EditWeight.PAST
+        assert " ".join(pane_text(pane.unit).split()).endswith(EditWeight.PAST)  # wrapped to the pane

@@ -306,3 +306,27 @@ def test_detail_rows_list_bias_weights_and_last_gradients() -> None:
     inputs = draw(params, "relu", Frame.of(POINTS, (16, 8), False), TRAIN_X, (0, 1))
     assert unit_params(sizes_of(params), (0, 1)) == []
     assert "input feature" in "".join(s.text for s in detail_rows(inputs, params, None, "relu", (0, 1), 0, None, 40)[0])
+
+
+def test_with_input_features_the_inputs_are_the_features_over_the_plane() -> None:
+    features = ("x1", "x2", "x1sq", "x1x2")
+    params = make_params([4, 3, 1], 6)
+    frame = Frame.of(POINTS, (16, 8), False, features)
+    picture = draw(params, "tanh", frame, TRAIN_X, (0, 2))
+    pixels = centres(frame.thumb)
+    for j, f in enumerate([lambda x, y: x, lambda x, y: y, lambda x, y: x * x, lambda x, y: x * y]):
+        values = [f(x, y) for x, y in pixels]
+        scale = max(abs(v) for v in values)
+        assert picture.scales[(0, j)] == pytest.approx(scale, rel=1e-5)
+        got = cells(picture.thumbs[(0, j)])
+        for k, v in enumerate(values):
+            index, clear = shade(v, scale)
+            style = got[k // (2 * THUMB_W)][k % THUMB_W][1]
+            if clear:
+                assert (style.color if (k // THUMB_W) % 2 == 0 else style.bgcolor).name == DIVERGING[index]
+    sizes = sizes_of(params)
+    rows = network_rows(picture, sizes, "tanh", (0, 2), 120, 30, 0, 0, features)
+    text = "\n".join("".join(s.text for s in row) for row in rows)
+    assert "x1sq" in text and "x1x2" in text
+    assert [label for _, _, label in unit_params(sizes, (1, 0), features)] == ["bias", "w x1", "w x2", "w x1sq",
+                                                                                "w x1x2"]

@@ -10,7 +10,7 @@ import torch
 from tests.session.test_trainer import SMALL, events, log_lines, run, trainer  # noqa: F401 - fixtures
 from tui_mlp.config import MAX_EDIT_WEIGHT
 from tui_mlp.experiment import build
-from tui_mlp.session import EditWeight, Event, State, Step, Toggle, Trainer
+from tui_mlp.session import EditWeight, Event, Seek, State, Step, Toggle, Trainer
 
 
 def test_a_set_value_is_in_the_model_and_in_the_snapshot_with_new_losses(
@@ -83,3 +83,16 @@ def test_snapshots_carry_copies_of_the_last_epochs_gradients(trainer: Trainer) -
             assert grads[layer.name][key] is not layer.grads[key]
             torch.testing.assert_close(grads[layer.name][key], layer.grads[key], rtol=0, atol=0)
             assert grads[layer.name][key].shape == layer.params[key].shape
+
+
+def test_edits_are_refused_while_the_timeline_shows_an_earlier_epoch(
+        trainer: Trainer, events: list[Event]) -> None:  # noqa: F811
+    run(trainer, Step(), Step(), Step())
+    run(trainer, Seek(-1))
+    assert trainer.snapshot.viewing is not None
+    shown = trainer.snapshot.params
+    run(trainer, EditWeight("fc1", "b", (0, 0), value=1.0))
+    assert [e.text for e in events if e.kind == "warning"] == [f"fc1.b[0,0]: {EditWeight.PAST}"]
+    assert trainer.snapshot.params is shown and trainer.snapshot.grads is None  # no gradients kept per epoch
+    run(trainer, Seek(1, "run"), EditWeight("fc1", "b", (0, 0), value=1.0))  # at the latest: edited
+    assert float(trainer.snapshot.params["fc1"]["b"][0, 0]) == 1.0

@@ -20,6 +20,7 @@ scales, a few floats for the legend, in a second).
 """
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
@@ -419,11 +420,11 @@ def _legend(scale: float, output: bool) -> list[Segment]:
 
 def detail_rows(picture: Picture, params: Mapping[str, Params], grads: Mapping[str, Params] | None,
                 activation: str, selected: Unit, picked: int, refusal: str | None, height: int,
-                features: Sequence[str] = PLANE) -> list[list[Segment]]:
+                features: Sequence[str] = PLANE, width: int = 34) -> list[list[Segment]]:
     """The selected unit: its name, its map, the shades' scale, its health,
     then its bias and incoming weights with the gradient (dL/d) of each from the last epoch
     (``picked`` marked, the list scrolled to show it), and how to edit them
-    (or ``refusal``: why they cannot be edited now)."""
+    (or ``refusal``, wrapped to ``width``: why they cannot be edited now)."""
     sizes = sizes_of(params)
     column, index = selected
     last = column == len(sizes) - 1
@@ -443,12 +444,12 @@ def detail_rows(picture: Picture, params: Mapping[str, Params], grads: Mapping[s
     grad = grads.get(layer) if grads is not None else None
     derivs = [float(grad[key][i, j]) for key, (i, j), _ in entries] if grad is not None else None
     rows.append([Segment(f"  {'':7} {'value':>9}  {'gradient':>9}", CAPTION)])
-    room = max(height - len(rows) - 1, 1)
+    hint = textwrap.wrap(refusal, max(width, 10)) if refusal is not None else ["[ ] nudge  enter type  , . pick"]
+    room = max(height - len(rows) - len(hint), 1)
     first = follow(0, picked, 1, room) if picked >= room else 0
     for n in range(first, min(first + room, len(entries))):
         mark, style = ("▸ ", SELECTED) if n == picked else ("  ", PAD)
         d = f"{derivs[n]:+.2e}" if derivs is not None else "-"
         rows.append([Segment(f"{mark}{entries[n][2]:<7} {values[n]:+9.4f}  {d:>9}", style)])
-    hint = "[ ] nudge  enter type  , . pick" if refusal is None else refusal
-    rows.append([Segment(hint, CAPTION)])
+    rows += [[Segment(line, CAPTION)] for line in hint]
     return rows

@@ -143,7 +143,8 @@ class NetworkPane(Pane):
         self.view.show_rows(network_rows(picture, sizes, activation, self.selected, width, height,
                                          self._top, self._left, features))
         self.unit.show_rows(detail_rows(picture, snap.params, snap.grads, activation, self.selected,
-                                        self.picked, self._refusal(), unit_height, features))
+                                        self.picked, self._refusal(), unit_height, features,
+                                        self.unit.size.width))
         when = f"epoch {snap.epoch}" if snap.viewing is None else f"timeline epoch {snap.viewing}"
         self.unit.border_title = f"{unit_name(sizes, self.selected, features)} ({when})"
         slots = max(sizes)
