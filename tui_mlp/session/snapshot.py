@@ -84,6 +84,7 @@ class Snapshot:
     grad_check: tuple[int, GradCheck] | None = None  # (epoch, result) of the last ``g``
     viewing: int | None = None  # the timeline cursor's epoch, whose params and metrics these are; None: latest
     replaying: bool = False  # the cursor is moving on by itself (``y``)
+    grads: dict | None = None  # copies of dL/dW, dL/db of the last epoch, keyed like ``params``
 
 
 @dataclass(frozen=True)
