@@ -219,7 +219,7 @@ async def test_while_the_timeline_shows_an_earlier_epoch_the_tab_draws_it_and_re
         await settle(pilot)
         assert app.trainer.snapshot.viewing == 0
         await pilot.pause()
-        assert "timeline epoch 0" in pane.unit.border_title
+        assert "(epoch 0, timeline)" in pane.unit.border_title
         await pilot.press("right_square_bracket")
         assert notes(app)[-1] == EditWeight.PAST
         assert " ".join(pane_text(pane.unit).split()).endswith(EditWeight.PAST)  # wrapped to the pane

@@ -145,7 +145,9 @@ class NetworkPane(Pane):
         self.unit.show_rows(detail_rows(picture, snap.params, snap.grads, activation, self.selected,
                                         self.picked, self._refusal(), unit_height, features,
                                         self.unit.size.width))
-        when = f"epoch {snap.epoch}" if snap.viewing is None else f"timeline epoch {snap.viewing}"
+        epoch = snap.weights_epoch
+        when = "initial weights" if epoch is None else \
+            f"epoch {epoch}" + (", timeline" if snap.viewing is not None else "")
         self.unit.border_title = f"{unit_name(sizes, self.selected, features)} ({when})"
         slots = max(sizes)
         first, last = self._top // SLOT_H + 1, min((self._top + height - 1) // SLOT_H, slots)
