@@ -51,6 +51,15 @@ MAX_JOBS = 256  # worker processes of a sweep
 CSV_DEFAULTS = {"noise": 0.0, "train": 0.64, "dev": 0.16}
 #: Bytes of parameter copies a run's timeline may keep (a bigger network keeps fewer epochs).
 TIMELINE_BYTES = 32 * 2**20
+#: The network tab's edits of one weight or bias: the largest |value| accepted
+#: (typed or nudged to) and the step of one nudge.
+MAX_EDIT_WEIGHT = 100.0
+EDIT_STEP = 0.1
+#: Activations whose units saturate, and the |net input| beyond which they are
+#: flat (the derivative below about 2% of its peak).
+SATURATING = {"logistic": 4.0, "tanh": 2.0, "hard_logistic": 2.5, "hard_tanh": 1.0}
+#: A unit saturated on at least this share of the training points counts as saturated.
+SATURATED_SHARE = 0.95
 
 
 @dataclass(frozen=True)
@@ -462,3 +471,13 @@ def build_layered(layers: list[tuple[dict[str, Any], Labeller]], base: Config | 
 #: The fields each cross-field rule of ``validate`` looks at together.
 _RELATED = {"dev": ("n_samples", "train", "dev"), "train": ("n_samples", "train", "dev"),
             "csv": ("dataset", "csv")}
+
+
+def parse_weight(name: str, text: str) -> float:
+    """A weight or bias typed in the network tab (``name`` as ``fc1.W[0,2]``);
+    ConfigError names it, the text and the range accepted."""
+    parse, accepted = _float(-MAX_EDIT_WEIGHT, MAX_EDIT_WEIGHT)
+    try:
+        return parse(text.strip())
+    except ValueError:
+        raise ConfigError(name, text, accepted, label=name) from None

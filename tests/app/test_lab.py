@@ -335,12 +335,13 @@ async def test_each_tab_lists_its_keys_in_the_footer_which_fits_in_80_columns() 
     async with app.run_test(size=(80, 24)) as pilot:
         await started(pilot)
         footer = app.screen.query_one("Footer")
-        common = ["question_mark", "q", "s", "n", "minus", "plus", "r", "t"], ["a", "l", "v"]
+        common = ["question_mark", "q", "s", "n", "minus", "plus", "r", "t"], ["a", "l", "v", "w"]
         model = ["ctrl+s", "ctrl+o", "c"]
         expected = {"train-tab": [*common[0], *model, "d", "p", *common[1]],
                     "activations-tab": [*common[0], *model, *common[1]],
                     "lab-tab": [*common[0], "p", "g", "e", "j", *common[1]],
-                    "compare-tab": [*common[0], *model, *common[1]]}
+                    "compare-tab": [*common[0], *model, *common[1]],
+                    "network-tab": [*common[0], *common[1]]}
         for tab, keys in expected.items():
             app.tabs.active = tab
             await pilot.pause(0.1)

@@ -31,6 +31,7 @@ from tui_mlp.app.panes.activations import ActivationsPane
 from tui_mlp.app.panes.base import Pane
 from tui_mlp.app.panes.compare import COMPARE_GROUP, ComparePane
 from tui_mlp.app.panes.lab import LabPane
+from tui_mlp.app.panes.network import NetworkPane
 from tui_mlp.app.panes.train import TrainPane
 from tui_mlp.app.widgets.dialogs import PathDialog
 from tui_mlp.app.widgets.help import HelpScreen, key_sections
@@ -121,6 +122,7 @@ class TrainerApp(App[None]):
         Binding("a", "activations", "activations", group=TABS),
         Binding("l", "lab", "lab", group=TABS),
         Binding("v", "compare", "compare", group=TABS),
+        Binding("w", "network", "network", group=TABS),
     ]
 
     def __init__(self, config: Config | None = None) -> None:
@@ -134,8 +136,10 @@ class TrainerApp(App[None]):
         self.train_pane = TrainPane(self.config, self.trainer, self._submit, id="train-body")
         self.lab_pane = LabPane(self.trainer, self._submit, id="lab")
         self.compare_pane = ComparePane(self.comparer, id="compare")
+        self.network_pane = NetworkPane(self._submit, id="network")
         self.panes: dict[str, Pane] = {pane.TAB: pane for pane in (
-            self.train_pane, ActivationsPane(id="activations"), self.lab_pane, self.compare_pane)}
+            self.train_pane, ActivationsPane(id="activations"), self.lab_pane, self.compare_pane,
+            self.network_pane)}
         #: The keys some tab names as its own (the rest work on every tab).
         self._tab_keys = frozenset().union(*(pane.KEYS for pane in self.panes.values()))
         self.tabs = TabbedContent(id="tabs", initial=TrainPane.TAB)
@@ -301,6 +305,13 @@ class TrainerApp(App[None]):
         """Show the compare tab (or go back); entering it compares the form's settings."""
         if self._switch_tab(ComparePane.TAB) and not self.train_pane.refuse_invalid("compare"):
             self.compare_pane.compare(self.train_pane.form.check())
+
+    def action_network(self) -> None:
+        """Show the network tab (or go back), with the focus on the network: the arrows select a unit."""
+        if self._switch_tab(NetworkPane.TAB):
+            self.network_pane.view.focus()
+        else:
+            self.set_focus(None)
 
     def _switch_tab(self, tab: str) -> bool:
         """Show ``tab``, or the train tab if ``tab`` is shown; True if ``tab`` is shown now."""

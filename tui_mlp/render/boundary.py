@@ -90,13 +90,22 @@ def forward(params: Mapping[str, Params], activation: str, X: torch.Tensor) -> t
     """P(class 1) for each row of X, from copies of the layer parameters
     ({"fc1": {"W", "b"}, ...} in layer order): the same arithmetic as the
     MLP's forward, without touching the live model."""
+    return layer_values(params, activation, X)[-1][1].reshape(-1)
+
+
+def layer_values(params: Mapping[str, Params], activation: str,
+                 X: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Each layer's net input z = XW + b and output a = f(z) for the rows of
+    X (the last layer's f is the logistic), from copies of the parameters."""
     act = ACTIVATIONS[activation]().function
     layers = list(params.values())
+    values = []
     with torch.inference_mode():
         for i, layer in enumerate(layers):
-            X = torch.addmm(layer["b"], X, layer["W"])
-            X = act(X) if i < len(layers) - 1 else logistic(X)
-    return X.reshape(-1)
+            z = torch.addmm(layer["b"], X, layer["W"])
+            X = act(z) if i < len(layers) - 1 else logistic(z)
+            values.append((z, X))
+    return values
 
 
 @dataclass(frozen=True)
@@ -193,8 +202,17 @@ def cell_runs(params: Mapping[str, Params], activation: str, layout: Layout,
     """The map as runs of equal cells: ``[rows, codes, lengths]`` (a code is
     an index into ``cells_of``), with the points ``choice`` (one of
     ``config.MAP_POINTS``) shows, plus the number of misclassified points (all of them)."""
+    codes, n_wrong = cell_codes(forward(params, activation, layout.X), layout, choice)
+    runs = runs_of(codes, layout.width).tolist()
+    return runs, int(n_wrong)
+
+
+def cell_codes(prob: torch.Tensor, layout: Layout, choice: str = "all") -> tuple[torch.Tensor, torch.Tensor]:
+    """Each cell's code (an index into ``cells_of``), row by row, from P(class 1)
+    at ``layout.X``, with the points ``choice`` shows; and the number of
+    misclassified points (a tensor)."""
     width, height, n_grid, points, cell = layout.width, layout.height, layout.n_grid, layout.points, layout.cell
-    prob = torch.nan_to_num(forward(params, activation, layout.X), nan=0.5)
+    prob = torch.nan_to_num(prob, nan=0.5)
     predicted = (prob[:n_grid] >= 0.5).long()
     level = ((prob[:n_grid] - 0.5).abs() * (2 * LEVELS)).long().clamp(max=LEVELS - 1)
     region = (predicted * LEVELS + level).reshape(2 * height, width)
@@ -222,19 +240,25 @@ def cell_runs(params: Mapping[str, Params], activation: str, layout: Layout,
         upper = region[0::2].reshape(-1)
         point_code = _N_PLAIN + ((upper * 2 + label) * 2 + is_wrong) * len(KINDS) + kind
         codes = torch.where(best > 0, point_code, codes)
-    # runs: a new run where the code changes or a row begins
+    return codes, n_wrong
+
+
+def runs_of(codes: torch.Tensor, width: int) -> torch.Tensor:
+    """Cell codes, row by row ``width`` to a row, as runs of equal cells:
+    ``[rows, codes, lengths]``. A new run where the code changes or a row begins."""
     starts = torch.ones_like(codes, dtype=torch.bool)
     starts[1:] = codes[1:] != codes[:-1]
     starts[::width] = True
     index = starts.nonzero().reshape(-1)
     lengths = torch.diff(index, append=torch.tensor([codes.shape[0]]))
-    runs = torch.stack([index // width, codes[index], lengths]).tolist()
-    return runs, int(n_wrong)
+    return torch.stack([index // width, codes[index], lengths])
 
 
-def rows_of(runs: list[list[int]], height: int, palette: Palette = TRUECOLOR) -> list[list[Segment]]:
-    """Segments per row from ``cell_runs``' runs, in ``palette``'s colours."""
-    cells = cells_of(palette)
+def rows_of(runs: list[list[int]], height: int, palette: Palette = TRUECOLOR,
+            cells: list[tuple[str, Style]] | None = None) -> list[list[Segment]]:
+    """Segments per row from runs (``runs_of``), each code an index into
+    ``cells`` (default: the map's own, in ``palette``'s colours)."""
+    cells = cells_of(palette) if cells is None else cells
     rows: list[list[Segment]] = [[] for _ in range(height)]
     for row, code, length in zip(*runs):
         text, style = cells[code]

@@ -8,6 +8,7 @@ from tui_mlp.session.commands import (
     CheckGradients,
     Command,
     Configure,
+    EditWeight,
     Export,
     Load,
     Replay,
@@ -37,8 +38,8 @@ from tui_mlp.session.snapshot import (
 from tui_mlp.session.trainer import Trainer
 
 __all__ = [
-    "CheckGradients", "Command", "Configure", "Export", "Load", "Replay", "Reset", "Rewind", "Save", "Seek",
-    "SetPace", "Step",
+    "CheckGradients", "Command", "Configure", "EditWeight", "Export", "Load", "Replay", "Reset", "Rewind",
+    "Save", "Seek", "SetPace", "Step",
     "Test", "Toggle", "Comparer", "CompareState", "CompareView", "Curves", "Event", "LogBuffer",
     "Snapshot", "State", "curves_of", "Trainer", "DEFAULT_PACE", "LOG_LINES", "PACES", "next_pace", "pace_text",
 ]

@@ -4,6 +4,7 @@ dataclass per key; the worker applies them in the order they were queued.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from tui_mlp.config import Config
 
@@ -87,5 +88,27 @@ class Rewind:
     """``b``: make the cursor's epoch the run's latest; training goes on from it."""
 
 
+@dataclass(frozen=True)
+class EditWeight:
+    """The network tab's edit of one entry of a layer's ``W`` or ``b`` (when
+    not running): set to ``value``, or, with ``value`` None, moved by ``delta``."""
+
+    #: Why an edit is refused while the run trains.
+    REFUSED: ClassVar[str] = "pause (s) before editing weights"
+    #: Why while the timeline's cursor shows an earlier epoch: edits are of the latest weights.
+    PAST: ClassVar[str] = "the timeline shows an earlier epoch: go to the latest (end) or rewind (b) to edit"
+
+    layer: str  # "fc1", ...
+    key: str  # "W" or "b"
+    index: tuple[int, int]
+    value: float | None = None
+    delta: float = 0.0
+
+    @property
+    def name(self) -> str:
+        """How messages name the entry: ``fc1.W[0,2]``."""
+        return f"{self.layer}.{self.key}[{self.index[0]},{self.index[1]}]"
+
+
 Command = (Toggle | Step | Reset | Test | Save | Load | Configure | CheckGradients | Export | SetPace
-           | Seek | Replay | Rewind)
+           | Seek | Replay | Rewind | EditWeight)

@@ -84,6 +84,13 @@ class Snapshot:
     grad_check: tuple[int, GradCheck] | None = None  # (epoch, result) of the last ``g``
     viewing: int | None = None  # the timeline cursor's epoch, whose params and metrics these are; None: latest
     replaying: bool = False  # the cursor is moving on by itself (``y``)
+    grads: dict | None = None  # copies of dL/dW, dL/db of the last epoch, keyed like ``params``
+
+    @property
+    def weights_epoch(self) -> int | None:
+        """The epoch (as the log counts) whose weights ``params`` holds: the
+        timeline's, else the last one trained; None for the initial weights."""
+        return self.viewing if self.viewing is not None else self.epoch - 1 if self.epoch else None
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,9 @@ import time
 from collections import deque
 from typing import Callable
 
-from tui_mlp.config import TIMELINE_BYTES, Config
+import torch
+
+from tui_mlp.config import TIMELINE_BYTES, Config, ConfigError, parse_weight
 from tui_mlp.data import DataError, Dataset
 from tui_mlp.diagnostics import Diagnosis, GradCheck, budgeted_gradient_check, diagnose
 from tui_mlp.experiment import Experiment, TooBig, build, load_data
@@ -33,6 +35,7 @@ from tui_mlp.session.commands import (
     CheckGradients,
     Command,
     Configure,
+    EditWeight,
     Export,
     Load,
     Replay,
@@ -78,6 +81,7 @@ class Trainer:
         self._active = False  # a worker is running `work` (or about to)
         self._last_publish = 0.0
         self._shown_params: dict | None = None
+        self._shown_grads: dict | None = None
         self._metrics: tuple[float, float, float, float] | None = None
         self._speed = 0.0
         self._pace: float | None = DEFAULT_PACE
@@ -216,6 +220,8 @@ class Trainer:
             self._export(command.what, command.path)
         elif isinstance(command, SetPace):
             self._set_pace(command.epochs_per_second)
+        elif isinstance(command, EditWeight):
+            self._edit(command)
 
     def _toggle(self) -> None:
         if self._state == State.RUNNING:
@@ -306,6 +312,40 @@ class Trainer:
         score, loss = fresh.runner.evaluate(fresh.dev_set)
         self.log.append(f"[Load] model loaded from {directory}; dev score/loss: {score:.4f}/{loss:.4f}")
         self.emit(Event("info", f"loaded the model from {directory}"))
+        self._publish()
+
+    def _edit(self, edit: EditWeight) -> None:
+        """Set or nudge one weight or bias of the live model (not while
+        running), then evaluate and publish at once: the maps and the losses
+        show the edited network, and training goes on from it."""
+        if self._state == State.RUNNING or self._view is not None:
+            why = EditWeight.REFUSED if self._state == State.RUNNING else EditWeight.PAST
+            self.emit(Event("warning", f"{edit.name}: {why}"))
+            return
+        layers = {layer.name: layer for layer in self.experiment.model.linears}
+        layer = layers.get(edit.layer)
+        param = None if layer is None else layer.params.get(edit.key)
+        row, col = edit.index
+        if param is None or not (0 <= row < param.shape[0] and 0 <= col < param.shape[1]):
+            self.emit(Event("error", f"{edit.name}: no such weight in this network"))
+            return
+        old = float(param[row, col])
+        value = edit.value if edit.value is not None else old + edit.delta
+        try:
+            value = parse_weight(edit.name, repr(value))
+        except ConfigError as exc:
+            self.emit(Event("error", str(exc)))
+            return
+        with torch.inference_mode():  # as the optimiser updates it
+            param[row, col] = value
+        exp = self.experiment
+        train_score, train_loss = exp.runner.evaluate(exp.train_set)
+        dev_score, dev_loss = exp.runner.evaluate(exp.dev_set)
+        self._metrics = (train_loss, train_score, dev_loss, dev_score)
+        new = float(param[row, col])
+        self.log.append(f"[Edit] {edit.name} {old:.4g} -> {new:.4g}; train loss {train_loss:.4f}, "
+                        f"dev loss {dev_loss:.4f}")
+        self._note = f"edited {edit.name} = {new:.4g}"
         self._publish()
 
     def _configure(self, config: Config) -> None:
@@ -451,6 +491,14 @@ class Trainer:
         self._note, self._continued = note, ""
         self._publish()
 
+    def _gradients(self) -> dict | None:
+        """Copies of every linear layer's dL/dW and dL/db from the last epoch
+        (with mini-batches, its last batch's; None before the first epoch)."""
+        layers = self.experiment.model.linears
+        if any(not layer.grads for layer in layers):
+            return None
+        return {layer.name: {k: v.clone() for k, v in layer.grads.items()} for layer in layers}
+
     def _publish(self, params: bool = True) -> None:
         """Swap in a new snapshot. ``params=False`` keeps the last drawn weights
         (after a divergence they may not be finite)."""
@@ -462,8 +510,10 @@ class Trainer:
             if view is not None:
                 params = params and view.params is not self._shown_params
                 self._shown_params, metrics = view.params, view.metrics
+                self._shown_grads = None  # the timeline keeps no gradients
             elif params or self._shown_params is None:
                 self._shown_params = runner.parameters()
+                self._shown_grads = self._gradients()
             now = time.perf_counter()
             moving = self._state == State.RUNNING or self._replay is not None
             if params and (not moving or (
@@ -478,7 +528,7 @@ class Trainer:
             metrics=metrics, best_score=best, best_epoch=best_epoch,
             curves=curves, speed=self._speed, pace=self._pace, error=self._error, note=self._note,
             grad_norms=tuple(self._norms), norms_end=self._norms_end, diagnosis=self._diagnosis,
-            tested=self._tested, grad_check=self._grad_check,
+            tested=self._tested, grad_check=self._grad_check, grads=self._shown_grads,
             viewing=None if view is None else view.epoch, replaying=self._replay is not None)
         self._last_publish = time.perf_counter()
 

@@ -34,7 +34,8 @@ EXPORTS = {
 def lab_titles(snap: Snapshot) -> tuple[str, str]:
     """The titles of the diagnostics table and of the norms plot, each naming
     the weights or the epochs it describes (they are not the same)."""
-    weights = f"the weights at epoch {snap.epoch - 1}" if snap.epoch else "the initial weights"
+    epoch = snap.weights_epoch
+    weights = "the initial weights" if epoch is None else f"the weights at epoch {epoch}"
     table = f"diagnostics of {weights}: gradient norms, dead units, weights"
     if not snap.grad_norms:
         return table, "‖dL/dW‖ per layer over the last epochs (log scale)"
