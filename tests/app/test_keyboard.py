@@ -132,13 +132,13 @@ async def test_question_mark_lists_every_key_of_the_tab_from_the_bindings() -> N
                             "save", "load", "loss/acc", "presets", "activations", "lab", "compare",
                             "network tab", "page up", "first line", "leave field"):
             assert description in text, description
-        assert "grad check" not in text and "history CSV" not in text  # the lab's own keys
+        assert "gradient check" not in text and "history CSV" not in text  # the lab's own keys
         assert "w/W" not in text  # the key itself, not the footer's display of it
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
         await pilot.press("l", "question_mark")
         text = str(app.screen.query_one("#help-text").render())
-        assert "grad check" in text and "history CSV" in text and "presets" in text
+        assert "gradient check" in text and "history CSV" in text and "presets" in text
         assert "loss/acc" not in text and "page up" not in text  # no log on the lab tab
         await pilot.press("question_mark")
         assert not isinstance(app.screen, HelpScreen)

@@ -116,7 +116,7 @@ class TrainerApp(App[None]):
         Binding("c", "curves", "loss/acc", group=VIEW),
         Binding("d", "points", "map points", group=VIEW),
         Binding("p", "preset", "presets"),
-        Binding("g", "grad_check", "grad check"),
+        Binding("g", "grad_check", "gradcheck", tooltip="gradient check: backward against finite differences"),
         Binding("e", "export_history", "history CSV", group=EXPORTS),
         Binding("j", "export_run", "run JSON", group=EXPORTS),
         Binding("a", "activations", "activations", group=TABS),
