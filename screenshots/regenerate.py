@@ -1,27 +1,32 @@
 """Regenerate screenshots/*.svg from the real app: with the book's settings
 the idle screen, a finished run, the activations tab, a finished run at
-80x24 and the compare tab (logistic regression against the MLP); with the
-vanishing preset (4.4.2) the lab's diagnostics after a run and a gradient
-check. Run from anywhere: python screenshots/regenerate.py"""
+80x24, a finished run in 16 colours, the network tab and the compare tab
+(logistic regression against the MLP); with the vanishing preset (4.4.2) the
+lab's diagnostics after a run and a gradient check. Run from anywhere:
+python screenshots/regenerate.py"""
 from __future__ import annotations
 
 import asyncio
 import time
 from pathlib import Path
 
+import textual.constants
 from textual.pilot import Pilot
 
 from tui_mlp.app import TrainerApp
+from tui_mlp.app.pictures import in_16_colours
 from tui_mlp.presets import preset_config
 
 HERE = Path(__file__).resolve().parent
-SHOTS = [  # file name, terminal size, keys pressed, preset
-    ("idle", (120, 40), (), "book"),
-    ("finished", (120, 40), ("s",), "book"),
-    ("activations", (120, 40), ("s", "a"), "book"),
-    ("finished-80x24", (80, 24), ("s",), "book"),
-    ("compare", (120, 40), ("v",), "book"),
-    ("diagnostics", (120, 40), ("l", "s", "g"), "vanishing"),
+SHOTS = [  # file name, terminal size, keys pressed, preset, colour system
+    ("idle", (120, 40), (), "book", "truecolor"),
+    ("finished", (120, 40), ("s",), "book", "truecolor"),
+    ("activations", (120, 40), ("s", "a"), "book", "truecolor"),
+    ("finished-80x24", (80, 24), ("s",), "book", "truecolor"),
+    ("finished-16-colours", (120, 40), ("s",), "book", "standard"),
+    ("network", (120, 40), ("s", "w"), "book", "truecolor"),
+    ("compare", (120, 40), ("v",), "book", "truecolor"),
+    ("diagnostics", (120, 40), ("l", "s", "g"), "vanishing", "truecolor"),
 ]
 
 
@@ -40,7 +45,8 @@ async def drawn(pilot: Pilot) -> None:
     await pilot.pause()
 
 
-async def shoot(name: str, size: tuple[int, int], keys: tuple[str, ...], preset: str) -> Path:
+async def shoot(name: str, size: tuple[int, int], keys: tuple[str, ...], preset: str, colours: str) -> Path:
+    textual.constants.COLOR_SYSTEM = colours  # what the app's console (and palette) is made for
     app = TrainerApp(preset_config(preset))
     async with app.run_test(size=size) as pilot:
         await drawn(pilot)
@@ -48,13 +54,14 @@ async def shoot(name: str, size: tuple[int, int], keys: tuple[str, ...], preset:
             await pilot.press(key)
             await drawn(pilot)
         path = HERE / f"{name}.svg"
-        path.write_text(app.export_screenshot(title=f"tui-mlp: {name}"), encoding="utf-8")
+        svg = app.export_screenshot(title=f"tui-mlp: {name}")
+        path.write_text(in_16_colours(svg) if colours == "standard" else svg, encoding="utf-8")
     return path
 
 
 def main() -> None:
-    for name, size, keys, preset in SHOTS:
-        print(asyncio.run(shoot(name, size, keys, preset)))
+    for name, size, keys, preset, colours in SHOTS:
+        print(asyncio.run(shoot(name, size, keys, preset, colours)))
 
 
 if __name__ == "__main__":

@@ -40,15 +40,15 @@ from typing import Awaitable, Callable, Iterable
 
 import pytest
 from rich.cells import cell_len
-from rich.color import Color, ColorSystem
 from textual.app import App
 from textual.pilot import Pilot
+
+from tui_mlp.app.pictures import in_16_colours
 
 TITLE = "tui-mlp"
 STORE = "__snapshots__"
 
 _CHECKSUM = re.compile(r"\bterminal-\d+-")
-_HEX = re.compile(r"#[0-9a-fA-F]{6}\b")
 _RULE = re.compile(r"\.terminal-(r\d+) \{ ([^}]*) \}")
 _CLIP = re.compile(r'<clipPath id="terminal-line-(\d+)">\s*<rect x="[^"]*" y="([^"]*)"')
 _TEXT = re.compile(r'<text class="terminal-(r\d+)" x="([^"]*)" y="[^"]*" textLength="([^"]*)" '
@@ -64,14 +64,6 @@ RunBefore = Callable[[Pilot], Awaitable[None] | None]
 def normalise(svg: str) -> str:
     """``svg`` without rich's content checksum in its class names and ids."""
     return _CHECKSUM.sub("terminal-", svg)
-
-
-def in_16_colours(svg: str) -> str:
-    """``svg`` with each colour replaced by the one of the 16 a 16-colour
-    terminal shows for it."""
-    def nearest(match: re.Match[str]) -> str:
-        return Color.parse(match.group()).downgrade(ColorSystem.STANDARD).get_truecolor().hex
-    return _HEX.sub(nearest, svg)
 
 
 async def take_svg(app: App, size: tuple[int, int], run_before: RunBefore | None,
