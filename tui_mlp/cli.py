@@ -182,7 +182,13 @@ def config_from_args(args: argparse.Namespace) -> Config:
     """The config a preset, a settings file and the options describe, in that
     order of precedence; ConfigError (or SettingsFileError) names the option,
     or the file and key, that is refused."""
-    layers = []
+    return build_layered(setting_sources(args))
+
+
+def setting_sources(args: argparse.Namespace) -> list[tuple[dict[str, Any], Callable[[str], str]]]:
+    """The preset, the settings file and the options, lowest precedence first,
+    each with how its errors name a field."""
+    layers: list[tuple[dict[str, Any], Callable[[str], str]]] = []
     name = getattr(args, "preset", None)
     if name is not None:
         try:
@@ -196,7 +202,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
         layers.append(read_settings(args.config_file))
     values = {name: getattr(args, name) for name in FIELDS if getattr(args, name, None) is not None}
     layers.append((values, option_name))
-    return build_layered(layers)
+    return layers
 
 
 def _fail(message: str, code: int) -> int:
@@ -502,6 +508,7 @@ def run_sweep(args: argparse.Namespace) -> int:
     config = _settings(args)
     if isinstance(config, int):
         return config
+    given = {name for values, _ in setting_sources(args) for name in values}  # read again: no error now
 
     with exit_at_once():
         from tui_mlp import sweep
@@ -511,7 +518,7 @@ def run_sweep(args: argparse.Namespace) -> int:
     try:
         grid = sweep.parse_grid(args.grid)
         seeds = sweep.parse_seeds(args.seeds) if args.seeds is not None else [config.data.seed]
-        settings = sweep.plan(config, grid, seeds)
+        settings = sweep.plan(config, grid, seeds, given)
     except sweep.SweepError as exc:
         return _fail(str(exc), EXIT_USAGE)
     try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import asdict, dataclass, field, fields, replace
-from typing import Any, Callable
+from typing import Any, Callable, Collection
 
 # The one list of names for each choice. The registries that map a name to its
 # code are built against these lists, in this order (zip(..., strict=True)):
@@ -441,20 +441,23 @@ def parse_values(values: dict[str, Any], label: Labeller = option_name) -> dict[
     return parsed
 
 
-def build_layered(layers: list[tuple[dict[str, Any], Labeller]], base: Config | None = None) -> Config:
+def build_layered(layers: list[tuple[dict[str, Any], Labeller]], base: Config | None = None,
+                  given: Collection[str] | None = None) -> Config:
     """Apply sources of settings in order, later ones winning (a preset, then a
     settings file, then command-line options), and validate the result once, so
     an in-between combination need not be valid. A cross-field error is labelled
-    the way the source that set the field names it."""
+    the way the source that set the field names it. ``given``: the fields of
+    ``base`` its own sources set (default: all of them), which a CSV's defaults
+    leave alone."""
     merged: dict[str, Any] = {}
     origin: dict[str, tuple[int, Labeller]] = {}
     for rank, (values, label) in enumerate(layers):
         parsed = parse_values(values, label)
         merged.update(parsed)
         origin.update(dict.fromkeys(parsed, (rank, label)))
-    given = merged.keys() if base is None else FIELDS.keys()
+    named = set(merged) | (set(FIELDS) if given is None else set(given)) if base is not None else set(merged)
     try:
-        return validate(with_data_defaults((base or Config()).with_values(**merged), given))
+        return validate(with_data_defaults((base or Config()).with_values(**merged), named))
     except ConfigError as exc:
         # blame the field, among those the rule involves, that the latest source set
         involved = [n for n in _RELATED.get(exc.name, (exc.name,)) if n in origin]

@@ -166,17 +166,18 @@ def write_data_csv(path: str | os.PathLike, exp: Experiment) -> Path:
 
 
 # ------------------------------------------------------------------ the weights as JSON
-def weights_record(model: MLP, activation: str) -> dict[str, Any]:
-    """The model's linear layers as plain lists, readable by any language:
-    each layer computes ``x @ W + b`` (``W`` has a row per input), the hidden
-    layers then ``activation``, the last one the logistic function."""
-    return {"activation": activation, "output": "logistic",
+def weights_record(model: MLP, activation: str, features: tuple[str, ...]) -> dict[str, Any]:
+    """The model's linear layers as plain lists, readable by any language: the
+    input is a point's ``features`` (x1, x2, x1sq = x1², ...), each layer
+    computes ``x @ W + b`` (``W`` has a row per input), the hidden layers then
+    ``activation``, the last one the logistic function."""
+    return {"features": list(features), "activation": activation, "output": "logistic",
             "layers": [{"name": layer.name, "W": layer.params["W"].tolist(),
                         "b": layer.params["b"].reshape(-1).tolist()} for layer in model.linears]}
 
 
 def write_weights_json(path: str | os.PathLike, exp: Experiment) -> Path:
-    record = weights_record(exp.model, exp.config.model.activation)
+    record = weights_record(exp.model, exp.config.model.activation, exp.config.model.features)
     return write_text_atomic(path, json.dumps(_clean(record), indent=1) + "\n")
 
 

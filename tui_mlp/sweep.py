@@ -11,7 +11,7 @@ import itertools
 import multiprocessing
 import signal
 import statistics
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +21,7 @@ import torch
 from tui_mlp.compare import describe, train_to_end
 from tui_mlp.config import FIELDS, MAX_SWEEP_RUNS, Config, ConfigError, build_layered, parse_field, text_of
 from tui_mlp.experiment import build, check_fits, load_data, threads_for
+from tui_mlp.runner import float32_digits
 
 
 class SweepError(ValueError):
@@ -83,9 +84,13 @@ class Setting:
     configs: tuple[Config, ...]
 
 
-def plan(base: Config, grid: dict[str, list[Any]], seeds: list[int]) -> list[Setting]:
+def plan(base: Config, grid: dict[str, list[Any]], seeds: list[int],
+         given: Collection[str] | None = None) -> list[Setting]:
     """Every combination of ``grid`` over ``base``, one validated config per
-    seed; a combination the settings refuse is a SweepError naming it."""
+    seed; a combination the settings refuse is a SweepError naming it.
+    ``given``: the fields of ``base`` the user set (default: all), so that a
+    CSV named in the grid gets a CSV's own defaults for the others, as
+    ``tui-mlp train --csv`` does."""
     names = list(grid)
     combos = list(itertools.product(*grid.values()))
     if len(combos) * len(seeds) > MAX_SWEEP_RUNS:
@@ -97,7 +102,7 @@ def plan(base: Config, grid: dict[str, list[Any]], seeds: list[int]) -> list[Set
         texts = {name: text_of(value) for name, value in values.items()}
         try:
             configs = tuple(build_layered([(texts, lambda n: f"--grid {n}"),
-                                           ({"seed": str(s)}, lambda n: "--seeds")], base)
+                                           ({"seed": str(s)}, lambda n: "--seeds")], base, given)
                             for s in seeds)
         except ConfigError as exc:
             where = " ".join(f"{n}={t}" for n, t in texts.items())
@@ -129,8 +134,9 @@ class RunSummary:
     interrupted: bool = False  # stopped by a request: not a finished run
 
     def to_dict(self) -> dict[str, Any]:
-        return {"seed": self.seed, "test_accuracy": self.test_accuracy, "test_loss": self.test_loss,
-                "best_dev_accuracy": self.best_dev_accuracy, "epochs": self.epochs,
+        return {"seed": self.seed, "test_accuracy": float32_digits(self.test_accuracy),
+                "test_loss": float32_digits(self.test_loss),
+                "best_dev_accuracy": float32_digits(self.best_dev_accuracy), "epochs": self.epochs,
                 **({"error": self.error} if self.error else {})}
 
 
@@ -187,6 +193,11 @@ def _mean_std(values: list[float]) -> tuple[float | None, float | None]:
     return mean, std
 
 
+def _digits(stats: tuple[float | None, float | None]) -> dict[str, float | None]:
+    """Mean and spread of float32 results, with the digits a float32 holds."""
+    return {key: None if value is None else float32_digits(value) for key, value in zip(("mean", "std"), stats)}
+
+
 @dataclass
 class SettingResult:
     setting: Setting
@@ -205,8 +216,7 @@ class SettingResult:
         return {"values": {k: list(v) if isinstance(v, tuple) else v
                            for k, v in self.setting.values.items()},
                 "runs": len(self.finished), "planned": len(self.setting.configs),
-                "test_accuracy": {"mean": acc[0], "std": acc[1]},
-                "test_loss": {"mean": loss[0], "std": loss[1]},
+                "test_accuracy": _digits(acc), "test_loss": _digits(loss),
                 "results": [r.to_dict() for r in sorted(self.finished, key=lambda r: r.seed)],
                 "errors": [{"seed": r.seed, "error": r.error} for r in self.runs if r.error]}
 

@@ -60,6 +60,7 @@ def test_export_weights_are_the_best_dev_weights_as_plain_lists(cli, tmp_path, m
     assert code == 0, err
     record = json.loads(path.read_text())
     assert record["activation"] == "logistic" and record["output"] == "logistic"
+    assert record["features"] == ["x1", "x2"]  # what W's rows of fc1 stand for
     assert [layer["name"] for layer in record["layers"]] == ["fc1", "fc2", "fc3"]
     shapes = [(len(layer["W"]), len(layer["W"][0]), len(layer["b"])) for layer in record["layers"]]
     assert shapes == [(2, 4, 4), (4, 3, 3), (3, 1, 1)]
@@ -87,6 +88,14 @@ def test_the_weights_reproduce_the_models_output(cli, tmp_path):
     with torch.inference_mode():
         expected = exp.model(torch.tensor(points)).reshape(-1).tolist()
     assert [forward(p) for p in points] == pytest.approx(expected, abs=1e-6)
+
+
+def test_the_weights_name_the_features_they_take(cli, tmp_path):
+    path = tmp_path / "w.json"
+    code, _, err = cli(*QUICK, "--features", "x1sq,x2sq,x1x2", "--export-weights", str(path))
+    assert code == 0, err
+    record = json.loads(path.read_text())
+    assert record["features"] == ["x1sq", "x2sq", "x1x2"] and len(record["layers"][0]["W"]) == 3
 
 
 @pytest.mark.parametrize("option", ["--export-data", "--export-weights"])

@@ -13,6 +13,7 @@ import pytest
 
 from tests.app.helpers import PtyApp
 from tui_mlp.config import Config
+from tui_mlp.runner import float32_digits
 from tui_mlp.sweep import parse_grid, parse_seeds, plan, sweep
 
 SMALL = ("--n-samples", "120", "--train", "80", "--dev", "20", "--epochs", "40")
@@ -48,10 +49,27 @@ def test_the_statistics_are_the_mean_and_sample_std_of_the_runs(cli):
     for key in ("test_accuracy", "test_loss"):
         values = [r[key] for r in setting["results"]]
         assert len(values) == 4
-        assert setting[key]["mean"] == pytest.approx(statistics.fmean(values), rel=1e-12)
-        assert setting[key]["std"] == pytest.approx(statistics.stdev(values), rel=1e-12)
+        assert setting[key]["mean"] == pytest.approx(statistics.fmean(values), rel=1e-6)
+        assert setting[key]["std"] == pytest.approx(statistics.stdev(values), rel=1e-6)
+        assert all(v == float32_digits(v) for v in (*values, setting[key]["mean"]))  # a float32's digits
     single = sweep_json(cli, "--grid", "lr=0.3")["settings"][0]
     assert single["runs"] == 1 and single["test_accuracy"]["std"] is None
+
+
+def test_a_csv_in_the_grid_gets_a_csvs_own_defaults_as_train_gives_it(cli, tmp_path):
+    files = []
+    for name, shift in (("a.csv", 0.0), ("b.csv", 0.5)):
+        rows = [f"{i / 60 + shift:.4f};{(i * 7 % 60) / 60:.4f};{i % 2}" for i in range(60)]
+        (tmp_path / name).write_text("x;y;label\n" + "\n".join(rows) + "\n")
+        files.append(str(tmp_path / name))
+    code, out, err = cli("sweep", "--epochs", "20", "--grid", "csv=" + ",".join(files), "--jobs", "1", "--json")
+    assert code == 0, err  # 60 rows: the 640/160 of generated data would not fit
+    runs = [s["results"][0] for s in json.loads(out)["settings"]]
+    for path, run in zip(files, runs):
+        code, out, err = cli("train", "--epochs", "20", "--csv", path, "--json")
+        assert code == 0, err
+        alone = json.loads(out)
+        assert (run["test_accuracy"], run["test_loss"]) == (alone["test_accuracy"], alone["test_loss"])
 
 
 def test_the_table_has_a_row_per_setting(cli):
