@@ -298,13 +298,15 @@ def run_train(args: argparse.Namespace) -> int:
 
     from tui_mlp.files import WriteError, check_outputs
 
-    if args.save_dir is not None and not args.save_dir.strip():
-        return _fail("--save-dir: '' is not accepted; expected a directory to save the best model in",
-                     EXIT_USAGE)
+    outputs = {"--save-config": args.save_config, "--history-csv": args.history_csv,
+               "--export-json": args.export_json, "--export-data": args.export_data,
+               "--export-weights": args.export_weights}
+    for option, path in {**outputs, "--save-dir": args.save_dir}.items():
+        if path is not None and not path.strip():
+            what = "a directory to save the best model in" if option == "--save-dir" else "a file path"
+            return _fail(f"{option}: {path!r} is not accepted; expected {what}", EXIT_USAGE)
     try:
-        check_outputs({"--save-config": args.save_config, "--history-csv": args.history_csv,
-                       "--export-json": args.export_json, "--export-data": args.export_data,
-                       "--export-weights": args.export_weights},
+        check_outputs(outputs,
                       {"the data file the run reads (csv)": config.data_file,
                        "the settings file the run reads (--config)": args.config_file})
     except WriteError as exc:

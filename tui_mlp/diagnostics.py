@@ -46,13 +46,16 @@ class GradCheck:
     checked: int  # parameter entries compared
     kinks: int = 0  # entries where eps straddles a kink: compared with a one-sided difference
     saturated: int = 0  # samples whose p (1 - p) is below the loss's gradient clamp
+    floor: float = 1e-6  # the smallest denominator of the relative error
 
     def line(self) -> str:
         where = f"{self.layer}.{self.key}[{','.join(map(str, self.index))}]"
         kinks = f", {self.kinks} at a kink compared one-sided" if self.kinks else ""
         saturated = (f"; {self.saturated} saturated predictions, where the loss clamps its "
                      f"gradient as torch's BCELoss does" if self.saturated else "")
-        return (f"[Gradient check] worst relative error {self.worst:.3g} at {where} "
+        tiny = max(abs(self.analytic), abs(self.numeric)) < self.floor
+        relative = f"absolute error / {self.floor:g}, both being below it" if tiny else "relative error"
+        return (f"[Gradient check] worst {relative}: {self.worst:.3g} at {where} "
                 f"(backward {self.analytic:.6g}, finite differences {self.numeric:.6g}; "
                 f"{self.checked} entries{kinks}){saturated}")
 
@@ -254,7 +257,7 @@ def gradient_check(model: MLP, X: torch.Tensor, y: torch.Tensor, eps: float = 1e
                         worst = GradCheck(err, layer.name, key, index, a, numeric, 0)
     assert worst is not None
     return GradCheck(worst.worst, worst.layer, worst.key, worst.index, worst.analytic,
-                     worst.numeric, checked, kinks, saturated)
+                     worst.numeric, checked, kinks, saturated, floor)
 
 
 __all__ = ["Histogram", "GradCheck", "Diagnosis", "copy_model", "hidden_activations",

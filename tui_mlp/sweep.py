@@ -19,7 +19,7 @@ from typing import Any
 import torch
 
 from tui_mlp.compare import describe, train_to_end
-from tui_mlp.config import FIELDS, MAX_SWEEP_RUNS, Config, ConfigError, build_layered, parse_field, text_of
+from tui_mlp.config import FIELDS, MAX_SEED, MAX_SWEEP_RUNS, Config, ConfigError, build_layered, parse_field, text_of
 from tui_mlp.experiment import build, check_fits, load_data, threads_for
 from tui_mlp.runner import float32_digits
 
@@ -61,18 +61,20 @@ def parse_grid(items: Iterable[str]) -> dict[str, list[Any]]:
 def parse_seeds(text: str) -> list[int]:
     """``0-4``, ``1,5,9`` or a mix (``0-2,7``): the data seeds, each within the
     seed field's limits."""
+    refused = SweepError(f"--seeds: {text!r} is not accepted; expected seeds from 0 to {MAX_SEED:,} "
+                         f"or ranges low-high (low <= high), comma-separated, at most "
+                         f"{MAX_SWEEP_RUNS:,} in all (e.g. 0-4 or 1,5,9)")
     seeds: list[int] = []
-    try:
-        for part in text.split(","):
-            low, dash, high = part.strip().partition("-")
+    for part in text.split(","):
+        low, dash, high = part.strip().partition("-")
+        try:
             first = parse_field("seed", low)
             last = parse_field("seed", high) if dash else first
-            if last < first or len(seeds) + last - first >= MAX_SWEEP_RUNS:
-                raise SweepError(f"--seeds: {text!r} is not accepted; expected seeds or ranges "
-                                 f"low-high (low <= high), at most {MAX_SWEEP_RUNS:,} in all")
-            seeds.extend(range(first, last + 1))
-    except ConfigError as exc:
-        raise SweepError(str(exc.relabel("--seeds"))) from None
+        except ConfigError:
+            raise refused from None
+        if last < first or len(seeds) + last - first >= MAX_SWEEP_RUNS:
+            raise refused
+        seeds.extend(range(first, last + 1))
     return seeds
 
 

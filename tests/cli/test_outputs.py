@@ -112,9 +112,12 @@ def test_check_outputs_accepts_distinct_new_files(tmp_path: Path) -> None:
                   {"the data file the run reads (csv)": tmp_path / "in.csv"})
 
 
-def test_an_empty_save_dir_is_refused(capsys) -> None:
-    code, out, err = cli(capsys, *QUICK, "--save-dir", "")
-    assert code == 2 and out == "" and err.strip().startswith("tui-mlp: --save-dir: '' is not accepted")
+@pytest.mark.parametrize("option", ["--save-dir", "--save-config", "--history-csv", "--export-json",
+                                    "--export-data", "--export-weights"])
+@pytest.mark.parametrize("value", ["", "  "])
+def test_an_empty_output_path_is_a_usage_error(capsys, option: str, value: str) -> None:
+    code, out, err = cli(capsys, *QUICK, option, value)
+    assert code == 2 and out == "" and err.strip().startswith(f"tui-mlp: {option}: {value!r} is not accepted")
 
 
 def test_checkpoint_files_follow_the_umask(tmp_path: Path) -> None:

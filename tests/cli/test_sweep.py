@@ -101,8 +101,10 @@ def test_seeds_and_grid_values():
     (["--grid", "lr=0.1,abc"], "--grid lr: 'abc' is not accepted; expected a number > 0"),
     (["--grid", "lr=0.1", "--grid", "lr=0.2"], "--grid lr: given twice"),
     (["--grid", "seed=1,2"], "--grid seed: the data seed is swept by --seeds"),
-    (["--seeds", "4-2"], "--seeds: '4-2' is not accepted; expected seeds or ranges low-high"),
-    (["--seeds", "x"], "--seeds: 'x' is not accepted; expected a whole number from 0 to"),
+    (["--seeds", "4-2"], "--seeds: '4-2' is not accepted; expected seeds from 0 to 4,294,967,295 or ranges"),
+    (["--seeds", "x"], "--seeds: 'x' is not accepted; expected seeds from 0 to"),
+    (["--seeds", "-1"], "--seeds: '-1' is not accepted; expected seeds from 0 to"),  # the value given, whole
+    (["--seeds", "0-2-3"], "--seeds: '0-2-3' is not accepted; expected seeds from 0 to"),
     (["--grid", "n_samples=50,100"], "--grid n_samples: 50 is not accepted; train + dev must leave"),
     (["--jobs", "0"], "argument --jobs: 0 is not a number of jobs (1-256)"),
 ])

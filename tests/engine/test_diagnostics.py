@@ -59,7 +59,15 @@ def test_gradient_check_catches_a_wrong_backward(monkeypatch):
     monkeypatch.setattr(Logistic, "backward", lambda self, grads: grads * self.outputs)
     bad = D.gradient_check(model, X, y)
     assert bad.worst > 1e-2
-    assert "worst relative error" in bad.line()
+    assert "worst relative error: " in bad.line()
+
+
+def test_a_gradient_check_below_the_floor_says_its_error_is_absolute():
+    """Both values under the floor: the error is |difference| / floor, and the line says so."""
+    check = D.GradCheck(4.57e-05, "fc3", "b", (0, 2), -1.24062e-11, 3.33067e-11, 9)
+    assert check.line().startswith("[Gradient check] worst absolute error / 1e-06, both being below it: 4.57e-05 ")
+    big = D.GradCheck(0.02, "fc1", "W", (0, 0), 0.5, 0.49, 9)
+    assert big.line().startswith("[Gradient check] worst relative error: 0.02 at fc1.W[0,0]")
 
 
 def test_gradient_check_names_saturated_predictions():
@@ -214,7 +222,7 @@ def test_cli_diagnostics(cli):
     code, out, err = cli("train", "--preset", "dead-relu", "--epochs", "3", "--diagnostics")
     assert code == 0, err
     assert "[Diagnostics] dead units on the training set: layer 1 3/3  layer 2 3/3" in out
-    assert "[Gradient check] worst relative error" in out
+    assert "[Gradient check] worst " in out
     code, out, err = cli("train", *SMALL, "--diagnostics", "--json")
     assert code == 0, err
     diag = json.loads(out)["diagnostics"]

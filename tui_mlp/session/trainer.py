@@ -266,7 +266,7 @@ class Trainer:
         result = budgeted_gradient_check(self.experiment.model, *self.experiment.train_set)
         self._grad_check = (self.experiment.runner.epoch, result)
         self.log.append(result.line())
-        self.emit(Event("info", f"gradient check: worst relative error {result.worst:.3g} "
+        self.emit(Event("info", f"gradient check: worst error {result.worst:.3g} "
                                 f"({result.checked} entries)"))
         self._publish(params=False)
 
