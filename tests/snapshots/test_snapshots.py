@@ -365,6 +365,19 @@ def test_idle_screen(snap_compare) -> None:
     assert snap_compare(TrainerApp(BOOK), terminal_size=(120, 40), run_before=run_before)
 
 
+def test_an_open_list_has_a_frame_at_80x24(snap_compare) -> None:
+    """The activation field's list open over the fields below it, in a frame of its own."""
+    snap = idle()
+
+    async def run_before(pilot: Pilot) -> None:
+        await show(pilot, snap)
+        pilot.app.query_one("#activation").focus()
+        await then_press(pilot, "enter")
+        assert pilot.app.query_one("#activation").expanded
+
+    assert snap_compare(TrainerApp(BOOK), terminal_size=(80, 24), run_before=run_before)
+
+
 def finished_run(*keys: str) -> RunBefore:
     """The finished state with the run's log lines, then ``keys`` pressed."""
     snap = finished()
