@@ -137,8 +137,8 @@ def saved_line(runner: Runner, directory: str | os.PathLike) -> str:
 
 def final_line(record: EpochRecord) -> str:
     """The last epoch trained, before the best-dev model is restored."""
-    return (f"[Final] epoch {record.epoch}: train loss/accuracy {record.train_loss:.4f}/"
-            f"{record.train_score:.4f}, dev loss/accuracy {record.dev_loss:.4f}/{record.dev_score:.4f}")
+    return (f"[Final] epoch {record.epoch}: train loss {record.train_loss:.4f} acc {record.train_score:.4f}, "
+            f"dev loss {record.dev_loss:.4f} acc {record.dev_score:.4f}")
 
 
 class Runner:
