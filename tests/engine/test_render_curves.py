@@ -34,3 +34,19 @@ def test_the_lowest_point_is_marked_only_once_the_curve_has_turned_up():
     assert turned_up_at(xs, [0.9, 0.5, 0.3, 0.2, 0.1]) is None  # still falling: the end is lowest
     assert turned_up_at(xs, [0.9, 0.2, 0.2, 0.3, 0.3]) == 10  # the first of equal lows
     assert turned_up_at([0], [0.5]) is None and turned_up_at([], []) is None
+
+
+def test_the_legend_goes_to_the_corner_the_data_leave_most_empty():
+    from tui_mlp.render.plot import Series, legend_corner
+
+    xs = list(range(100))
+
+    def series(ys: list[float]) -> Series:
+        return Series(xs, ys, "s", (0, 0, 0), True)
+
+    falling, rising = series([1.0 - x / 100 for x in xs]), series([x / 100 for x in xs])
+    assert legend_corner([falling], (0.0, 1.0)) == ("right", "top", 0)  # a falling loss leaves the top right
+    assert legend_corner([rising], (0.0, 1.0)) == ("right", "bottom", 0)
+    assert legend_corner([falling, rising], (0.0, 1.0))[2] > 0  # a cross fills every corner
+    three_corners = Series([0, 99, 99], [1.0, 1.0, 0.0], "s", (0, 0, 0), False)
+    assert legend_corner([three_corners], (0.0, 1.0)) == ("left", "bottom", 0)  # only it is free

@@ -27,7 +27,7 @@ from rich.style import Style
 from textual.screen import Screen
 from textual.widget import Widget
 
-from tui_mlp.render.plot import RGB, Chart, ansi_rows, cell_rows
+from tui_mlp.render.plot import RGB, Chart, ansi_rows, cell_rows, legend_corner
 
 PLOTEXT_MAJOR = int(plotext.__version__.split(".")[0])
 
@@ -151,12 +151,11 @@ class _Plotext6:
             figure.title(chart.title)
         xs = [x for s in chart.series for x in s.xs]
         ys = [y for s in chart.series for y in s.ys]
-        if xs and ys and any(s.label for s in chart.series):  # the corner the curves' ends leave empty
+        if xs and ys and any(s.label for s in chart.series):  # the corner the data leave most empty
             low, high = chart.ylim if chart.ylim is not None else (min(ys), max(ys))
-            ends = [s.ys[-1] for s in chart.series if s.ys]
-            rising = sum(ends) / len(ends) > (low + high) / 2
-            figure.legend(x=max(xs), y=low if rising else high, ha="right",
-                          va="bottom" if rising else "top", relative=True)
+            ha, va, _ = legend_corner(chart.series, chart.ylim)
+            figure.legend(x=max(xs) if ha == "right" else min(xs), y=high if va == "top" else low,
+                          ha=ha, va=va, relative=True)
         return ansi_rows(figure.build().string())
 
 

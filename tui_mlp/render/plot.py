@@ -114,3 +114,30 @@ def _sgr_style(codes: tuple[str, ...]) -> Style:
     spans = Text.from_ansi("".join(f"\x1b[{code}m" for code in codes) + " ").spans
     style = Style.combine(span.style for span in spans if isinstance(span.style, Style)) if spans else Style()
     return _SGR_STYLES.setdefault(codes, style)
+
+
+#: The share of a plot's width and height its legend covers, near enough to
+#: choose the corner with the least data under it.
+LEGEND_WIDTH, LEGEND_HEIGHT = 0.45, 0.4
+
+
+def legend_corner(series: Sequence[Series], ylim: tuple[float, float] | None = None) -> tuple[str, str, int]:
+    """(``"left"`` or ``"right"``, ``"top"`` or ``"bottom"``, points covered):
+    the corner of the plot where the legend hides the fewest data points (top
+    right on a tie, then bottom right, top left, bottom left)."""
+    points = [(x, y) for s in series for x, y in zip(s.xs, s.ys)]
+    x0, x1 = min(x for x, _ in points), max(x for x, _ in points)
+    low, high = ylim if ylim is not None else (min(y for _, y in points), max(y for _, y in points))
+
+    def covered(ha: str, va: str) -> int:
+        def inside(x: float, y: float) -> bool:
+            across = (x - x0) / (x1 - x0) if x1 > x0 else 0.5
+            up = (y - low) / (high - low) if high > low else 0.5
+            return (across >= 1 - LEGEND_WIDTH if ha == "right" else across <= LEGEND_WIDTH) and \
+                (up >= 1 - LEGEND_HEIGHT if va == "top" else up <= LEGEND_HEIGHT)
+        return sum(inside(x, y) for x, y in points)
+
+    corners = [("right", "top"), ("right", "bottom"), ("left", "top"), ("left", "bottom")]
+    counts = {corner: covered(*corner) for corner in corners}
+    ha, va = min(corners, key=lambda corner: (counts[corner], corners.index(corner)))
+    return ha, va, counts[(ha, va)]

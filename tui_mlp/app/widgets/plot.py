@@ -14,7 +14,7 @@ from textual.strip import Strip
 
 from tui_mlp.app.adapter import Plotter
 from tui_mlp.app.widgets.lines import PAD, StripPane
-from tui_mlp.render.plot import RGB, Chart
+from tui_mlp.render.plot import RGB, Chart, legend_corner
 
 
 class StripPlot(StripPane):
@@ -24,7 +24,8 @@ class StripPlot(StripPane):
     The plot takes the app theme's surface for its canvas and its foreground
     for axes and labels. Lower than ``LEGEND_INSIDE_FROM`` rows, the legend
     takes the bottom row, under the plot, rather than a corner that the
-    curves of so small a plot would run through."""
+    curves of so small a plot would run through; so it does whenever every
+    corner of the plot holds data."""
 
     LEGEND_INSIDE_FROM = 16
 
@@ -51,7 +52,9 @@ class StripPlot(StripPane):
             self.show_message(empty)
             return
         _, canvas, text = self._theme_colours()
-        below = height < self.LEGEND_INSIDE_FROM and height > 2 and any(s.label for s in chart.series)
+        labelled = [s for s in chart.series if s.label and s.xs]
+        below = height > 2 and bool(labelled) and (
+            height < self.LEGEND_INSIDE_FROM or legend_corner(chart.series, chart.ylim)[2] > 0)
         legend = legend_strip(chart, width) if below else None
         if below:
             chart.series = [replace(s, label="") for s in chart.series]
@@ -71,13 +74,14 @@ class StripPlot(StripPane):
 
 
 def legend_strip(chart: Chart, width: int) -> Strip:
-    """One row naming each labelled series in its colour ("▬ train  ▬ dev"), centred."""
+    """One row naming each labelled series by its marker and colour ("▬ train • dev"), centred."""
     segments: list[Segment] = []
     for s in chart.series:
         if s.label:
             if segments:
-                segments.append(Segment("  ", PAD))
-            segments += [Segment("▬ ", Style(color=RichColor.from_rgb(*s.colour))), Segment(s.label, PAD)]
+                segments.append(Segment(" ", PAD))
+            glyph = s.marker if len(s.marker) == 1 else "▬"  # the series' own marker, as inside the plot
+            segments += [Segment(f"{glyph} ", Style(color=RichColor.from_rgb(*s.colour))), Segment(s.label, PAD)]
     strip = Strip(segments)
     left = max((width - strip.cell_length) // 2, 0)
     return Strip([Segment(" " * left, PAD), *segments]).crop_extend(0, width, PAD)
