@@ -403,8 +403,8 @@ def test_finished_run_at_80x24(snap_compare) -> None:
     assert snap_compare(TrainerApp(BOOK), terminal_size=(80, 24), run_before=finished_run())
 
 
-def test_activations_tab(snap_compare, fixed_activations) -> None:
-    """4.1.2: the table of max |hand-written - torch| (fixed values) and the first pair plotted."""
+def activations_tab() -> RunBefore:
+    """The idle state on the activations tab (``a``)."""
     snap = idle()
 
     async def run_before(pilot: Pilot) -> None:
@@ -413,7 +413,12 @@ def test_activations_tab(snap_compare, fixed_activations) -> None:
         assert pilot.app.tabs.active == "activations-tab"
         assert_still_fixed(pilot, snap)
 
-    assert snap_compare(TrainerApp(BOOK), terminal_size=(120, 40), run_before=run_before)
+    return run_before
+
+
+def test_activations_tab(snap_compare, fixed_activations) -> None:
+    """4.1.2: the table of max |hand-written - torch| (fixed values) and the first pair plotted."""
+    assert snap_compare(TrainerApp(BOOK), terminal_size=(120, 40), run_before=activations_tab())
 
 
 def lab_diagnostics() -> RunBefore:
@@ -535,15 +540,7 @@ def test_compare_tab_at_60x16(snap_compare) -> None:
 
 def test_activations_tab_at_60x16(snap_compare, fixed_activations) -> None:
     """The activations at 60x16: the table of differences; the plots give way."""
-    snap = idle()
-
-    async def run_before(pilot: Pilot) -> None:
-        await show(pilot, snap)
-        await then_press(pilot, "a")
-        assert pilot.app.tabs.active == "activations-tab"
-        assert_still_fixed(pilot, snap)
-
-    assert snap_compare(TrainerApp(BOOK), terminal_size=(60, 16), run_before=run_before)
+    assert snap_compare(TrainerApp(BOOK), terminal_size=(60, 16), run_before=activations_tab())
 
 
 # ------------------------------------------------------------------ 16 colours and NO_COLOR
@@ -573,14 +570,7 @@ def test_lab_diagnostics_in_16_colours(snap_compare, colour_system) -> None:
 def test_activations_tab_without_colour(snap_compare, fixed_activations, colour_system) -> None:
     """Logistic and Tanh with NO_COLOR: two greys and two markers, named in the legend."""
     colour_system("no_color")
-    snap = idle()
-
-    async def run_before(pilot: Pilot) -> None:
-        await show(pilot, snap)
-        await then_press(pilot, "a")
-        assert_still_fixed(pilot, snap)
-
-    assert snap_compare(TrainerApp(BOOK), terminal_size=(120, 40), run_before=run_before)
+    assert snap_compare(TrainerApp(BOOK), terminal_size=(120, 40), run_before=activations_tab())
 
 
 def test_map_of_misclassified_points(snap_compare) -> None:
