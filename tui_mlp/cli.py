@@ -6,6 +6,7 @@ without loading torch or textual.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import functools
 import json
 import os
@@ -575,7 +576,10 @@ def run_app(config: Config | None = None) -> int:
             from tui_mlp.app import TrainerApp
 
         app = TrainerApp(config)
-        app.run()
+        # a loop of our own: asyncio.run's would, on closing, wait for its
+        # executor's threads, i.e. for the epoch in progress (seconds on a big
+        # network); end_now ends the process instead
+        app.run(loop=asyncio.new_event_loop())
     finally:
         if terminal:  # back on the terminal's own screen: take the line away again
             print("\r\033[K", end="", flush=True)

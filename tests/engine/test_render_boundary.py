@@ -189,3 +189,21 @@ def test_a_map_of_a_few_cells_thins_to_one_point_at_least(width, height):
     points = crowded(40)
     layout = Layout.of(Bounds(-1, 1, -1, 1), width, height, points)
     assert 1 <= int(layout.shown["all"].sum()) and layout.stride("all") <= 40
+
+
+def test_a_map_classifies_at_most_max_map_points_and_says_it_shows_a_sample():
+    """100,000 points through a big network take seconds per redraw in the UI
+    thread: the map draws an even sample, and its stride counts it."""
+    from tui_mlp.render.boundary import MAX_MAP_POINTS
+
+    def part(n: int, k: int) -> tuple[torch.Tensor, torch.Tensor]:
+        return torch.randn(n, 2, generator=torch.Generator().manual_seed(k)), torch.zeros(n, 1)
+
+    points = Points.of(part(8000, 0), part(1500, 1), part(500, 2))
+    assert points.every == 3 and points.X.shape[0] == 3334 <= MAX_MAP_POINTS  # ceil(10000 / 4096)
+    assert set(points.kind.tolist()) == {0, 1, 2}
+    layout = Layout.of(Bounds.of(points.X), 40, 12, points)
+    assert layout.X.shape[0] == layout.n_grid + points.X.shape[0]
+    assert layout.stride("wrong") == 3 and layout.stride("all") % 3 == 0
+    small = Points.of(part(100, 0), part(20, 1), part(20, 2))
+    assert small.every == 1 and small.X.shape[0] == 140

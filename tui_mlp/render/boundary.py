@@ -108,21 +108,30 @@ def layer_values(params: Mapping[str, Params], activation: str,
     return values
 
 
+#: The most data points a map classifies: every redraw runs the network on
+#: them in the UI thread (100,000 points through 512x512 layers take seconds),
+#: and a map has far fewer cells. More data are subsampled evenly.
+MAX_MAP_POINTS = 4096
+
+
 @dataclass(frozen=True)
 class Points:
-    """The data drawn over the map: features, labels, and which set (0 train, 1 dev, 2 test)."""
+    """The data drawn over the map: features, labels, and which set (0 train,
+    1 dev, 2 test); ``every``: how many data points each of these stands for."""
 
     X: torch.Tensor
     y: torch.Tensor
     kind: torch.Tensor
+    every: int = 1
 
     @classmethod
-    def of(cls, train: tuple, dev: tuple, test: tuple) -> "Points":
+    def of(cls, train: tuple, dev: tuple, test: tuple, limit: int = MAX_MAP_POINTS) -> "Points":
         sets = (train, dev, test)
         X = torch.cat([s[0] for s in sets])
         y = torch.cat([s[1].reshape(-1) for s in sets])
         kind = torch.cat([torch.full((s[0].shape[0],), k, dtype=torch.long) for k, s in enumerate(sets)])
-        return cls(X, y, kind)
+        every = max(-(-X.shape[0] // limit), 1)
+        return cls(X[::every], y[::every], kind[::every], every)
 
 
 def pixel_grid(bounds: Bounds, width: int, height: int) -> torch.Tensor:
@@ -194,7 +203,7 @@ class Layout:
 
     def stride(self, choice: str) -> int:
         """1 if the points of ``choice`` are all shown, else every how many-th."""
-        return self.strides.get(choice, 1)
+        return self.strides.get(choice, 1) * (self.points.every if self.points is not None else 1)
 
 
 def cell_runs(params: Mapping[str, Params], activation: str, layout: Layout,

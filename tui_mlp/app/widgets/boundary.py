@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import torch
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Size
@@ -46,10 +47,11 @@ class BoundaryMap(StripPane):
 
     def set_data(self, train: tuple, dev: tuple, test: tuple) -> None:
         """New data sets: the axes follow them."""
-        self._points = Points.of(train, dev, test)
-        self._bounds = b = Bounds.of(self._points.X)
+        self._points = Points.of(train, dev, test)  # an even sample of a big data set
+        everything = torch.cat([train[0], dev[0], test[0]])
+        self._bounds = b = Bounds.of(everything)  # the axes span all of the data
         self._layout = None
-        self.point_count = int(self._points.X.shape[0])
+        self.point_count = int(everything.shape[0])
         self.border_subtitle = f"x1 {b.x0:.1f}..{b.x1:.1f}  x2 {b.y0:.1f}..{b.y1:.1f}"
 
     def show(self, params: dict, activation: str, features: tuple[str, ...] = PLANE) -> None:
