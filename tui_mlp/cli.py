@@ -508,10 +508,14 @@ def run_compare(args: argparse.Namespace) -> int:
 
 
 def run_sweep(args: argparse.Namespace) -> int:
-    config = _settings(args)
-    if isinstance(config, int):
-        return config
-    given = {name for values, _ in setting_sources(args) for name in values}  # read again: no error now
+    from tui_mlp.settings_file import SettingsFileError
+
+    try:
+        sources = setting_sources(args)
+        config = build_layered(sources)
+    except (ConfigError, SettingsFileError) as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    given = {name for values, _ in sources for name in values}  # what the user set, for a CSV's defaults
 
     with exit_at_once():
         from tui_mlp import sweep
