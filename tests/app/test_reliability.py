@@ -257,6 +257,20 @@ async def test_q_at_any_moment_exits_within_a_second(moment: str, tmp_path, monk
         load_params(tmp_path / "best_model", shapes)
 
 
+async def test_a_poll_tick_during_shutdown_does_nothing() -> None:
+    """The poll timer can fire after the screens are gone and before the app's
+    timers stop: with a state change to report, it must not touch the screen."""
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert state(app) == State.FINISHED
+    assert not app.screen_stack
+    app._past_open = not app._past_open  # so this tick has bindings to refresh
+    app.poll()
+
+
 @pytest.mark.parametrize("values", [
     {"epochs": 5_000_000},
     # epochs of seconds each: quit may not wait for the one in progress

@@ -223,7 +223,10 @@ class TrainerApp(App[None]):
     # ------------------------------------------------------------ drawing
     def poll(self) -> None:
         """Read the latest snapshot and, if the redraw policy allows a frame
-        now, hand it to the tab shown."""
+        now, hand it to the tab shown. A tick that lands while the app shuts
+        down (its screens already gone, its timers not yet) does nothing."""
+        if not self.is_running:
+            return
         snap = self.trainer.snapshot
         past_open = snap.state in (State.PAUSED, State.FINISHED) and snap.epoch > 0
         if past_open != self._past_open:
