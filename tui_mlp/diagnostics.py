@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import torch
 
-from tui_mlp.nn import MLP, BinaryCrossEntropyLoss
+from tui_mlp.nn import MLP
 from tui_mlp.nn.activation import Activation
 from tui_mlp.nn.loss import GRAD_EPSILON
 
@@ -84,7 +84,7 @@ def copy_model(model: MLP, dtype: torch.dtype | None = None) -> MLP:
 
 
 def hidden_activations(model: MLP) -> list[Activation]:
-    """The activation after each hidden linear layer (not the output Logistic)."""
+    """The activation after each hidden linear layer (not the output operator)."""
     return [layer for layer in model.layers[1:-1] if isinstance(layer, Activation)]
 
 
@@ -93,7 +93,7 @@ def _backward_on(model: MLP, X: torch.Tensor, y: torch.Tensor) -> tuple[MLP, flo
     caches and ``grads`` filled) and the loss."""
     clone = copy_model(model)
     dtype = clone.linears[0].params["W"].dtype
-    loss_fn = BinaryCrossEntropyLoss(clone)
+    loss_fn = clone.head.loss(clone)
     with torch.inference_mode():
         loss = loss_fn(clone(X.to(dtype)), y.reshape(-1, 1).to(dtype)).item()
         loss_fn.backward()
@@ -207,13 +207,13 @@ def gradient_check(model: MLP, X: torch.Tensor, y: torch.Tensor, eps: float = 1e
     error in a network with huge pre-activations."""
     clone = copy_model(model, torch.float64)
     X64, y64 = X.to(torch.float64), y.reshape(-1, 1).to(torch.float64)
-    loss_fn = BinaryCrossEntropyLoss(clone)
+    loss_fn = clone.head.loss(clone)
     gen = torch.Generator().manual_seed(seed)
     worst: GradCheck | None = None
     checked = 0
     with torch.inference_mode():
         p = clone(X64)
-        saturated = int((p * (1.0 - p) < GRAD_EPSILON).sum())
+        saturated = 0 if clone.head.regression else int((p * (1.0 - p) < GRAD_EPSILON).sum())
         loss_fn(p, y64)
         loss_fn.backward()
         analytic = {(layer.name, key): g.clone() for layer in clone.linears

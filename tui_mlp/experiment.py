@@ -15,7 +15,7 @@ import torch
 from tui_mlp.checkpoint import Params
 from tui_mlp.config import Config, TrainConfig
 from tui_mlp.data import DATASETS, Dataset, load_csv, split_dataset
-from tui_mlp.nn import MLP, OPTIMIZERS, WEIGHT_INITS, BinaryCrossEntropyLoss, Optimizer, accuracy, scheduled_lr
+from tui_mlp.nn import MLP, OPTIMIZERS, WEIGHT_INITS, Head, Optimizer, head_for, scheduled_lr
 from tui_mlp.runner import Runner
 
 
@@ -24,7 +24,7 @@ def load_data(config: Config) -> tuple[Dataset, Dataset, Dataset]:
     d = config.data
     if d.dataset == "csv":
         X, y = load_csv(d.csv, shuffle=d.shuffle, noise=d.noise or None, seed=d.seed,
-                        columns=d.columns)
+                        columns=d.columns, real_labels=head_for(d).regression)
     else:
         X, y = DATASETS[d.dataset](d.n_samples, shuffle=d.shuffle, noise=d.noise or None, seed=d.seed)
     n_train, n_dev = d.counts(X.shape[0])
@@ -35,9 +35,10 @@ def build_model(config: Config, dtype: torch.dtype = torch.float32) -> MLP:
     """The network with its initial weights drawn from the init seed alone."""
     m = config.model
     gen = torch.Generator().manual_seed(config.init_seed)
-    return MLP(len(m.features), list(m.hidden), 1, activation=m.activation,
+    head = head_for(config.data)
+    return MLP(len(m.features), list(m.hidden), head.out_features, activation=m.activation,
                weight_init=weight_init(config), bias_init=m.bias_init, generator=gen, dtype=dtype,
-               features=m.features)
+               features=m.features, head=head)
 
 
 def weight_init(config: Config):
@@ -135,6 +136,10 @@ class Experiment:
     model: MLP
     runner: Runner
 
+    @property
+    def head(self) -> Head:
+        return head_for(self.config.data)
+
     def step(self):
         return self.runner.step(self.train_set, self.dev_set)
 
@@ -172,8 +177,10 @@ def build(config: Config, data: tuple[Dataset, Dataset, Dataset] | None = None,
         check_fits(config, sum(part[0].shape[0] for part in (train_set, dev_set, test_set)))
     model = build_model(config)
     t = config.train
-    runner = Runner(model, build_optimizer(t, model), accuracy, BinaryCrossEntropyLoss(model),
-                    batch_size=t.batch_size, lr_at=schedule_for(t), patience=t.patience,
+    head = head_for(config.data)
+    runner = Runner(model, build_optimizer(t, model), head.score, head.loss(model),
+                    scoring=head.scoring, batch_size=t.batch_size, lr_at=schedule_for(t),
+                    patience=t.patience,
                     generator=torch.Generator().manual_seed(config.init_seed + 1),
                     diagnostics=diagnostics)
     return Experiment(config, train_set, dev_set, test_set, model, runner)

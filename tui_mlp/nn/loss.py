@@ -1,4 +1,5 @@
-"""Binary cross-entropy with its backward driving the model (book 4.2.4.2)."""
+"""The losses, each with its backward driving the model: binary cross-entropy
+(book 4.2.4.2) and, for regression, the mean squared error."""
 from __future__ import annotations
 
 import torch
@@ -48,6 +49,34 @@ class BinaryCrossEntropyLoss:
         p, y = self.predicts, self.labels
         p_1mp = torch.clamp(p * (1.0 - p), min=GRAD_EPSILON)
         loss_grad_predicts = (p - y) / (p_1mp * self.num)
+        if self.model is not None:
+            self.model.backward(loss_grad_predicts)
+        return loss_grad_predicts
+
+
+class MeanSquaredErrorLoss:
+    """L = 1/N (p - y)^T (p - y), shape [1], for predictions p and real-valued
+    targets y of shape [N, 1]; dL/dp = 2 (p - y) / N. The interface of
+    ``BinaryCrossEntropyLoss``: ``backward`` starts the chain rule in ``model``."""
+
+    def __init__(self, model: Op | None = None) -> None:
+        self.model = model
+        self.predicts: torch.Tensor = NOTHING_YET
+        self.labels: torch.Tensor = NOTHING_YET
+        self.num = 0
+
+    def __call__(self, predicts: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        return self.forward(predicts, labels)
+
+    def forward(self, predicts: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        self.predicts, self.labels = predicts, labels
+        self.num = n = predicts.shape[0]
+        error = predicts - labels
+        return (error.T @ error).squeeze(1) / n  # 1/N (p - y)^T (p - y)
+
+    def backward(self) -> torch.Tensor:
+        """dL/dp = 2 (p - y) / N, passed on to ``model.backward`` (and returned)."""
+        loss_grad_predicts = (self.predicts - self.labels) * (2.0 / self.num)
         if self.model is not None:
             self.model.backward(loss_grad_predicts)
         return loss_grad_predicts

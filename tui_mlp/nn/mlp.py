@@ -7,13 +7,16 @@ import torch
 
 from tui_mlp.nn.activation import ACTIVATIONS, Activation, Logistic
 from tui_mlp.nn.features import Features
+from tui_mlp.nn.head import Head
 from tui_mlp.nn.init import Init, normal
 from tui_mlp.nn.linear import Linear
 from tui_mlp.nn.op import Op
 
 
 class MLP(Op):
-    """``Linear -> activation`` for each hidden size, then ``Linear -> Logistic``,
+    """``Linear -> activation`` for each hidden size, then ``Linear -> output``,
+the output operator of ``head`` (the task's: the book's Logistic for two
+classes, Identity for regression), which also names the model's loss.
     With ``features`` (names from ``config.FEATURES``) the network first
     computes them from X's columns x1, x2 and ``input_size`` is how many there
     are; without, X's columns are the inputs.
@@ -34,11 +37,12 @@ class MLP(Op):
                  activation: str | type[Activation] = "logistic", weight_init: Init = normal,
                  bias_init: float = 0.0, generator: torch.Generator | None = None,
                  dtype: torch.dtype = torch.float32, input_grad: bool = False,
-                 features: Sequence[str] | None = None) -> None:
+                 features: Sequence[str] | None = None, head: Head | None = None) -> None:
         super().__init__()
         if features is not None and input_size != len(features):
             raise ValueError(f"input_size {input_size} but {len(features)} features {tuple(features)}")
         self.features = None if features is None else Features(features)
+        self.head = Head() if head is None else head
         act_cls = ACTIVATIONS[activation] if isinstance(activation, str) else activation
         sizes = [input_size, *hidden_sizes, output_size]
         self.layers: list[Op] = []
@@ -46,8 +50,10 @@ class MLP(Op):
             self.layers.append(Linear(fan_in, fan_out, name=f"fc{i}", weight_init=weight_init,
                                       bias_init=bias_init, generator=generator, dtype=dtype,
                                       input_grad=input_grad or i > 1))
-            cls = act_cls if i < len(sizes) - 1 else Logistic
-            self.layers.append(Logistic(inplace=True) if cls is Logistic else cls())
+            if i == len(sizes) - 1:
+                self.layers.append(self.head.output())
+            else:
+                self.layers.append(Logistic(inplace=True) if act_cls is Logistic else act_cls())
 
     @property
     def linears(self) -> list[Linear]:

@@ -258,7 +258,7 @@ class Trainer:
 
     def _test(self) -> None:
         result = self._tested = evaluate_best(self.experiment)
-        self.log.append(test_line(result.score, result.loss))  # the confusion matrices: lab tab
+        self.log.append(test_line(result.score, result.loss, self.experiment.runner.scoring))  # the confusion matrices: lab tab
         self._note = result.note()
         self._publish()
 
@@ -435,7 +435,7 @@ class Trainer:
             self._fail(outcome.error)
         elif outcome.stopped in (Stop.DONE, Stop.EARLY):
             if outcome.last is not None:  # the CLI's closing line, before the test's
-                self.log.append(final_line(outcome.last))
+                self.log.append(final_line(outcome.last, exp.runner.scoring))
             self._set_state(State.FINISHED)
             self._test()
         elif self._steps == 0 and self._state != State.RUNNING:
