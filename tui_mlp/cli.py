@@ -382,7 +382,8 @@ def run_train(args: argparse.Namespace) -> int:
     if args.json:
         out.print(json.dumps(result))
     writes: list[tuple[str, str | None, Callable[[str], object]]] = [
-        ("--history-csv", args.history_csv, lambda path: write_history_csv(path, runner.history)),
+        ("--history-csv", args.history_csv, lambda path: write_history_csv(path, runner.history,
+                                                                                   runner.scoring)),
         ("--export-json", args.export_json, lambda path: write_run_json(path, result)),
         ("--export-data", args.export_data, lambda path: write_data_csv(path, exp)),
         ("--export-weights", args.export_weights, lambda path: write_weights_json(path, exp))]

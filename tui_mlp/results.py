@@ -16,15 +16,12 @@ import torch
 from tui_mlp.config import Config
 from tui_mlp.data import Dataset
 from tui_mlp.files import write_text_atomic
-from tui_mlp.history import COLUMNS, History
+from tui_mlp.history import History
 from tui_mlp.nn import MLP, Scoring
 from tui_mlp.runner import ACCURACY, float32_digits
 
 if TYPE_CHECKING:
     from tui_mlp.experiment import Experiment
-
-HISTORY_HEADER = ("epoch", *COLUMNS)  # epoch,train_loss,train_score,dev_loss,dev_score
-
 
 @dataclass(frozen=True)
 class Confusion:
@@ -140,19 +137,27 @@ def _number(value: float) -> str:
     return repr(float32_digits(value)) if math.isfinite(value) else str(value)
 
 
-def history_csv(history: History) -> str:
+def history_csv(history: History, scoring: Scoring = ACCURACY) -> str:
     """``epoch,train_loss,train_score,dev_loss,dev_score``, one row per recorded
-    epoch (0-based, as the log counts). A long run's History keeps every k-th
-    epoch only; the rows say which."""
-    lines = [",".join(HISTORY_HEADER)]
-    cols = [history.columns[name] for name in COLUMNS]
+    epoch (0-based, as the log counts); a regression's rows give each set's
+    loss, RMSE and R² (``train_loss,train_rmse,train_r2,...``). A long run's
+    History keeps every k-th epoch only; the rows say which."""
+    score = "score" if not scoring.with_rmse else scoring.key  # the book's "score": accuracy
+    header = ["epoch"] + [f"{part}_{name}" for part in ("train", "dev")
+                          for name in ("loss", *(("rmse",) if scoring.with_rmse else ()), score)]
+    lines = [",".join(header)]
+    c = history.columns
     for i, epoch in enumerate(history.epochs):
-        lines.append(",".join([str(epoch), *(_number(col[i]) for col in cols)]))
+        row = [str(epoch)]
+        for part in ("train", "dev"):
+            loss, figures = c[f"{part}_loss"][i], scoring.figures(c[f"{part}_loss"][i], c[f"{part}_score"][i])
+            row += [_number(loss), *(_number(value) for _, value in figures)]
+        lines.append(",".join(row))
     return "\n".join(lines) + "\n"
 
 
-def write_history_csv(path: str | os.PathLike, history: History) -> Path:
-    return write_text_atomic(path, history_csv(history))
+def write_history_csv(path: str | os.PathLike, history: History, scoring: Scoring = ACCURACY) -> Path:
+    return write_text_atomic(path, history_csv(history, scoring))
 
 
 # ------------------------------------------------------------------ the data as CSV

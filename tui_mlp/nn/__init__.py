@@ -18,9 +18,9 @@ from tui_mlp.nn.activation import (
     relu,
     tanh,
 )
+from tui_mlp.nn.head import SCORINGS, Head, Scoring, head_for
 from tui_mlp.nn.init import WEIGHT_INITS
 from tui_mlp.nn.linear import Linear
-from tui_mlp.nn.head import SCORINGS, Head, Scoring, head_for
 from tui_mlp.nn.loss import BinaryCrossEntropyLoss, MeanSquaredErrorLoss
 from tui_mlp.nn.metric import accuracy, r2, rmse
 from tui_mlp.nn.mlp import MLP, Model_MLP_L2

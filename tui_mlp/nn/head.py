@@ -78,6 +78,11 @@ class Head:
     def scoring(self) -> Scoring:
         return SCORINGS[self.task]
 
+    @property
+    def shallow_name(self) -> str:
+        """What the network is without a hidden layer (chapter 3's model for classes)."""
+        return "linear regression" if self.regression else "logistic regression"
+
     def output(self) -> Activation:
         """The operator after the last linear layer (Logistic in place on its fresh output)."""
         return Identity() if self.regression else Logistic(inplace=True)

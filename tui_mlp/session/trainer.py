@@ -258,7 +258,8 @@ class Trainer:
 
     def _test(self) -> None:
         result = self._tested = evaluate_best(self.experiment)
-        self.log.append(test_line(result.score, result.loss, self.experiment.runner.scoring))  # the confusion matrices: lab tab
+        # the confusion matrices: lab tab
+        self.log.append(test_line(result.score, result.loss, self.experiment.runner.scoring))
         self._note = result.note()
         self._publish()
 
@@ -275,7 +276,7 @@ class Trainer:
         exp = self.experiment
         try:
             if what == "history":
-                write_history_csv(path, exp.runner.history)
+                write_history_csv(path, exp.runner.history, exp.runner.scoring)
                 text = f"history ({len(exp.runner.history)} epochs) written to {absolute(path)}"
             else:
                 write_run_json(path, run_record(exp, evaluate_best(exp)))
