@@ -21,8 +21,8 @@ BOOK_HIDDEN = (5,)
 
 def describe(config: Config) -> str:
     """A short name for a configuration: "logistic regression" (or, for a
-    regression, "linear regression") or "MLP 2-5-1 logistic", followed by the input features unless they are x1, x2 and by
-    the L2 rate if there is one."""
+    regression, "linear regression") or "MLP 2-5-1 logistic", followed by
+    the input features unless they are x1, x2 and by the L2 rate if there is one."""
     features = config.model.features
     suffix = ("" if features == PLANE else f" on {','.join(features)}") + \
         (f" L2 {config.train.l2:g}" if config.train.l2 else "")

@@ -18,7 +18,7 @@ from tui_mlp.nn.activation import (
     relu,
     tanh,
 )
-from tui_mlp.nn.head import SCORINGS, Head, Scoring, head_for
+from tui_mlp.nn.head import BOOK_HEAD, SCORINGS, Head, Scoring, head_for
 from tui_mlp.nn.init import WEIGHT_INITS
 from tui_mlp.nn.linear import Linear
 from tui_mlp.nn.loss import BinaryCrossEntropyLoss, MeanSquaredErrorLoss
@@ -30,7 +30,7 @@ from tui_mlp.nn.optimizer import OPTIMIZERS, Adam, BatchGD, Momentum, Optimizer,
 __all__ = [
     "ACTIVATIONS", "ELU", "GELU", "Activation", "HardLogistic", "HardTanh", "Identity", "LeakyReLU",
     "Logistic", "ReLU", "Softplus", "Swish", "Tanh", "leaky_relu", "logistic", "relu", "tanh",
-    "WEIGHT_INITS", "Linear", "BinaryCrossEntropyLoss", "MeanSquaredErrorLoss", "SCORINGS", "Head",
+    "WEIGHT_INITS", "Linear", "BinaryCrossEntropyLoss", "MeanSquaredErrorLoss", "SCORINGS", "BOOK_HEAD", "Head",
     "Scoring", "head_for", "accuracy", "r2", "rmse", "MLP", "Model_MLP_L2",
     "Op", "OPTIMIZERS", "Adam", "BatchGD", "Momentum", "Optimizer", "scheduled_lr",
 ]

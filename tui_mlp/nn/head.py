@@ -98,6 +98,10 @@ class Head:
         return outputs if self.regression else (outputs >= 0.5).to(outputs.dtype)
 
 
+#: The book's head: two classes through Logistic, what a picture assumes unless told.
+BOOK_HEAD = Head()
+
+
 def head_for(data: DataConfig) -> Head:
     """The head the data settings call for."""
     return Head(data.task)
