@@ -33,6 +33,15 @@ class Scoring:
     worst: float  # below every score a model can reach: where the best-dev search starts
     with_rmse: bool  # the loss is a mean squared error: its root is shown beside it
 
+    @property
+    def loss_title(self) -> str:
+        """What a loss curve plots: the loss, or the RMSE (the root of a MSE, in the target's units)."""
+        return "RMSE" if self.with_rmse else "loss"
+
+    def shown_loss(self, loss: float) -> float:
+        """A loss as its curve plots it (``loss_title``)."""
+        return rmse(loss) if self.with_rmse else loss
+
     def figures(self, loss: float, score: float) -> list[tuple[str, float]]:
         """(label, value) of what a set's loss and score tell: the score, and RMSE after a MSE."""
         return [*((("RMSE", rmse(loss)),) if self.with_rmse else ()), (self.label, score)]
@@ -77,6 +86,11 @@ class Head:
     @property
     def scoring(self) -> Scoring:
         return SCORINGS[self.task]
+
+    @property
+    def map_title(self) -> str:
+        """What the map of the network's output over the plane shows."""
+        return "predicted value" if self.regression else "decision boundary"
 
     @property
     def shallow_name(self) -> str:

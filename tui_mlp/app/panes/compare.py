@@ -17,6 +17,7 @@ from tui_mlp.app.widgets.boundary import BoundaryMap
 from tui_mlp.app.widgets.compare import CompareCurves
 from tui_mlp.app.widgets.lab import TextView
 from tui_mlp.config import Config
+from tui_mlp.nn import BOOK_HEAD, head_for
 from tui_mlp.session import Comparer, CompareState, CompareView, Snapshot
 
 #: The worker group of comparisons (one at a time).
@@ -80,10 +81,11 @@ class ComparePane(Pane):
             box.border_title = f"{tag}: {label}" if label else f"{tag}: boundary"
         if view.state == CompareState.DONE and view.params is not None and view.data is not None \
                 and (old is None or old.params is not view.params):
+            head = head_for(view.config.data) if view.config is not None else BOOK_HEAD
             for box, params, activation, features in zip(self.maps, view.params, view.activations,
                                                          view.features):
                 box.set_data(*view.data)
-                box.show(params, activation, features)
+                box.show(params, activation, features, head)
         elif view.state != CompareState.DONE and (old is None or old.state != view.state or old.config != view.config):
             # an earlier comparison's maps would pass for this one's
             message = {CompareState.RUNNING: "training: the boundary appears when both are done",
