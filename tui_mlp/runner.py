@@ -145,9 +145,8 @@ def saved_line(runner: Runner, directory: str | os.PathLike) -> str:
 
 def final_line(record: EpochRecord, scoring: Scoring = ACCURACY) -> str:
     """The last epoch trained, before the best-dev model is restored."""
-    return (f"[Final] epoch {record.epoch}: train loss {record.train_loss:.4f} "
-            f"{scoring.text(record.train_loss, record.train_score)}, "
-            f"dev loss {record.dev_loss:.4f} {scoring.text(record.dev_loss, record.dev_score)}")
+    return (f"[Final] epoch {record.epoch}: train {scoring.summary(record.train_loss, record.train_score)}, "
+            f"dev {scoring.summary(record.dev_loss, record.dev_score)}")
 
 
 class Runner:

@@ -20,8 +20,8 @@ def test_the_log_lines_name_rmse_and_r2(cli):
     code, out, err = cli("train", *SMALL)
     assert code == 0, err
     assert re.search(r"^\[Evaluate\] best R² performance has been updated: -inf --> ", out, re.M)
-    assert re.search(rf"^\[Final\] epoch 29: train loss {NUMBER} RMSE {NUMBER} R² {NUMBER}, "
-                     rf"dev loss {NUMBER} RMSE {NUMBER} R² {NUMBER}$", out, re.M), out
+    assert re.search(rf"^\[Final\] epoch 29: train RMSE {NUMBER} R² {NUMBER}, "
+                     rf"dev RMSE {NUMBER} R² {NUMBER}$", out, re.M), out
     test = re.search(rf"^\[Test\] R²/loss: ({NUMBER})/({NUMBER}), RMSE ({NUMBER})$", out, re.M)
     assert test, out
     assert float(test.group(3)) == pytest.approx(math.sqrt(float(test.group(2))), abs=2e-4)

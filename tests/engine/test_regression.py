@@ -99,6 +99,8 @@ def test_the_head_follows_the_task():
     assert isinstance(cls.output(), Logistic) and isinstance(reg.output(), Identity)
     assert cls.scoring.text(0.25, 0.85) == "acc 0.8500"
     assert reg.scoring.text(0.25, 0.85) == "RMSE 0.5000 R² 0.8500"
+    assert cls.scoring.summary(0.25, 0.85) == "loss 0.2500 acc 0.8500"
+    assert reg.scoring.summary(0.25, 0.85) == "RMSE 0.5000 R² 0.8500"
     assert reg.scoring.record("test", 0.25, 0.85) == {"test_rmse": 0.5, "test_r2": 0.85}
     out = torch.tensor([[0.25], [0.75]])
     assert reg.predicted(out).tolist() == [[0.25], [0.75]] and cls.predicted(out).tolist() == [[0.0], [1.0]]

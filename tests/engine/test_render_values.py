@@ -83,9 +83,10 @@ def test_mono_greys_get_lighter_from_negative_to_positive():
 
 
 def test_the_legend_names_the_scale_and_the_glyphs():
-    text = "".join(seg.text for seg in value_legend(TRUECOLOR, 1.2))
-    assert text.startswith("value -1.2 ") and " +1.2 " in text and "▼◆▲ target -/0/+" in text
-    assert "▲train" in text and "△dev" in text and "▵test" in text
+    text = "".join(seg.text for seg in value_legend(TRUECOLOR, 1.2, 80))
+    assert text == "value -1.2 █████████ +1.2  target ▼◆▲ -/0/+  ▲train △dev ▵test "
+    short = "".join(seg.text for seg in value_legend(TRUECOLOR, 1.2, 50))
+    assert short == "-1.2 █████████ +1.2 ▼◆▲ -0+ ▲△▵ train/dev/test" and len(short) <= 50
 
 
 def test_the_network_tab_draws_a_regression_output_as_a_value():

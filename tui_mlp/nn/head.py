@@ -50,6 +50,13 @@ class Scoring:
         """The figures as the log and the status write them: ``acc 0.8500``, ``RMSE 0.1000 R² 0.9500``."""
         return " ".join(f"{label} {value:.4f}" for label, value in self.figures(loss, score))
 
+    def summary(self, loss: float, score: float) -> str:
+        """A set's loss and score as a log line or the status writes them: ``loss
+        0.3000 acc 0.8500``, or ``RMSE 0.1000 R² 0.9500`` (the RMSE in place of
+        the MSE it is the root of)."""
+        loss_part = "" if self.with_rmse else f"loss {loss:.4f} "
+        return loss_part + self.text(loss, score)
+
     def brief(self, loss: float, score: float) -> str:
         """The score alone as the book's accuracy is written (``0.8500``), or all
         the figures when there are several (``RMSE 0.1000 R² 0.9500``)."""

@@ -349,14 +349,19 @@ def draw(params: Mapping[str, Params], activation: str, layout: Layout, palette:
     return rows_of(runs, layout.height, palette), n_wrong
 
 
-def value_legend(palette: Palette, scale: float) -> list[Segment]:
-    """A value map's key: the colour of each bin from -scale to +scale, and
-    the points' glyphs by their target's sign and by set."""
+def value_legend(palette: Palette, scale: float, width: int) -> list[Segment]:
+    """A value map's key in ``width`` cells (in words if they fit): the colour
+    of each bin from -scale to +scale, the points' glyphs by their target's
+    sign (▼ ◆ ▲) and by set (full, hollow, small)."""
     text, glyph = Style(color=palette.legend), Style(color=palette.legend, bold=True)
-    segments = [Segment(f"value -{scale:.2g} ", text)]
-    segments += [Segment("█", Style(color=colour)) for colour in palette.values]
-    segments += [Segment(f" +{scale:.2g}  ", text),
-                 Segment("".join(g[0] for g in VALUE_GLYPHS), glyph), Segment(" target -/0/+  ", text)]
+    swatches = [Segment("█", Style(color=colour)) for colour in palette.values]
+    sets = "".join(g for g in VALUE_GLYPHS[2])
+    signs = "".join(g[0] for g in VALUE_GLYPHS)
+    long = [Segment(f"value -{scale:.2g} ", text), *swatches, Segment(f" +{scale:.2g}  target ", text),
+            Segment(signs, glyph), Segment(" -/0/+  ", text)]
     for k, kind in enumerate(KINDS):
-        segments += [Segment(VALUE_GLYPHS[2][k], glyph), Segment(f"{kind} ", text)]
-    return segments
+        long += [Segment(VALUE_GLYPHS[2][k], glyph), Segment(f"{kind} ", text)]
+    if sum(seg.cell_length for seg in long) <= width:
+        return long
+    return [Segment(f"-{scale:.2g} ", text), *swatches, Segment(f" +{scale:.2g} ", text), Segment(signs, glyph),
+            Segment(" -0+ ", text), Segment(sets, glyph), Segment(" " + "/".join(KINDS), text)]

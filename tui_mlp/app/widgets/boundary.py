@@ -103,7 +103,7 @@ class BoundaryMap(StripPane):
         palette = app_palette(self.app)
         text, glyph = Style(color=palette.legend), Style(color=palette.legend, bold=True)
         if layout.head.regression:
-            return Strip(value_legend(palette, layout.scale)).crop_extend(0, width, text)
+            return Strip(value_legend(palette, layout.scale, width)).crop_extend(0, width, text)
         segments = [Segment(f"{GLYPHS[0][0]}{GLYPHS[1][0]}", glyph), Segment(" class 0/1  ", text)]
         for k, kind in enumerate(KINDS):
             segments += [Segment(GLYPHS[0][k], glyph), Segment(f"{kind} ", text)]

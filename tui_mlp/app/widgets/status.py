@@ -102,7 +102,7 @@ class StatusLine(StripPane):
         labelled = short = ""
         if snap.metrics is not None:
             tl, ta, dl, da = snap.metrics
-            labelled = f" train loss {tl:.4f} {scoring.text(tl, ta)}  dev loss {dl:.4f} {scoring.text(dl, da)}"
+            labelled = f" train {scoring.summary(tl, ta)}  dev {scoring.summary(dl, da)}"
             short = f" loss {tl:.3f}/{dl:.3f}  {scoring.label} {ta:.3f}/{da:.3f}"
         forms = [(labelled, "  best dev {b:.4f} @{e}"), (labelled, "  best {b:.4f} @{e}"),
                  (short, "  best {b:.3f}")]
