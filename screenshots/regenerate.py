@@ -2,7 +2,8 @@
 the idle screen, a finished run, the activations tab, a finished run at
 80x24, a finished run in 16 colours, the network tab and the compare tab
 (logistic regression against the MLP); with the vanishing preset (4.4.2) the
-lab's diagnostics after a run and a gradient check. Run from anywhere:
+lab's diagnostics after a run and a gradient check; with the gaussians preset
+a regression's value map after its run. Run from anywhere:
 python screenshots/regenerate.py"""
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ SHOTS = [  # file name, terminal size, keys pressed, preset, colour system
     ("network", (120, 40), ("s", "w"), "book", "truecolor"),
     ("compare", (120, 40), ("v",), "book", "truecolor"),
     ("diagnostics", (120, 40), ("l", "s", "g"), "vanishing", "truecolor"),
+    ("regression", (120, 40), ("s",), "gaussians", "truecolor"),
 ]
 
 

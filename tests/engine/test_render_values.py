@@ -87,6 +87,7 @@ def test_the_legend_names_the_scale_and_the_glyphs():
     assert text == "value -1.2 █████████ +1.2  target ▼◆▲ -/0/+  ▲train △dev ▵test "
     short = "".join(seg.text for seg in value_legend(TRUECOLOR, 1.2, 50))
     assert short == "-1.2 █████████ +1.2 ▼◆▲ -0+ ▲△▵ train/dev/test" and len(short) <= 50
+    assert "".join(seg.text for seg in value_legend(TRUECOLOR, 0.98, 40)) == "-0.98 █████████ +0.98 ▼◆▲ -0+ ▲△▵"
 
 
 def test_the_network_tab_draws_a_regression_output_as_a_value():

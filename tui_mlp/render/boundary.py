@@ -361,7 +361,9 @@ def value_legend(palette: Palette, scale: float, width: int) -> list[Segment]:
             Segment(signs, glyph), Segment(" -/0/+  ", text)]
     for k, kind in enumerate(KINDS):
         long += [Segment(VALUE_GLYPHS[2][k], glyph), Segment(f"{kind} ", text)]
-    if sum(seg.cell_length for seg in long) <= width:
-        return long
-    return [Segment(f"-{scale:.2g} ", text), *swatches, Segment(f" +{scale:.2g} ", text), Segment(signs, glyph),
-            Segment(" -0+ ", text), Segment(sets, glyph), Segment(" " + "/".join(KINDS), text)]
+    short = [Segment(f"-{scale:.2g} ", text), *swatches, Segment(f" +{scale:.2g} ", text), Segment(signs, glyph),
+             Segment(" -0+ ", text), Segment(sets, glyph)]
+    for candidate in (long, [*short, Segment(" " + "/".join(KINDS), text)]):
+        if sum(seg.cell_length for seg in candidate) <= width:
+            return candidate
+    return short
