@@ -98,3 +98,22 @@ def test_help_lists_the_task_and_its_data_sets(cli):
     code, out, _ = cli("train", "--help")
     assert "--task" in out and "classification" in out and "regression" in out
     assert "plane" in out and "gaussians" in out
+
+
+def test_exports_keep_real_targets_and_name_the_linear_output(cli, tmp_path: Path):
+    data, weights = tmp_path / "d.csv", tmp_path / "w.json"
+    code, _, err = cli("train", *SMALL, "--export-data", str(data), "--export-weights", str(weights))
+    assert code == 0, err
+    rows = list(csv.DictReader(data.open()))
+    assert len({row["label"] for row in rows}) > 100  # values, not 0 and 1
+    assert json.loads(weights.read_text())["output"] == "identity"
+    code, out, err = cli("train", "--task", "regression", "--csv", str(data), "--columns", "x1,x2,label",
+                         "--epochs", "3")
+    assert code == 0, err  # read back as a regression's CSV
+
+
+def test_the_gradient_check_passes_on_a_regression(cli):
+    code, out, err = cli("train", *SMALL, "--diagnostics")
+    assert code == 0, err
+    worst = re.search(r"^\[Gradient check\] worst relative error: (\S+)", out, re.M)
+    assert worst and float(worst.group(1)) < 1e-6, out
