@@ -54,12 +54,15 @@ class CurvesPlot(StripPlot):
     def figure_key(self) -> tuple:
         return (self.mode, self.scoring)
 
+    def series(self, c: Curves) -> tuple[list[float], list[float]]:
+        """The train and dev values the plot shows of ``c`` (``title`` says what)."""
+        if self.mode == "loss":
+            return [self.scoring.shown_loss(v) for v in c.train_loss], [self.scoring.shown_loss(v) for v in c.dev_loss]
+        return list(c.train_score), list(c.dev_score)
+
     def draw(self, chart: Chart) -> str | None:
         c = self._curves
-        if self.mode == "loss":
-            train, dev = ([self.scoring.shown_loss(v) for v in values] for values in (c.train_loss, c.dev_loss))
-        else:
-            train, dev = list(c.train_score), list(c.dev_score)
+        train, dev = self.series(c)
         width = max(self.size.width - FRAME, 2)
         self.points_plotted = 0
         if not c.epochs:
