@@ -307,7 +307,7 @@ class Field:
 _FIELD_LIST = [
     Field("dataset", "data", "data set", _choice(DATASETS), "data set"),
     Field("csv", "data", "CSV file", _path(),
-          "CSV file with a header (or none) and a column each for x1, x2 and a 0/1 label; "
+          "CSV file with a header (or none) and a column each for x1, x2 and a label 0..K-1; "
           "any delimiter (comma, semicolon, tab, space); its points get no noise and are "
           "split 0.64/0.16/rest unless noise, train or dev are given"),
     Field("columns", "data", "CSV columns", _columns(),
