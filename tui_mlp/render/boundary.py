@@ -115,6 +115,12 @@ def forward(params: Mapping[str, Params], activation: str, X: torch.Tensor) -> t
     return out.reshape(-1) if out.shape[1] == 1 else out
 
 
+def classes_of(params: Mapping[str, Params]) -> int:
+    """The classes a network of these parameters tells apart: 2 for one output unit, else one per unit."""
+    width = int(list(params.values())[-1]["W"].shape[1])
+    return 2 if width == 1 else width
+
+
 def layer_values(params: Mapping[str, Params], activation: str,
                  X: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
     """Each layer's net input z = XW + b and output a = f(z) for the rows of
