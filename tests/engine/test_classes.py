@@ -257,3 +257,32 @@ def test_the_weights_record_names_the_softmax_output():
     model = MLP(2, [3], 4, output=Softmax)
     record = json.loads(json.dumps(weights_record(model, "tanh", ("x1", "x2"), "softmax")))
     assert record["output"] == "softmax" and len(record["layers"][-1]["b"]) == 4
+
+
+# ------------------------------------------------------------------ the network tab
+def test_the_network_draws_k_output_units_each_in_its_class_colour():
+    from tui_mlp.render import network
+    from tui_mlp.render.boundary import LEVELS, Points
+    from tui_mlp.render.palette import TRUECOLOR
+
+    g = torch.Generator().manual_seed(4)
+    params = {"fc1": {"W": torch.randn(2, 4, generator=g), "b": torch.randn(1, 4, generator=g)},
+              "fc2": {"W": torch.randn(4, 3, generator=g) * 3, "b": torch.zeros(1, 3)}}
+    X = torch.randn(30, 2, generator=g)
+    y = torch.randint(0, 3, (30, 1), generator=g).float()
+    pts = Points.of((X[:10], y[:10]), (X[10:20], y[10:20]), (X[20:], y[20:]))
+    frame = network.Frame.of(pts, (network.DETAIL_W, network.DETAIL_H), show_points=True)
+    sizes = network.sizes_of(params)
+    assert sizes == [2, 4, 3]
+    picture = network.draw(params, "tanh", frame, X[:10], selected=(2, 2))
+    for j in range(3):
+        colours = {c for row in picture.thumbs[(2, j)] for seg in row
+                   for c in (seg.style.color.name.lower(), seg.style.bgcolor.name.lower())}
+        assert colours <= set(TRUECOLOR.region[j]) and colours, j  # class j's shades alone
+    assert [network.unit_name(sizes, (2, j)) for j in range(3)] == ["out0", "out1", "out2"]
+    rows = network.detail_rows(picture, params, None, "tanh", (2, 2), 0, None, 40)
+    text = ["".join(seg.text for seg in row) for row in rows]
+    assert "softmax, P(class 2)" in text[0]
+    legend = next(row for row in rows if "".join(s.text for s in row).startswith("P(class 2) 0"))
+    assert [s.style.bgcolor.name.lower() for s in legend[1:-1]] == list(TRUECOLOR.region[2])
+    assert len(legend) == LEVELS + 2
