@@ -20,15 +20,17 @@ BOOK_HIDDEN = (5,)
 
 
 def describe(config: Config) -> str:
-    """A short name for a configuration: "logistic regression" (or, for a
-    regression, "linear regression") or "MLP 2-5-1 logistic", followed by
-    the input features unless they are x1, x2 and by the L2 rate if there is one."""
+    """A short name for a configuration: "logistic regression" (with K classes
+    "softmax regression", for a regression "linear regression") or "MLP 2-5-1
+    logistic", followed by the input features unless they are x1, x2 and by the
+    L2 rate if there is one."""
     features = config.model.features
     suffix = ("" if features == PLANE else f" on {','.join(features)}") + \
         (f" L2 {config.train.l2:g}" if config.train.l2 else "")
+    outputs = head_for(config.data).out_features
     if not config.model.hidden:
         return head_for(config.data).shallow_name + suffix
-    sizes = "-".join(map(str, config.model.layer_sizes()))
+    sizes = "-".join(map(str, config.model.layer_sizes(outputs)))
     return f"MLP {sizes} {config.model.activation}{suffix}"
 
 

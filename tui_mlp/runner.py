@@ -151,7 +151,8 @@ def final_line(record: EpochRecord, scoring: Scoring = ACCURACY) -> str:
 
 class Runner:
     def __init__(self, model: MLP, optimizer: Optimizer, metric: Callable, loss_fn: Loss,
-                 *, scoring: Scoring = ACCURACY, batch_size: int = 0, lr_at: Callable[[int], float] | None = None,
+                 *, scoring: Scoring = ACCURACY, batch_size: int = 0,
+                 lr_at: Callable[[int], float] | None = None,
                  patience: int = 0, generator: torch.Generator | None = None,
                  diagnostics: bool = False, history_capacity: int = DEFAULT_CAPACITY) -> None:
         self.model = model

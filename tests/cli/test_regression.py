@@ -79,8 +79,8 @@ def test_a_csv_with_a_real_valued_target_trains_with_regression(cli, tmp_path: P
     assert "[Test] R²/loss:" in out
     code, out, err = cli("train", "--csv", str(path), "--epochs", "5")
     assert code == 2 and out == ""
-    assert err.strip().endswith("r.csv, line 3: label must be 0 or 1, got '-0.0226' in column 3 ('y') "
-                                "(a real-valued target needs task regression)")
+    assert err.strip().endswith("r.csv, line 3: label must be a whole number from 0 to 7 (at most 8 classes), "
+                                "got '-0.0226' in column 3 ('y') (a real-valued target needs task regression)")
     assert len(err.strip().splitlines()) == 1
 
 

@@ -17,7 +17,8 @@ SEEDS = range(8)
 
 def test_every_preset_builds_a_valid_config_and_book_is_the_default():
     assert list(PRESETS) == ["book", "micrograd", "tuned", "vanishing", "dead-relu",
-                             "logistic-regression", "circles", "overfit", "lr-decay", "plane", "gaussians"]
+                             "logistic-regression", "circles", "spiral3", "overfit", "lr-decay", "plane",
+                             "gaussians"]
     for p in PRESETS.values():
         assert isinstance(p.config(), Config) and p.title and p.description
     assert preset_config("book") == Config()
@@ -73,6 +74,15 @@ def test_the_gaussians_preset_does_well(seed):
     assert _test_score("gaussians", seed) >= 0.9
 
 
+def test_spiral3_reaches_095_test_accuracy_with_three_softmax_outputs():
+    config = preset_config("spiral3")
+    assert (config.data.dataset, config.data.classes) == ("spiral", 3)
+    exp, _ = train(config)
+    assert exp.model.linears[-1].params["W"].shape[1] == 3
+    exp.runner.restore_best()
+    assert exp.runner.evaluate(exp.test_set)[0] >= 0.95
+
+
 @pytest.mark.parametrize("seed", SEEDS)
 def test_tuned_reaches_096_test_accuracy(seed):
     config = preset_config("tuned").with_values(seed=seed)
@@ -110,7 +120,7 @@ def test_bad_preset_exits_2_naming_the_option(cli):
     assert code == 2 and out == ""
     assert err.strip().splitlines() == [
         "tui-mlp: --preset: 'fastest' is not accepted; expected one of book, micrograd, tuned, "
-        "vanishing, dead-relu, logistic-regression, circles, overfit, lr-decay"]
+        "vanishing, dead-relu, logistic-regression, circles, spiral3, overfit, lr-decay"]
 
 
 def test_an_option_breaking_a_preset_is_blamed_on_the_option(cli):

@@ -14,6 +14,7 @@ from tui_mlp.config import Config, ConfigError, build_config
 from tui_mlp.data import DATASETS, DataError, gaussians_target, load_csv, plane_target
 from tui_mlp.experiment import build
 from tui_mlp.nn import MLP, Head, Identity, Logistic, MeanSquaredErrorLoss, head_for, r2, rmse
+from tui_mlp.nn.head import loss_of
 
 from .helpers import train
 from .oracle import TORCH_ACTIVATIONS, assert_rel_close
@@ -49,10 +50,10 @@ def test_regression_mlp_gradients_match_autograd(hidden, gen):
     X = torch.rand(40, 2, generator=gen, dtype=F64) * 2 - 1
     y = plane_target(X).reshape(-1, 1)
     model = MLP(2, hidden, 1, activation="tanh", dtype=F64, input_grad=True,
-                generator=torch.Generator().manual_seed(5), head=Head("regression"))
+                generator=torch.Generator().manual_seed(5), output=Head("regression").output_op)
     for layer in model.linears:
         layer.params["b"] = 0.1 * torch.arange(layer.params["b"].shape[1], dtype=F64).reshape(1, -1) + 0.05
-    loss_fn = model.head.loss(model)
+    loss_fn = Head("regression").loss(model)
     loss = loss_fn(model(X), y)
     dX = model.backward(loss_fn.backward())
 
@@ -96,14 +97,16 @@ def test_r2_of_a_constant_target_is_1_when_exact_else_0():
 def test_the_head_follows_the_task():
     cls, reg = head_for(Config().data), head_for(REGRESSION)
     assert (cls.task, cls.out_features, reg.task, reg.out_features) == ("classification", 1, "regression", 1)
-    assert isinstance(cls.output(), Logistic) and isinstance(reg.output(), Identity)
+    assert reg.classes == 0 and isinstance(loss_of(MLP(2, [], 1, output=reg.output_op)), MeanSquaredErrorLoss)
+    assert isinstance(cls.output_op(), Logistic) and isinstance(reg.output_op(), Identity)
+    assert (cls.output_name, reg.output_name) == ("logistic", "identity")
     assert cls.scoring.text(0.25, 0.85) == "acc 0.8500"
     assert reg.scoring.text(0.25, 0.85) == "RMSE 0.5000 R² 0.8500"
     assert cls.scoring.summary(0.25, 0.85) == "loss 0.2500 acc 0.8500"
     assert reg.scoring.summary(0.25, 0.85) == "RMSE 0.5000 R² 0.8500"
     assert reg.scoring.record("test", 0.25, 0.85) == {"test_rmse": 0.5, "test_r2": 0.85}
     out = torch.tensor([[0.25], [0.75]])
-    assert reg.predicted(out).tolist() == [[0.25], [0.75]] and cls.predicted(out).tolist() == [[0.0], [1.0]]
+    assert reg.predicted(out).tolist() == [0.25, 0.75] and cls.predicted(out).tolist() == [0, 1]
 
 
 @pytest.mark.parametrize("name", config.TASK_DATASETS["regression"])
@@ -136,7 +139,8 @@ def test_a_csv_target_is_read_as_a_float_with_regression(tmp_path):
     path.write_text("x1,x2,y\n0,1,0.436\n1,0,-2.5\n0.5,0.5,3\n")
     X, y = load_csv(path, shuffle=False, real_labels=True)
     assert y.tolist() == pytest.approx([0.436, -2.5, 3.0])
-    with pytest.raises(DataError, match=r"line 2: label must be 0 or 1, got '0.436' in column 3 \('y'\) "
+    with pytest.raises(DataError, match=r"line 2: label must be a whole number from 0 to 7 \(at most 8 "
+                                        r"classes\), got '0.436' in column 3 \('y'\) "
                                         r"\(a real-valued target needs task regression\)"):
         load_csv(path, shuffle=False)
     path.write_text("x1,x2,y\n0,1,0.5\n1,0,abc\n0,0,1\n")

@@ -1,7 +1,11 @@
-"""The output end of a network, decided by the data settings: the output
-layer's width, its operator, the loss, the score, and how a run's figures
-are named and written. ``MLP``, ``experiment.build``, the log lines, the
-results and the app all read the task from here instead of branching on it.
+"""The network's head: from the data settings, the output layer's width, its
+output operator, the loss and the score, and how a run's figures are named
+and written. Two classes keep the book's single Logistic unit with binary
+cross-entropy (4.2); K classes get K units, a Softmax and softmax
+cross-entropy (3.3); accuracy scores both. A regression keeps one linear
+unit (Identity), the mean squared error, and R² and RMSE as its figures.
+``MLP``, ``experiment.build``, the log lines, the results and the app read
+the task from here instead of branching on it.
 """
 from __future__ import annotations
 
@@ -11,15 +15,16 @@ from typing import TYPE_CHECKING
 
 import torch
 
-from tui_mlp.nn.activation import Activation, Identity, Logistic
-from tui_mlp.nn.loss import BinaryCrossEntropyLoss, MeanSquaredErrorLoss
-from tui_mlp.nn.metric import accuracy, r2, rmse
+from tui_mlp.config import DataConfig
+from tui_mlp.nn.activation import Identity, Logistic, Softmax
+from tui_mlp.nn.loss import BinaryCrossEntropyLoss, MeanSquaredErrorLoss, MultiCrossEntropyLoss
+from tui_mlp.nn.metric import accuracy, predicted_classes, r2, rmse
 from tui_mlp.nn.op import Op
 
 if TYPE_CHECKING:
-    from tui_mlp.config import DataConfig
+    from tui_mlp.nn.mlp import MLP
 
-Loss = BinaryCrossEntropyLoss | MeanSquaredErrorLoss
+Loss = BinaryCrossEntropyLoss | MultiCrossEntropyLoss | MeanSquaredErrorLoss
 
 
 @dataclass(frozen=True)
@@ -77,14 +82,11 @@ SCORINGS = {
 
 @dataclass(frozen=True)
 class Head:
-    """What the task makes of the last linear layer: classification with two
-    classes squashes one unit through Logistic into a probability, scored by
-    binary cross-entropy and accuracy; regression keeps the unit as it is (a
-    linear output), scored by mean squared error and R²."""
+    """What the output layer is and how it is trained and scored."""
 
     task: str = "classification"
-    classes: int = 2
-    out_features: int = 1
+    classes: int = 2  # 0 for a regression
+    out_features: int = 1  # 1 (a probability of class 1, or a value) or K (one probability per class)
 
     @property
     def regression(self) -> bool:
@@ -101,28 +103,64 @@ class Head:
 
     @property
     def shallow_name(self) -> str:
-        """What the network is without a hidden layer (chapter 3's model for classes)."""
-        return "linear regression" if self.regression else "logistic regression"
+        """What the network is without a hidden layer (chapter 3's models for classes)."""
+        return "linear regression" if self.regression else \
+            "logistic regression" if self.out_features == 1 else "softmax regression"
 
-    def output(self) -> Activation:
-        """The operator after the last linear layer (Logistic in place on its fresh output)."""
-        return Identity() if self.regression else Logistic(inplace=True)
+    @property
+    def output_name(self) -> str:
+        """The output function's name, as the weights' JSON gives it."""
+        return "identity" if self.regression else "logistic" if self.out_features == 1 else "softmax"
 
-    def loss(self, model: Op | None = None) -> Loss:
-        return MeanSquaredErrorLoss(model) if self.regression else BinaryCrossEntropyLoss(model)
+    def output_op(self) -> Op:
+        """A fresh output operator: the book's Logistic (in place on the last
+        Linear's fresh output), a Softmax over the K units, or a regression's Identity."""
+        if self.regression:
+            return Identity()
+        return Logistic(inplace=True) if self.out_features == 1 else Softmax()
 
-    def score(self, outputs: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        return r2(outputs, labels) if self.regression else accuracy(outputs, labels)
+    def loss(self, model: MLP | None = None) -> Loss:
+        """The loss whose backward drives ``model``."""
+        if self.regression:
+            return MeanSquaredErrorLoss(model)
+        return BinaryCrossEntropyLoss(model) if self.out_features == 1 else MultiCrossEntropyLoss(model)
 
-    def predicted(self, outputs: torch.Tensor) -> torch.Tensor:
-        """The predicted value of each point: its class (0 or 1), or the output itself."""
-        return outputs if self.regression else (outputs >= 0.5).to(outputs.dtype)
+    def score(self, predicts: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        """Accuracy (threshold 0.5 on one unit, argmax over K), or a regression's R²."""
+        return r2(predicts, labels) if self.regression else accuracy(predicts, labels)
+
+    def predicted(self, predicts: torch.Tensor) -> torch.Tensor:
+        """The predicted class of each row, [N] long (a regression's: its value, [N])."""
+        return predicts.reshape(-1) if self.regression else predicted_classes(predicts)
+
+    def probabilities(self, predicts: torch.Tensor) -> torch.Tensor:
+        """Each class's probability, [N, K] (two columns 1 - p, p for one unit)."""
+        if predicts.shape[1] == 1:
+            return torch.cat([1.0 - predicts, predicts], dim=1)
+        return predicts
 
 
 #: The book's head: two classes through Logistic, what a picture assumes unless told.
 BOOK_HEAD = Head()
 
 
+def classes_of(data: DataConfig) -> int:
+    """The number of classes the settings give (2 unless set)."""
+    return data.classes or 2
+
+
 def head_for(data: DataConfig) -> Head:
     """The head the data settings call for."""
-    return Head(data.task)
+    if data.task == "regression":
+        return Head("regression", 0, 1)
+    k = classes_of(data)
+    return Head("classification", k, 1 if k == 2 else k)
+
+
+def loss_of(model: MLP) -> Loss:
+    """The loss that trains ``model``, told by its output operator: for code
+    (diagnostics) that has a model but not its settings."""
+    output = model.layers[-1]
+    if isinstance(output, Identity):
+        return MeanSquaredErrorLoss(model)
+    return MultiCrossEntropyLoss(model) if isinstance(output, Softmax) else BinaryCrossEntropyLoss(model)

@@ -1,23 +1,21 @@
 """Feed-forward networks built from the operators (book 4.2.2.3 and 4.2.4.5)."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import torch
 
 from tui_mlp.nn.activation import ACTIVATIONS, Activation, Logistic
 from tui_mlp.nn.features import Features
-from tui_mlp.nn.head import Head
 from tui_mlp.nn.init import Init, normal
 from tui_mlp.nn.linear import Linear
 from tui_mlp.nn.op import Op
 
 
 class MLP(Op):
-    """``Linear -> activation`` for each hidden size, then ``Linear -> output``,
-the output operator of ``head`` (the task's: the book's Logistic for two
-classes, Identity for regression), which also names the model's loss.
-    With ``features`` (names from ``config.FEATURES``) the network first
+    """``Linear -> activation`` for each hidden size, then ``Linear -> output``:
+    the book's Logistic, or the ``output`` operator given (a Softmax over K
+    units: see ``nn.head``). With ``features`` (names from ``config.FEATURES``) the network first
     computes them from X's columns x1, x2 and ``input_size`` is how many there
     are; without, X's columns are the inputs.
 
@@ -37,12 +35,12 @@ classes, Identity for regression), which also names the model's loss.
                  activation: str | type[Activation] = "logistic", weight_init: Init = normal,
                  bias_init: float = 0.0, generator: torch.Generator | None = None,
                  dtype: torch.dtype = torch.float32, input_grad: bool = False,
-                 features: Sequence[str] | None = None, head: Head | None = None) -> None:
+                 features: Sequence[str] | None = None,
+                 output: Callable[[], Op] | None = None) -> None:
         super().__init__()
         if features is not None and input_size != len(features):
             raise ValueError(f"input_size {input_size} but {len(features)} features {tuple(features)}")
         self.features = None if features is None else Features(features)
-        self.head = Head() if head is None else head
         act_cls = ACTIVATIONS[activation] if isinstance(activation, str) else activation
         sizes = [input_size, *hidden_sizes, output_size]
         self.layers: list[Op] = []
@@ -50,10 +48,11 @@ classes, Identity for regression), which also names the model's loss.
             self.layers.append(Linear(fan_in, fan_out, name=f"fc{i}", weight_init=weight_init,
                                       bias_init=bias_init, generator=generator, dtype=dtype,
                                       input_grad=input_grad or i > 1))
-            if i == len(sizes) - 1:
-                self.layers.append(self.head.output())
-            else:
-                self.layers.append(Logistic(inplace=True) if act_cls is Logistic else act_cls())
+            if i == len(sizes) - 1 and output is not None:
+                self.layers.append(output())
+                continue
+            cls = act_cls if i < len(sizes) - 1 else Logistic
+            self.layers.append(Logistic(inplace=True) if cls is Logistic else cls())
 
     @property
     def linears(self) -> list[Linear]:
@@ -66,11 +65,13 @@ classes, Identity for regression), which also names the model's loss.
             X = layer(X)
         return X
 
-    def backward(self, loss_grad_outputs: torch.Tensor) -> torch.Tensor | None:
+    def backward(self, loss_grad_outputs: torch.Tensor, from_logits: bool = False) -> torch.Tensor | None:
         """The chain rule from the output back to the input: each layer turns
-        dL/d(its output) into dL/d(its input) and fills its own ``grads``."""
+        dL/d(its output) into dL/d(its input) and fills its own ``grads``.
+        ``from_logits``: the gradient is already dL/d(the output operator's
+        input), as softmax cross-entropy computes it, so that operator is skipped."""
         grads: torch.Tensor | None = loss_grad_outputs
-        for layer in reversed(self.layers):
+        for layer in reversed(self.layers[:-1] if from_logits else self.layers):
             assert grads is not None, "only the first layer may leave out dL/d(input)"
             grads = layer.backward(grads)
         if self.features is None or grads is None:
