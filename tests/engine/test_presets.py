@@ -120,7 +120,7 @@ def test_bad_preset_exits_2_naming_the_option(cli):
     assert code == 2 and out == ""
     assert err.strip().splitlines() == [
         "tui-mlp: --preset: 'fastest' is not accepted; expected one of book, micrograd, tuned, "
-        "vanishing, dead-relu, logistic-regression, circles, spiral3, overfit, lr-decay"]
+        "vanishing, dead-relu, logistic-regression, circles, spiral3, overfit, lr-decay, plane, gaussians"]
 
 
 def test_an_option_breaking_a_preset_is_blamed_on_the_option(cli):
