@@ -117,3 +117,10 @@ def test_the_gradient_check_passes_on_a_regression(cli):
     assert code == 0, err
     worst = re.search(r"^\[Gradient check\] worst relative error: (\S+)", out, re.M)
     assert worst and float(worst.group(1)) < 1e-6, out
+
+
+def test_a_regression_takes_no_classes(cli):
+    code, out, err = cli("train", *SMALL, "--classes", "3")
+    assert code == 2 and out == ""
+    assert err.strip() == ("tui-mlp: --classes: 3 is not accepted; a regression has no classes: leave it blank "
+                           "(or choose task classification)")
