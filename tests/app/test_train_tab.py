@@ -9,6 +9,7 @@ from textual.widgets import Checkbox, Input, Select
 
 from tui_mlp.app import TrainerApp
 from tui_mlp.config import FIELDS
+from tui_mlp.presets import PRESETS
 from tui_mlp.render.boundary import GLYPHS
 from tui_mlp.session import State
 
@@ -44,6 +45,27 @@ async def test_the_empty_log_says_what_the_first_run_shows_and_what_bends_it() -
         await pilot.press("s")
         await settle(pilot)
         assert "Press s to train" not in pane_text(app.train_pane.train_log)
+
+
+async def test_the_empty_log_fits_the_task_and_follows_a_preset() -> None:
+    regression = SMALL.with_values(task="regression", dataset="plane")
+    three = SMALL.with_values(dataset="spiral", classes=3)
+    for config, words in ((regression, ("regression", "R²", "plane")), (three, ("3 classes", "spiral3"))):
+        app = TrainerApp(config)
+        async with app.run_test(size=SIZE) as pilot:
+            await started(pilot)
+            hint = " ".join(pane_text(app.train_pane.train_log).split())
+            assert all(word in hint for word in words) and "moons" not in hint, hint
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("p", *["down"] * list(PRESETS).index("plane"), "enter")
+        await settle(pilot)
+        await wait_until(lambda: app.trainer.snapshot.config.data.task == "regression")
+        app.poll()
+        await pilot.pause()
+        hint = " ".join(pane_text(app.train_pane.train_log).split())
+        assert "A regression" in hint and "moons" not in hint, hint
 
 
 async def test_start_produces_log_lines_and_advances_the_epoch() -> None:

@@ -72,6 +72,13 @@ class TrainLog(StripPane, can_focus=True):
         else:
             self._changed()
 
+    def set_placeholder(self, text: str) -> None:
+        """Replace the text shown while no line has been written (repainted if it shows)."""
+        if text != self.placeholder:
+            self.placeholder = text
+            if not self._lines:
+                self._changed()
+
     def clear(self) -> None:
         self._lines.clear()
         self._scroll_from_end(0)
