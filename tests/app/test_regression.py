@@ -6,9 +6,11 @@ from __future__ import annotations
 from textual.widgets import Select
 
 from tui_mlp.app import TrainerApp
+from tui_mlp.app.panes.compare import ComparePane
 from tui_mlp.config import FIELDS
 from tui_mlp.nn import Identity
 from tui_mlp.render.boundary import VALUE_GLYPHS
+from tui_mlp.session import CompareState
 
 from .helpers import SIZE, SMALL, map_text, settle, started, wait_until
 
@@ -56,3 +58,17 @@ async def test_the_plane_with_regression_trains_and_shows_r2() -> None:
         assert app.train_pane.curves.border_title == "curves: RMSE (c)"
         await pilot.press("c")
         assert app.train_pane.curves.border_title == "curves: R² (c)"
+
+
+async def test_the_compare_tab_of_a_regression_names_its_figures() -> None:
+    app = TrainerApp(SMALL.with_values(task="regression", dataset="plane"))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("v")
+        await wait_until(lambda: app.comparer.view.state == CompareState.DONE, timeout=30)
+        app.poll()
+        await pilot.pause()
+        pane = app.query_one(ComparePane)
+        assert pane.table.border_title == "test RMSE, R² and loss (best-dev models)"
+        table = pane.table.text.plain
+        assert "test R²" in table and "A linear regression" in table and "test acc" not in table

@@ -1,7 +1,7 @@
 """The compare tab: two configurations trained on the same data and seeds
 (a ``Comparer``, in a worker of its own), their loss curves overlaid, their
 decision boundaries side by side (two ``BoundaryMap``s: the train tab's
-widget and drawing code), and the table of test accuracy and loss."""
+widget and drawing code), and the table of their test figures and loss."""
 from __future__ import annotations
 
 from typing import Any
@@ -17,7 +17,7 @@ from tui_mlp.app.widgets.boundary import BoundaryMap
 from tui_mlp.app.widgets.compare import CompareCurves
 from tui_mlp.app.widgets.lab import TextView
 from tui_mlp.config import Config
-from tui_mlp.nn import BOOK_HEAD, head_for
+from tui_mlp.nn import BOOK_HEAD, Scoring, head_for
 from tui_mlp.session import Comparer, CompareState, CompareView, Snapshot
 
 #: The worker group of comparisons (one at a time).
@@ -37,6 +37,12 @@ def status_text(view: CompareView) -> Text:
         return Text(f"training... A {view.labels[0]}: epoch {a}/{view.total}   "
                     f"B {view.labels[1]}: epoch {b}/{view.total}", style="italic")
     return Text("\n".join(view.table), no_wrap=True, overflow="ellipsis")
+
+
+def table_title(scoring: Scoring) -> str:
+    """The table's title: the test figures it holds, of which models."""
+    names = (["RMSE"] if scoring.with_rmse else []) + [scoring.title]
+    return f"test {', '.join(names)} and loss (best-dev models)"
 
 
 class ComparePane(Pane):
@@ -61,7 +67,7 @@ class ComparePane(Pane):
         for tag, box in zip("AB", self.maps):
             box.border_title = f"{tag}: boundary"
         self.curves.border_title = "loss: A pale, B bright (c)"
-        self.table.border_title = "test accuracy and loss (best-dev models)"
+        self.table.border_title = table_title(BOOK_HEAD.scoring)
 
     # ------------------------------------------------------------ drawing
     def show(self, snap: Snapshot) -> None:
@@ -77,6 +83,7 @@ class ComparePane(Pane):
             return
         self.table.set_text(status_text(view))
         head = head_for(view.config.data) if view.config is not None else BOOK_HEAD
+        self.table.border_title = table_title(head.scoring)
         self.curves.show_pair(view.curves, head.scoring)
         self.curves.border_title = f"{self.curves.title}: A pale, B bright (c)"
         for tag, box, label in zip("AB", self.maps, view.labels):
