@@ -286,3 +286,10 @@ def test_the_network_draws_k_output_units_each_in_its_class_colour():
     legend = next(row for row in rows if "".join(s.text for s in row).startswith("P(class 2) 0"))
     assert [s.style.bgcolor.name.lower() for s in legend[1:-1]] == list(TRUECOLOR.region[2])
     assert len(legend) == LEVELS + 2
+
+
+def test_the_head_predicts_by_the_metric_s_rule():
+    two, three = head_for(Config().data), head_for(Config().with_values(dataset="blobs", classes=3).data)
+    assert two.predicted(torch.tensor([[0.2], [0.5], [0.9]])).tolist() == [0, 1, 1]
+    assert three.predicted(torch.tensor([[0.2, 0.5, 0.3], [0.6, 0.3, 0.1]])).tolist() == [1, 0]
+    assert (two.output_name, three.output_name) == ("logistic", "softmax")

@@ -49,24 +49,13 @@ class Head:
         return accuracy(predicts, labels)
 
     def predicted(self, predicts: torch.Tensor) -> torch.Tensor:
-        """The predicted class of each row, [N] long."""
+        """The predicted class of each row, [N] long (the metric's rule)."""
         return predicted_classes(predicts)
-
-    def probabilities(self, predicts: torch.Tensor) -> torch.Tensor:
-        """Each class's probability, [N, K] (two columns 1 - p, p for one unit)."""
-        if predicts.shape[1] == 1:
-            return torch.cat([1.0 - predicts, predicts], dim=1)
-        return predicts
-
-
-def classes_of(data: DataConfig) -> int:
-    """The number of classes the settings give (2 unless set)."""
-    return data.classes or 2
 
 
 def head_for(data: DataConfig) -> Head:
-    """The head the data settings call for."""
-    k = classes_of(data)
+    """The head the data settings call for: two classes unless set."""
+    k = data.classes or 2
     return Head("classification", k, 1 if k == 2 else k)
 
 
