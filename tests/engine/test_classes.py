@@ -282,7 +282,7 @@ def test_the_network_draws_k_output_units_each_in_its_class_colour():
     assert [network.unit_name(sizes, (2, j)) for j in range(3)] == ["out0", "out1", "out2"]
     rows = network.detail_rows(picture, params, None, "tanh", (2, 2), 0, None, 40)
     text = ["".join(seg.text for seg in row) for row in rows]
-    assert "softmax, P(class 2)" in text[0]
+    assert "fc2 unit 2, softmax" in text[0]
     legend = next(row for row in rows if "".join(s.text for s in row).startswith("P(class 2) 0"))
     assert [s.style.bgcolor.name.lower() for s in legend[1:-1]] == list(TRUECOLOR.region[2])
     assert len(legend) == LEVELS + 2

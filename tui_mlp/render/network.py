@@ -439,7 +439,7 @@ def detail_rows(picture: Picture, params: Mapping[str, Params], grads: Mapping[s
     last = column == len(sizes) - 1
     classes = 2 if sizes[-1] == 1 else sizes[-1]
     what = ("input feature" if column == 0 else f"fc{column} unit {index}, "
-            + (("logistic" if classes == 2 else f"softmax, P(class {index})") if last else activation))
+            + (("logistic" if classes == 2 else "softmax") if last else activation))
     rows: list[list[Segment]] = [[Segment(f"{unit_name(sizes, selected, features)}  ", TITLE), Segment(what, CAPTION)]]
     rows += picture.detail
     rows.append(_legend(picture.scales[selected], (1 if classes == 2 else index) if last else None, classes))
