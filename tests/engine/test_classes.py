@@ -262,7 +262,7 @@ def test_the_weights_record_names_the_softmax_output():
 # ------------------------------------------------------------------ the network tab
 def test_the_network_draws_k_output_units_each_in_its_class_colour():
     from tui_mlp.render import network
-    from tui_mlp.render.boundary import LEVELS, Points
+    from tui_mlp.render.boundary import GLYPHS, LEVELS, UPPER_HALF, Points
     from tui_mlp.render.palette import TRUECOLOR
 
     g = torch.Generator().manual_seed(4)
@@ -276,9 +276,12 @@ def test_the_network_draws_k_output_units_each_in_its_class_colour():
     assert sizes == [2, 4, 3]
     picture = network.draw(params, "tanh", frame, X[:10], selected=(2, 2))
     for j in range(3):
-        colours = {c for row in picture.thumbs[(2, j)] for seg in row
+        segments = [seg for row in picture.thumbs[(2, j)] for seg in row]
+        colours = {c for seg in segments if seg.text[0] == UPPER_HALF
                    for c in (seg.style.color.name.lower(), seg.style.bgcolor.name.lower())}
         assert colours <= set(TRUECOLOR.region[j]) and colours, j  # class j's shades alone
+        glyphs = {seg.text[0] for seg in segments} - {UPPER_HALF}
+        assert glyphs and glyphs <= {g for shapes in GLYPHS[:3] for g in shapes}  # the points on top
     assert [network.unit_name(sizes, (2, j)) for j in range(3)] == ["out0", "out1", "out2"]
     rows = network.detail_rows(picture, params, None, "tanh", (2, 2), 0, None, 40)
     text = ["".join(seg.text for seg in row) for row in rows]
