@@ -3,6 +3,8 @@ is linear, the status and the log name RMSE and R², the map shows the
 predicted value, the Lab says why it has no confusion matrices."""
 from __future__ import annotations
 
+import math
+
 from textual.widgets import Select
 
 from tui_mlp.app import TrainerApp
@@ -72,3 +74,12 @@ async def test_the_compare_tab_of_a_regression_names_its_figures() -> None:
         assert pane.table.border_title == "test RMSE, R² and loss (best-dev models)"
         table = pane.table.text.plain
         assert "test R²" in table and "A linear regression" in table and "test acc" not in table
+
+
+async def test_the_narrow_status_of_a_regression_writes_rmse_not_the_mse() -> None:
+    app = TrainerApp(SMALL.with_values(task="regression", dataset="plane"))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        train_mse, train_r2, dev_mse, dev_r2 = app.trainer.snapshot.metrics
+        narrow = "".join(text for text, _ in app.status.lines(50)[1])
+        assert narrow == f" RMSE {math.sqrt(train_mse):.3f}/{math.sqrt(dev_mse):.3f}  R² {train_r2:.3f}/{dev_r2:.3f}"

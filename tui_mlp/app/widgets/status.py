@@ -103,7 +103,9 @@ class StatusLine(StripPane):
         if snap.metrics is not None:
             tl, ta, dl, da = snap.metrics
             labelled = f" train {scoring.summary(tl, ta)}  dev {scoring.summary(dl, da)}"
-            short = f" loss {tl:.3f}/{dl:.3f}  {scoring.label} {ta:.3f}/{da:.3f}"
+            shown = scoring.shown_loss  # a regression's RMSE, as the labelled form writes it
+            short = (f" {scoring.loss_title} {shown(tl):.3f}/{shown(dl):.3f}"
+                     f"  {scoring.label} {ta:.3f}/{da:.3f}")
         forms = [(labelled, "  best dev {b:.4f} @{e}"), (labelled, "  best {b:.4f} @{e}"),
                  (short, "  best {b:.3f}")]
         values: dict[str, float | int] = {"b": snap.best_score, "e": snap.best_epoch}
