@@ -36,20 +36,17 @@ def first_run_hint(config: Config) -> str:
     set shows, and which preset shows what it can learn."""
     data, head = config.data, head_for(config.data)
     if head.regression:
-        return ("Press s to train. A regression: the map shades the value the network predicts "
-                "over the plane and colours each point by its target; an R² near 1 is a close "
-                "fit. The plane and gaussians presets (p) reach a test R² of 0.95 or more.")
+        return ("Press s to train. A regression: the map shades the predicted value, the points "
+                "their target; R² near 1 is a close fit (the presets plane and gaussians, p, reach 0.95).")
     if head.classes > 2:
-        return (f"Press s to train. {head.classes} classes: the map gives each class its own colour, "
-                "shaded by the winning probability, with the boundaries where the winner changes; "
-                "the spiral3 preset (p) separates a 3-arm spiral (test accuracy 0.95 or more).")
+        return (f"Press s to train. {head.classes} classes: the map gives each its own colour, "
+                "shaded by the winning probability; the spiral3 preset (p) separates a 3-arm spiral.")
     if data.dataset == "moons":
         return ("Press s to train. The book's settings (learning rate 0.2, 1000 epochs) leave a "
                 "nearly straight boundary between the moons; for one that bends around them, "
                 "choose the micrograd preset (p).")
     return ("Press s to train. The map colours the two classes' regions, shaded by the network's "
-            "confidence, with the decision boundary where the shades meet; the presets (p) show "
-            "what each setting does.")
+            "confidence; the boundary is where they meet. The presets (p) show what each setting does.")
 
 
 class TrainPane(Pane):
