@@ -180,13 +180,13 @@ SPLITS = ("train", "dev", "test")
 
 def data_csv(sets: tuple[Dataset, Dataset, Dataset], real_labels: bool = False) -> str:
     """The train, dev and test points in that order, one row each:
-    ``x1,x2,split,label``, floats written to round-trip exactly (a label as
-    0 or 1, a regression target as its float)."""
+    ``x1,x2,split,label``, each float32 in the fewest digits that read back as
+    it (a label as 0..K-1, a regression target as its float)."""
     lines = [",".join(DATA_HEADER)]
     for split, (X, y) in zip(SPLITS, sets, strict=True):
         for (x1, x2), label in zip(X.tolist(), y.reshape(-1).tolist()):
-            target = repr(label) if real_labels else int(label)
-            lines.append(f"{x1!r},{x2!r},{split},{target}")
+            target = _number(label) if real_labels else int(label)
+            lines.append(f"{_number(x1)},{_number(x2)},{split},{target}")
     return "\n".join(lines) + "\n"
 
 
@@ -204,8 +204,18 @@ def weights_record(model: MLP, activation: str, features: tuple[str, ...],
     ``activation``, the last one ``output`` (the logistic function of one
     unit, or the softmax over K units, one per class)."""
     return {"features": list(features), "activation": activation, "output": output,
-            "layers": [{"name": layer.name, "W": layer.params["W"].tolist(),
-                        "b": layer.params["b"].reshape(-1).tolist()} for layer in model.linears]}
+            "layers": [{"name": layer.name, "W": _plain(layer.params["W"]),
+                        "b": _plain(layer.params["b"].reshape(-1))} for layer in model.linears]}
+
+
+def _plain(tensor: torch.Tensor) -> list:
+    """A tensor as nested lists; float32 values in the fewest digits that read
+    back as the same float32 (0.98, not 0.9800000190734863)."""
+    if tensor.dtype != torch.float32:
+        return tensor.tolist()
+    if tensor.dim() == 1:
+        return [float32_digits(value) for value in tensor.tolist()]
+    return [_plain(row) for row in tensor]
 
 
 def write_weights_json(path: str | os.PathLike, exp: Experiment) -> Path:

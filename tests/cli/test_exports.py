@@ -10,7 +10,7 @@ import torch
 
 from tui_mlp.cli import build_parser, config_from_args
 from tui_mlp.experiment import build
-from tui_mlp.runner import Runner
+from tui_mlp.runner import Runner, float32_digits
 
 QUICK = ("train", "--n-samples", "100", "--train", "60", "--dev", "20", "--epochs", "30",
          "--log-epochs", "10")
@@ -114,3 +114,19 @@ def test_an_export_is_checked_before_training(cli, tmp_path, option):
 def test_help_lists_the_exports(cli):
     text = cli("train", "--help")[1]
     assert "--export-data" in text and "--export-weights" in text
+
+
+def test_exports_write_the_digits_a_float32_holds(cli, tmp_path):
+    """0.35471487, not 0.35471487045288086: each number as --json writes it,
+    still read back as the same float32."""
+    data, weights = tmp_path / "d.csv", tmp_path / "w.json"
+    code, _, err = cli(*QUICK, "--noise", "0.3", "--export-data", str(data), "--export-weights", str(weights))
+    assert code == 0, err
+    rows = [line.split(",") for line in data.read_text().splitlines()[1:]]
+    numbers = [v for row in rows for v in row[:2]]
+    layers = json.loads(weights.read_text())["layers"]
+    numbers += [repr(v) for layer in layers for v in [*sum(layer["W"], []), *layer["b"]]]
+    assert numbers and all(v == repr(float32_digits(float(v))) for v in numbers)
+    exp = build(config_from_args(build_parser().parse_args([*QUICK, "--noise", "0.3"])))
+    X = torch.tensor([[float(v) for v in row[:2]] for row in rows])
+    assert torch.equal(X, torch.cat([exp.train_set[0], exp.dev_set[0], exp.test_set[0]]))
