@@ -511,11 +511,15 @@ def run_compare(args: argparse.Namespace) -> int:
 def run_sweep(args: argparse.Namespace) -> int:
     from tui_mlp.settings_file import SettingsFileError
 
+    config: Config | None = None
     try:
         sources = setting_sources(args)
         config = build_layered(sources)
-    except (ConfigError, SettingsFileError) as exc:
+    except SettingsFileError as exc:
         return _fail(str(exc), EXIT_USAGE)
+    except ConfigError as exc:
+        if not args.grid:  # else judged with the grid's values below
+            return _fail(str(exc), EXIT_USAGE)
     given = {name for values, _ in sources for name in values}  # what the user set, for a CSV's defaults
 
     with exit_at_once():
@@ -525,9 +529,10 @@ def run_sweep(args: argparse.Namespace) -> int:
 
     try:
         grid = sweep.parse_grid(args.grid)
+        config = config or sweep.base_of(sources, grid)
         seeds = sweep.parse_seeds(args.seeds) if args.seeds is not None else [config.data.seed]
         settings = sweep.plan(config, grid, seeds, given)
-    except sweep.SweepError as exc:
+    except (sweep.SweepError, ConfigError) as exc:
         return _fail(str(exc), EXIT_USAGE)
     try:
         sweep.check_data(settings)

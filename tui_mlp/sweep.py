@@ -87,6 +87,16 @@ class Setting:
     configs: tuple[Config, ...]
 
 
+def base_of(sources: list[tuple[dict[str, Any], Callable[[str], str]]],
+            grid: dict[str, list[Any]]) -> Config:
+    """The settings the grid varies, with the grid's first values: settings
+    refused alone (task regression over the default data set, with the data
+    sets in the grid) are judged with what the grid sets. ConfigError if even
+    those are refused."""
+    first = {name: text_of(values[0]) for name, values in grid.items()}
+    return build_layered([*sources, (first, lambda n: f"--grid {n}")])
+
+
 def plan(base: Config, grid: dict[str, list[Any]], seeds: list[int],
          given: Collection[str] | None = None) -> list[Setting]:
     """Every combination of ``grid`` over ``base``, one validated config per

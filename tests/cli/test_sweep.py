@@ -113,6 +113,21 @@ def test_refused_grids_are_one_line(cli, argv, error):
     assert code == 2 and out == "" and err.count("\n") == 1 and error in err, err
 
 
+def test_settings_refused_alone_are_judged_with_the_grids_values(cli):
+    """--task regression alone has the default data set, moons; the grid's
+    data sets make it whole. A combination still refused is named."""
+    result = sweep_json(cli, "--task", "regression", "--grid", "dataset=plane,gaussians")
+    assert [s["values"] for s in result["settings"]] == [{"dataset": "plane"}, {"dataset": "gaussians"}]
+    assert all("test_r2" in s for s in result["settings"])
+    result = sweep_json(cli, "--classes", "3", "--grid", "dataset=spiral,blobs")
+    assert result["runs"] == 2
+    code, out, err = cli("sweep", "--epochs", "2", "--task", "regression", "--grid", "dataset=plane,moons")
+    assert code == 2 and out == "" and err.count("\n") == 1 and \
+        "(in the combination dataset=moons)" in err, err
+    code, out, err = cli("sweep", "--epochs", "2", "--task", "regression", "--grid", "lr=0.1,0.2")
+    assert code == 2 and out == "" and err.count("\n") == 1 and err.startswith("tui-mlp: --task:"), err
+
+
 def test_a_bad_csv_is_refused_before_any_run(cli, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("x1,x2,label\n1,2,0\n1,2,5\n")
