@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from tui_mlp.app import TrainerApp
 from tui_mlp.config import MAP_POINTS
-from tui_mlp.presets import preset_config
+from tui_mlp.presets import PRESETS, preset_config
 from tui_mlp.render.boundary import GLYPHS, KINDS
 
-from .helpers import SIZE, SMALL, map_text, started
+from .helpers import SIZE, SMALL, map_text, settle, started, wait_until
 
 TEST = KINDS.index("test")
 
@@ -62,3 +62,24 @@ async def test_5000_points_are_thinned_and_the_title_says_so() -> None:
         rows = map_text(app).splitlines()[:-1]
         covered = sum(ch not in "▀" for row in rows for ch in row)
         assert covered < 0.5 * sum(len(row) for row in rows)
+
+
+async def test_d_on_a_regression_skips_misclassified_points() -> None:
+    """A regression's points have values: none is misclassified, so ``d``
+    cycles all, test and no points; a choice of misclassified points made on
+    a classification gives way to all points."""
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        box = app.train_pane.boundary
+        await pilot.press("d", "d")
+        assert box.choice == "wrong"
+        await pilot.press("p", *["down"] * list(PRESETS).index("plane"), "enter")  # a regression
+        await settle(pilot)
+        await wait_until(lambda: box.border_title.startswith("predicted value"))
+        assert box.choice == "all" and box.border_title == "predicted value: all points (d)"
+        seen = []
+        for _ in range(3):
+            await pilot.press("d")
+            seen.append(box.choice)
+        assert seen == ["test", "none", "all"]

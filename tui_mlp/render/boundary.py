@@ -27,7 +27,7 @@ import torch
 from rich.segment import Segment
 from rich.style import Style
 
-from tui_mlp.config import MAX_CLASSES, PLANE
+from tui_mlp.config import MAP_POINTS, MAX_CLASSES, PLANE
 from tui_mlp.nn import ACTIVATIONS, BOOK_HEAD, Head, logistic
 from tui_mlp.nn.activation import softmax
 from tui_mlp.nn.features import feature_map
@@ -384,6 +384,12 @@ def rows_of(runs: list[list[int]], height: int, palette: Palette = TRUECOLOR,
         text, style = cells[code]
         rows[row].append(Segment(text * length, style))
     return rows
+
+
+def point_choices(head: Head) -> tuple[str, ...]:
+    """The choices of ``config.MAP_POINTS`` a map of ``head``'s output offers:
+    a regression's points have values, none is misclassified."""
+    return tuple(choice for choice in MAP_POINTS if not (head.regression and choice == "wrong"))
 
 
 def draw(params: Mapping[str, Params], activation: str, layout: Layout, palette: Palette = TRUECOLOR,

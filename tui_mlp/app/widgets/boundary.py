@@ -19,7 +19,17 @@ from tui_mlp.app.widgets.lines import StripPane
 from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.config import MAP_POINTS, PLANE
 from tui_mlp.nn import BOOK_HEAD, Head
-from tui_mlp.render.boundary import GLYPHS, KINDS, Bounds, Layout, Points, classes_of, draw, value_legend
+from tui_mlp.render.boundary import (
+    GLYPHS,
+    KINDS,
+    Bounds,
+    Layout,
+    Points,
+    classes_of,
+    draw,
+    point_choices,
+    value_legend,
+)
 
 
 class BoundaryMap(StripPane):
@@ -62,6 +72,8 @@ class BoundaryMap(StripPane):
         a network on these input features with this output ``head``."""
         if (features, head) != (self._features, self._head):
             self._features, self._head, self._layout = features, head, None
+            if self.choice not in point_choices(head):
+                self.choice = next(iter(MAP_POINTS))
         self._params, self._activation = params, activation
         self._redraw()
 
@@ -72,7 +84,7 @@ class BoundaryMap(StripPane):
 
     def cycle_points(self) -> None:
         """Show the next choice of ``MAP_POINTS``."""
-        choices = list(MAP_POINTS)
+        choices = point_choices(self._head)
         self.choice = choices[(choices.index(self.choice) + 1) % len(choices)]
         self._redraw()
 
