@@ -128,6 +128,8 @@ def child(mode: str, out: Path, epochs: int) -> None:
                 await asyncio.sleep(0.01)
 
         async def scenario(self) -> None:
+            while not self.ready:  # torch and the session
+                await asyncio.sleep(0.01)
             self._submit(SetPace(None))  # as fast as it goes: the budgets compare with headless
             await self.until_idle()
             if os.environ.get("BENCH_TAB"):  # e.g. lab-tab: the diagnostics drawn while training

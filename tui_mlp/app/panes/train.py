@@ -6,13 +6,14 @@ The form is the one source of the settings every command is sent with, so
 the app's command keys go through ``after_fields`` and ``send`` here."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container
 from textual.widgets import Input
 
+from tui_mlp.app.engine import session
 from tui_mlp.app.pacing import Pace
 from tui_mlp.app.panes.base import Pane
 from tui_mlp.app.widgets.boundary import BoundaryMap
@@ -24,8 +25,10 @@ from tui_mlp.app.widgets.status import StatusLine
 from tui_mlp.config import FIELDS, Config, ConfigError
 from tui_mlp.files import WriteError, absolute, check_outputs
 from tui_mlp.presets import PRESETS
-from tui_mlp.session import Command, Configure, Curves, Reset, Snapshot, State, Trainer
 from tui_mlp.settings_file import SettingsFileError, load_config, save_config
+
+if TYPE_CHECKING:
+    from tui_mlp.session import Command, Comparer, Curves, Snapshot, Trainer
 
 DEFAULT_SETTINGS = "run.toml"
 #: The log's text before the first run: what the book's settings show, and what bends the boundary.
@@ -38,9 +41,9 @@ class TrainPane(Pane):
     TAB, TITLE = "train-tab", "Train"
     KEYS = frozenset({"preset", "save", "load", "curves", "points"})
 
-    def __init__(self, config: Config, trainer: Trainer, submit: Callable[[Command], None], **kwargs: Any) -> None:
+    def __init__(self, config: Config, submit: Callable[[Command], None], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._trainer = trainer
+        self._trainer: Trainer | None = None  # once torch has loaded
         self._submit = submit
         self.form = SettingsForm(config, id="settings")
         self.boundary = BoundaryMap(id="boundary")
@@ -74,15 +77,21 @@ class TrainPane(Pane):
         self.curves.border_title = "curves: loss (c)"
         self.train_log.border_title = "log"
 
+    def engine_ready(self, trainer: Trainer, comparer: Comparer) -> None:
+        self._trainer = trainer
+        self._settings_applied()  # a field left while torch loaded
+
     # ------------------------------------------------------------ drawing
     def show(self, snap: Snapshot) -> None:
+        if self._trainer is None:
+            return
         lines, self._log_count = self._trainer.log.since(self._log_count)
         if lines:
             self.train_log.write_lines(lines)
         self.status.show(snap)
         if snap.data is None:
             return
-        running = snap.state == State.RUNNING
+        running = snap.state == session.State.RUNNING
         if snap.params is not self._map_params and self._map_pace.due(running):
             if snap.data_version != self._data_version:
                 self.boundary.set_data(*snap.data)
@@ -109,9 +118,10 @@ class TrainPane(Pane):
     # ------------------------------------------------------------ the form and commands
     @on(SettingsForm.Applied)
     def _settings_applied(self) -> None:
-        pending = self.form.take_pending()
+        """The form's new settings to the worker (once there is one: until then they wait in the form)."""
+        pending = self.form.take_pending() if self._trainer is not None else None
         if pending is not None:
-            self._submit(Configure(pending))
+            self._submit(session.Configure(pending))
 
     def after_fields(self, then: Callable[[], None]) -> None:
         """Run ``then`` once every settings field has handled the keys already
@@ -136,7 +146,7 @@ class TrainPane(Pane):
         (naming the field) if the command needs a valid form and it is not."""
         pending = self.form.take_pending()
         if pending is not None:
-            self._submit(Configure(pending))
+            self._submit(session.Configure(pending))
         if needs_valid_form and self.refuse_invalid(verb):
             return
         self._submit(command)
@@ -164,19 +174,20 @@ class TrainPane(Pane):
             elif name:
                 preset = PRESETS[name]
                 self._use_settings(preset.config())
-                self._submit(Reset())
+                self._submit(session.Reset())
                 self.notify(f"preset {name}: {preset.title}", timeout=3)
         self.app.push_screen(PresetPicker(), chosen)
 
     def _use_settings(self, config: Config) -> None:
         """Show ``config`` in the form and hand it to the worker."""
         self.form.set_config(config)
-        self._submit(Configure(config))
+        self._submit(session.Configure(config))
 
     def _save_settings(self) -> None:
         if self.refuse_invalid("save the settings"):
             return
         config = self.form.check()
+        running = self._trainer.snapshot.config.data_file if self._trainer is not None else None
 
         def chosen(path: str | None) -> None:
             if not path or config is None:
@@ -185,7 +196,7 @@ class TrainPane(Pane):
             try:
                 check_outputs({"the settings file": path},  # the form's CSV and the running one's
                               {"the data file of the settings (csv)": config.data_file,
-                               "the data file the run reads (csv)": self._trainer.snapshot.config.data_file})
+                               "the data file the run reads (csv)": running})
                 save_config(config, path)
             except WriteError as exc:
                 self.notify(f"settings not saved: {exc}", severity="error", timeout=8)

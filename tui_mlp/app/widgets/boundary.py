@@ -7,18 +7,20 @@ panes' refreshes cost nothing here.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import torch
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Size
 from textual.strip import Strip
 
+from tui_mlp.app.engine import render_boundary
 from tui_mlp.app.widgets.lines import StripPane
 from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.config import MAP_POINTS, PLANE
-from tui_mlp.render.boundary import GLYPHS, KINDS, Bounds, Layout, Points, draw
+
+if TYPE_CHECKING:
+    from tui_mlp.render.boundary import Bounds, Layout, Points
 
 
 class BoundaryMap(StripPane):
@@ -47,9 +49,11 @@ class BoundaryMap(StripPane):
 
     def set_data(self, train: tuple, dev: tuple, test: tuple) -> None:
         """New data sets: the axes follow them."""
-        self._points = Points.of(train, dev, test)  # an even sample of a big data set
+        import torch  # loaded by now: data sets come from the session
+
+        self._points = render_boundary.Points.of(train, dev, test)  # an even sample of a big data set
         everything = torch.cat([train[0], dev[0], test[0]])
-        self._bounds = b = Bounds.of(everything)  # the axes span all of the data
+        self._bounds = b = render_boundary.Bounds.of(everything)  # the axes span all of the data
         self._layout = None
         self.point_count = int(everything.shape[0])
         self.border_subtitle = f"x1 {b.x0:.1f}..{b.x1:.1f}  x2 {b.y0:.1f}..{b.y1:.1f}"
@@ -83,10 +87,10 @@ class BoundaryMap(StripPane):
             return
         layout = self._layout
         if layout is None or (layout.width, layout.height) != (width, height - 1):
-            self._layout = layout = Layout.of(self._bounds, width, height - 1, self._points,
+            self._layout = layout = render_boundary.Layout.of(self._bounds, width, height - 1, self._points,
                                               self._features)
         palette = app_palette(self.app)
-        rows, self.misclassified = draw(self._params, self._activation, layout, palette, self.choice)
+        rows, self.misclassified = render_boundary.draw(self._params, self._activation, layout, palette, self.choice)
         stride = layout.stride(self.choice)
         self.title = MAP_POINTS[self.choice] + (f", 1 in {stride} shown" if stride > 1 else "")
         if self.heading:
@@ -98,10 +102,11 @@ class BoundaryMap(StripPane):
         """Which glyph is which: shape per class, fill per set, a misclassified cell."""
         palette = app_palette(self.app)
         text, glyph = Style(color=palette.legend), Style(color=palette.legend, bold=True)
-        segments = [Segment(f"{GLYPHS[0][0]}{GLYPHS[1][0]}", glyph), Segment(" class 0/1  ", text)]
-        for k, kind in enumerate(KINDS):
-            segments += [Segment(GLYPHS[0][k], glyph), Segment(f"{kind} ", text)]
+        glyphs = render_boundary.GLYPHS
+        segments = [Segment(f"{glyphs[0][0]}{glyphs[1][0]}", glyph), Segment(" class 0/1  ", text)]
+        for k, kind in enumerate(render_boundary.KINDS):
+            segments += [Segment(glyphs[0][k], glyph), Segment(f"{kind} ", text)]
         fg, bg = palette.wrong
-        segments += [Segment(" ", text), Segment(GLYPHS[0][0], Style(color=fg, bgcolor=bg, bold=True)),
+        segments += [Segment(" ", text), Segment(glyphs[0][0], Style(color=fg, bgcolor=bg, bold=True)),
                      Segment(f"wrong {self.misclassified}", text)]
         return Strip(segments).crop_extend(0, width, text)

@@ -8,13 +8,15 @@ call ``show``.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.app.widgets.plot import StripPlot
 from tui_mlp.render.curves import decimate, turned_up_at, whole_ticks
 from tui_mlp.render.plot import LOWEST_MARK, MARK, MARKERS, Chart
-from tui_mlp.session import Curves
+
+if TYPE_CHECKING:
+    from tui_mlp.session import Curves
 
 #: Columns plotext keeps for the y tick labels and the frame.
 FRAME = 10
@@ -26,7 +28,7 @@ class CurvesPlot(StripPlot):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.mode = "loss"
-        self._curves = Curves()
+        self._curves: Curves | None = None
         self._viewing: int | None = None
         self.points_plotted = 0
 
@@ -45,11 +47,11 @@ class CurvesPlot(StripPlot):
 
     def draw(self, chart: Chart) -> str | None:
         c = self._curves
+        self.points_plotted = 0
+        if c is None or not c.epochs:
+            return "no epochs yet\ns: start\nn: one epoch"
         train, dev = (c.train_loss, c.dev_loss) if self.mode == "loss" else (c.train_score, c.dev_score)
         width = max(self.size.width - FRAME, 2)
-        self.points_plotted = 0
-        if not c.epochs:
-            return "no epochs yet\ns: start\nn: one epoch"
         for ys, label, colour, marker in zip((train, dev), ("train", "dev"), app_palette(self.app).curves, MARKERS):
             xs, shown = decimate(c.epochs, ys, width)
             chart.line(xs, shown, label, colour, marker)

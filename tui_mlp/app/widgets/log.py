@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.strip import Strip
 
 from tui_mlp.app.widgets.lines import StripPane
-from tui_mlp.session import LOG_LINES
+from tui_mlp.config import LOG_LINES
 
 STYLES = {
     "[Train]": Style(),
