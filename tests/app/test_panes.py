@@ -13,8 +13,8 @@ from textual.strip import Strip
 
 from tui_mlp.app import TrainerApp
 from tui_mlp.app.widgets.lines import PAD, StripPane
-from tui_mlp.app.widgets.status import state_styles
 from tui_mlp.app.widgets.status import _strip as status_strip
+from tui_mlp.app.widgets.status import state_styles
 from tui_mlp.session import CompareState, State, Toggle
 
 from .helpers import SIZE, SMALL, pane_text, settle, started, wait_until

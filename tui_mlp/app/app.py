@@ -29,6 +29,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.dom import DOMNode
+from textual.lazy import Lazy
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Static, TabbedContent, TabPane
@@ -166,7 +167,8 @@ class TrainerApp(App[None]):
             with self.tabs:
                 for pane in self.panes.values():
                     with TabPane(pane.TITLE, id=pane.TAB):
-                        yield pane
+                        # the hidden tabs' panes are mounted after the first frame, so it comes sooner
+                        yield pane if pane is self.train_pane else Lazy(pane)
         yield Static(f"terminal too small: tui-mlp needs at least {MIN_WIDTH}x{MIN_HEIGHT}; q quits",
                      id="too-small")
         yield Footer(compact=True, show_command_palette=False)
@@ -176,7 +178,7 @@ class TrainerApp(App[None]):
         if engine.loaded():  # torch is here already (tests): nothing to wait for
             self._engine_loaded(load_torch())
         else:
-            self.call_after_refresh(self._load_engine)
+            self.call_after_refresh(self.call_after_refresh, self._load_engine)
 
     @work(thread=True, exit_on_error=False)
     def _load_engine(self) -> None:

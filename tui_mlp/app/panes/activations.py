@@ -30,10 +30,19 @@ class ActivationsPane(Pane):
         yield FunctionPlot("hand-written", id="act-hand")
         yield FunctionPlot("torch", id="act-torch")
 
+    _torch = False  # loaded (``engine_ready``)
+
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns("function", "torch", "max |diff|")
+        if self._torch:
+            self._fill()
 
     def engine_ready(self, trainer: Trainer, comparer: Comparer) -> None:
+        self._torch = True
+        if self.is_mounted:  # else on mounting: the pane mounts after the first frame
+            self._fill()
+
+    def _fill(self) -> None:
         """The table and the plots compare with torch: drawn once it has loaded."""
         diffs = render_activations.max_differences()
         table = self.query_one(DataTable)

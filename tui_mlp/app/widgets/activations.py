@@ -22,6 +22,8 @@ class FunctionPlot(StripPlot):
         self.replot()
 
     def draw(self, chart: Chart) -> str | None:
+        if not self.group:
+            return "loading torch…"
         samples = max(self.size.width * 2, 20)
         for name, colour, marker in zip(self.group, app_palette(self.app).functions, MARKERS):
             z, mine, theirs = render_activations.curves(name, samples)
