@@ -17,6 +17,7 @@ from tui_mlp.app.panes.base import Pane
 from tui_mlp.app.widgets.boundary import BoundaryMap
 from tui_mlp.app.widgets.compare import CompareCurves
 from tui_mlp.app.widgets.lab import TextView
+from tui_mlp.app.widgets.lines import retitle
 from tui_mlp.config import Config
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ class ComparePane(Pane):
         self.table.set_text(status_text(view))
         self.curves.show_pair(view.curves)
         for tag, box, label in zip("AB", self.maps, view.labels):
-            box.border_title = f"{tag}: {label}" if label else f"{tag}: boundary"
+            retitle(box, f"{tag}: {label}" if label else f"{tag}: boundary")
         if view.state == CompareState.DONE and view.params is not None and view.data is not None \
                 and (old is None or old.params is not view.params):
             for box, params, activation, features in zip(self.maps, view.params, view.activations,

@@ -19,6 +19,7 @@ from tui_mlp.app.pacing import Pace
 from tui_mlp.app.panes.base import Pane
 from tui_mlp.app.widgets.dialogs import PathDialog
 from tui_mlp.app.widgets.lab import NormsPlot, TextView
+from tui_mlp.app.widgets.lines import retitle
 from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.app.widgets.status import StatusLine
 from tui_mlp.files import WriteError, check_outputs
@@ -94,7 +95,9 @@ class LabPane(Pane):
         """Redraw the parts whose data is new in ``snap``, now."""
         self._snap = snap
         self.status.show(snap)
-        self.diagnostics.border_title, self.norms.border_title = lab_titles(snap)
+        table, plot = lab_titles(snap)
+        retitle(self.diagnostics, table)
+        retitle(self.norms, plot)
         diag_key = (snap.diagnosis, snap.grad_norms[-1:], len(snap.grad_norms), self.diagnostics.size.width)
         if diag_key != self._diag_key:
             self._diag_key = diag_key

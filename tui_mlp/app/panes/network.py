@@ -21,6 +21,7 @@ from textual.widgets import Input, Label
 from tui_mlp.app.engine import render_boundary, render_network, session
 from tui_mlp.app.pacing import Pace
 from tui_mlp.app.panes.base import Pane
+from tui_mlp.app.widgets.lines import retitle
 from tui_mlp.app.widgets.network import NetworkView, UnitView
 from tui_mlp.config import EDIT_STEP, MAX_EDIT_WEIGHT, ConfigError, parse_weight
 
@@ -136,11 +137,11 @@ class NetworkPane(Pane):
         epoch = snap.weights_epoch
         when = "initial weights" if epoch is None else \
             f"epoch {epoch}" + (", timeline" if snap.viewing is not None else "")
-        self.unit.border_title = f"{render_network.unit_name(sizes, self.selected, features)} ({when})"
+        retitle(self.unit, f"{render_network.unit_name(sizes, self.selected, features)} ({when})")
         slots = max(sizes)
         first, last = self._top // slot + 1, min((self._top + height - 1) // slot, slots)
-        self.view.border_subtitle = (f"{activation}; units {first}-{last} of {slots}" if last < slots or first > 1
-                                     else activation)
+        retitle(self.view, subtitle=f"{activation}; units {first}-{last} of {slots}"
+                if last < slots or first > 1 else activation)
 
     def on_click(self, event: Click) -> None:
         """A click on a unit's thumbnail or caption selects it."""

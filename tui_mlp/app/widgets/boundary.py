@@ -15,7 +15,7 @@ from textual.geometry import Size
 from textual.strip import Strip
 
 from tui_mlp.app.engine import render_boundary
-from tui_mlp.app.widgets.lines import StripPane
+from tui_mlp.app.widgets.lines import StripPane, retitle
 from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.config import MAP_POINTS, PLANE
 
@@ -94,7 +94,7 @@ class BoundaryMap(StripPane):
         stride = layout.stride(self.choice)
         self.title = MAP_POINTS[self.choice] + (f", 1 in {stride} shown" if stride > 1 else "")
         if self.heading:
-            self.border_title = f"{self.heading}: {self.title} (d)"
+            retitle(self, f"{self.heading}: {self.title} (d)")
         self._drawn_size = self.size
         self.show_strips([*(Strip(row, width) for row in rows), self._legend(width)])
 
