@@ -22,6 +22,7 @@ from functools import lru_cache
 from typing import Any, Sequence
 
 from rich.cells import cell_len
+from rich.console import COLOR_SYSTEMS
 from rich.segment import Segment
 from rich.style import Style
 from textual.filter import ANSIToTruecolor, LineFilter
@@ -43,7 +44,8 @@ Shown = tuple[tuple[str, str], ...]
 def _codes(style: Style | None, color_system: str | None) -> str:
     """The escape codes a terminal of ``color_system`` gets for ``style``
     (its colours as that terminal can show them)."""
-    return style.render("\0", color_system=color_system) if style else ""
+    system = COLOR_SYSTEMS[color_system] if color_system else None
+    return style.render("\0", color_system=system) if style else ""
 
 
 def shown(strip: Strip, color_system: str | None) -> Shown:
