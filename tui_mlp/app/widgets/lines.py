@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import textwrap
 from functools import lru_cache
-from typing import Any, Sequence
+from typing import Any, Hashable, Sequence
 
 from rich.cells import cell_len
 from rich.console import COLOR_SYSTEMS
@@ -36,16 +36,20 @@ MUTED = Style(color="#8a8a8a")
 PAD = Style()
 
 
-#: What a row is to the terminal: its text in runs of one output style.
-Shown = tuple[tuple[str, str], ...]
+#: What a row is to the terminal: its text in runs of one look (``_look``).
+Shown = tuple[tuple[str, Hashable], ...]
 
 
 @lru_cache(maxsize=4096)
-def _codes(style: Style | None, color_system: str | None) -> str:
-    """The escape codes a terminal of ``color_system`` gets for ``style``
-    (its colours as that terminal can show them)."""
+def _look(style: Style | None, color_system: str | None) -> Hashable:
+    """What a terminal of ``color_system`` gets for ``style``: its colours as
+    that terminal can show them (none without colour), and its attributes."""
+    if style is None:
+        return None
     system = COLOR_SYSTEMS[color_system] if color_system else None
-    return style.render("\0", color_system=system) if style else ""
+    colours = [c.downgrade(system).get_ansi_codes(foreground) if c is not None and system is not None else None
+               for c, foreground in ((style.color, True), (style.bgcolor, False))]
+    return (*colours, style.without_color)
 
 
 def shown(strip: Strip, color_system: str | None) -> Shown:
@@ -53,13 +57,13 @@ def shown(strip: Strip, color_system: str | None) -> Shown:
     "standard", or None for no colour) shows it: two strips that differ only
     by colours the terminal draws alike, or by where a run of one style is
     cut, are shown alike."""
-    runs: list[tuple[str, str]] = []
+    runs: list[tuple[str, Hashable]] = []
     for text, style, _ in strip:
-        codes = _codes(style, color_system)
-        if runs and runs[-1][1] == codes:
-            runs[-1] = (runs[-1][0] + text, codes)
+        look = _look(style, color_system)
+        if runs and runs[-1][1] == look:
+            runs[-1] = (runs[-1][0] + text, look)
         else:
-            runs.append((text, codes))
+            runs.append((text, look))
     return tuple(runs)
 
 
@@ -129,8 +133,8 @@ class StripPane(Widget):
 def changed_span(a: Shown, b: Shown) -> tuple[int, int]:
     """From the first cell in which two different rows differ to past the
     last one (the whole row if their characters do not line up cell for cell)."""
-    cells_a = [(char, codes) for text, codes in a for char in text]
-    cells_b = [(char, codes) for text, codes in b for char in text]
+    cells_a = [(char, look) for text, look in a for char in text]
+    cells_b = [(char, look) for text, look in b for char in text]
     width = max(len(cells_a), len(cells_b))
     if len(cells_a) != len(cells_b) or any(cell_len(char) != 1 for char, _ in cells_b):
         return 0, width
