@@ -3,6 +3,7 @@ form and the layout are drawn while it loads, the app's keys pressed
 meanwhile wait for it (and say so), and quit works at once."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import threading
@@ -51,7 +52,7 @@ def held_torch(tmp_path: Path) -> tuple[dict[str, str], Path]:
     shim, release = tmp_path / "shim", tmp_path / "release"
     shim.mkdir()
     (shim / "sitecustomize.py").write_text(HOLD_TORCH.format(release=str(release)))
-    return {"PYTHONPATH": str(shim)}, release
+    return {"PYTHONPATH": os.pathsep.join(filter(None, [str(shim), os.environ.get("PYTHONPATH")]))}, release
 
 
 def test_the_form_is_drawn_before_torch_and_a_key_pressed_meanwhile_acts_once_it_loads(held_torch, tmp_path):
