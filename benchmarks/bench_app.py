@@ -423,8 +423,8 @@ def memory(epochs: int) -> None:
 #: a pane's title; the full frame has the footer's keys too.
 FORM = (b"learning rate", b"tab or click: edit", b"decision boundary")
 FIRST_FRAME = (*FORM, b"quit")
-#: The status once training runs.
-RUNNING = b"running"
+#: The status once the session has loaded, and once training runs.
+IDLE, RUNNING = b"idle", b"running"
 #: The app as ``tui-mlp`` opens it; a run that does not end within a measurement.
 LAUNCH = [sys.executable, "-m", "tui_mlp"]
 LONG_RUN = ["--epochs", "10000000", "--log-epochs", "1000"]
@@ -461,8 +461,8 @@ def wire(size: tuple[int, int], seconds: int, budget: float, idle_seconds: float
     """KB/s to the terminal while idle, while a long run trains, and idle again once paused."""
     term = launch(LAUNCH + LONG_RUN, size)
     try:
-        assert term.wait_all(FIRST_FRAME) is not None, "the first frame never showed"
-        time.sleep(idle_seconds)  # torch, the data and the first map arrive
+        assert term.wait_for(IDLE, timeout=120) is not None, "the run never showed idle"
+        time.sleep(2)  # torch, the data and the first map have arrived: their frames drawn
         start = time.perf_counter()
         time.sleep(idle_seconds)
         idle_before = term.bytes_between(start, time.perf_counter())
