@@ -178,6 +178,8 @@ class TrainerApp(App[None]):
         if engine.loaded():  # torch is here already (tests): nothing to wait for
             self._engine_loaded(load_torch())
         else:
+            # after two refreshes: the footer lists its keys in the second, and
+            # while torch's libraries load the UI thread barely runs
             self.call_after_refresh(self.call_after_refresh, self._load_engine)
 
     @work(thread=True, exit_on_error=False)
@@ -224,7 +226,7 @@ class TrainerApp(App[None]):
         is kept to run once it has loaded, and the status says so."""
         if not self.ready and isinstance(action, str) and default_namespace in (None, self):
             target, name, params = parse(action)
-            if not target and name not in WHILE_LOADING and hasattr(self, f"action_{name}") \
+            if not target and name not in WHILE_LOADING and f"action_{name}" in vars(TrainerApp) \
                     and self.check_action(name, params):
                 self._waiting.append(action)
                 self.status.show_loading(len(self._waiting))
