@@ -1,5 +1,5 @@
-"""The torch side of the app (the session and the renderers that compute
-with torch), imported on first use.
+"""The torch side of the app (the session, the network's output heads and
+the renderers that compute with torch), imported on first use.
 
 Importing torch takes most of a second, and the layout and the settings form
 need none of it. The app's modules reach these modules through the names
@@ -15,7 +15,7 @@ import sys
 from typing import TYPE_CHECKING
 
 #: The modules behind the names below, in the order ``load`` imports them.
-MODULES = ("tui_mlp.session", "tui_mlp.render.boundary", "tui_mlp.render.network",
+MODULES = ("tui_mlp.session", "tui_mlp.nn", "tui_mlp.render.boundary", "tui_mlp.render.network",
            "tui_mlp.render.activations", "tui_mlp.render.diagnostics")
 
 
@@ -30,13 +30,14 @@ class Lazy:
 
 
 if TYPE_CHECKING:
+    from tui_mlp import nn as nn
     from tui_mlp import session as session
     from tui_mlp.render import activations as render_activations
     from tui_mlp.render import boundary as render_boundary
     from tui_mlp.render import diagnostics as render_diagnostics
     from tui_mlp.render import network as render_network
 else:
-    session, render_boundary, render_network, render_activations, render_diagnostics = map(Lazy, MODULES)
+    session, nn, render_boundary, render_network, render_activations, render_diagnostics = map(Lazy, MODULES)
 
 
 def loaded() -> bool:

@@ -11,7 +11,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.worker import get_current_worker
 
-from tui_mlp.app.engine import session
+from tui_mlp.app.engine import nn, session
 from tui_mlp.app.pacing import Pace
 from tui_mlp.app.panes.base import Pane
 from tui_mlp.app.widgets.boundary import BoundaryMap
@@ -85,7 +85,9 @@ class ComparePane(Pane):
             return
         CompareState = session.CompareState
         self.table.set_text(status_text(view))
-        self.curves.show_pair(view.curves)
+        head = nn.head_for(view.config.data) if view.config is not None else nn.BOOK_HEAD
+        self.curves.show_pair(view.curves, head.scoring)
+        retitle(self.curves, f"{self.curves.title}: A pale, B bright (c)")
         for tag, box, label in zip("AB", self.maps, view.labels):
             retitle(box, f"{tag}: {label}" if label else f"{tag}: boundary")
         if view.state == CompareState.DONE and view.params is not None and view.data is not None \
@@ -93,7 +95,7 @@ class ComparePane(Pane):
             for box, params, activation, features in zip(self.maps, view.params, view.activations,
                                                          view.features):
                 box.set_data(*view.data)
-                box.show(params, activation, features)
+                box.show(params, activation, features, head)
         elif view.state != CompareState.DONE and (old is None or old.state != view.state or old.config != view.config):
             # an earlier comparison's maps would pass for this one's
             message = {CompareState.RUNNING: "training: the boundary appears when both are done",
@@ -104,8 +106,7 @@ class ComparePane(Pane):
     # ------------------------------------------------------------ keys
     def toggle_curves(self) -> None:
         """Loss or accuracy."""
-        mode = self.curves.toggle()
-        self.curves.border_title = f"{mode}: A pale, B bright (c)"
+        self.curves.border_title = f"{self.curves.toggle()}: A pale, B bright (c)"
 
     def compare(self, config: Config | None) -> None:
         """Compare ``config`` (the form's, None if invalid) unless the last

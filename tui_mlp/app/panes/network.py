@@ -18,7 +18,7 @@ from textual.containers import Vertical
 from textual.events import Click
 from textual.widgets import Input, Label
 
-from tui_mlp.app.engine import render_boundary, render_network, session
+from tui_mlp.app.engine import nn, render_boundary, render_network, session
 from tui_mlp.app.pacing import Pace
 from tui_mlp.app.panes.base import Pane
 from tui_mlp.app.widgets.lines import retitle
@@ -116,11 +116,11 @@ class NetworkPane(Pane):
         self._drawn, self._drawn_refs = key, (snap.params, snap.grads)
         detail = (min(render_network.DETAIL_W, max(self.unit.size.width, 1)),
                   max(min(render_network.DETAIL_H, unit_height - UNIT_TEXT_ROWS), 1))
-        features = snap.config.model.features
-        frame_key = (snap.data_version, detail, self.show_points, features)
+        features, head = snap.config.model.features, nn.head_for(snap.config.data)
+        frame_key = (snap.data_version, detail, self.show_points, features, head)
         if self._frame is None or frame_key != self._frame_key:
             points = render_boundary.Points.of(*snap.data)
-            self._frame = render_network.Frame.of(points, detail, self.show_points, features)
+            self._frame = render_network.Frame.of(points, detail, self.show_points, features, head)
             self._frame_key = frame_key
         column, index = self.selected
         self._left = render_network.follow_columns(sizes, self._left, column, width)
@@ -133,7 +133,7 @@ class NetworkPane(Pane):
                                          self._top, self._left, features))
         self.unit.show_rows(render_network.detail_rows(picture, snap.params, snap.grads, activation, self.selected,
                                         self.picked, self._refusal(), unit_height, features,
-                                        self.unit.size.width))
+                                        self.unit.size.width, head))
         epoch = snap.weights_epoch
         when = "initial weights" if epoch is None else \
             f"epoch {epoch}" + (", timeline" if snap.viewing is not None else "")

@@ -13,12 +13,13 @@ from textual.app import ComposeResult
 from textual.containers import Container
 from textual.widgets import Input
 
-from tui_mlp.app.engine import session
+from tui_mlp.app.engine import nn, session
 from tui_mlp.app.pacing import Pace
 from tui_mlp.app.panes.base import Pane
 from tui_mlp.app.widgets.boundary import BoundaryMap
 from tui_mlp.app.widgets.curves import CurvesPlot
 from tui_mlp.app.widgets.dialogs import LOAD_FILE, SAVE_FILE, PathDialog, PresetPicker
+from tui_mlp.app.widgets.lines import retitle
 from tui_mlp.app.widgets.log import TrainLog
 from tui_mlp.app.widgets.settings import SettingsForm
 from tui_mlp.app.widgets.status import StatusLine
@@ -97,13 +98,15 @@ class TrainPane(Pane):
                 self.boundary.set_data(*snap.data)
                 self._data_version = snap.data_version
             if snap.params is not None:
-                model = snap.config.model
-                self.boundary.show(snap.params, model.activation, model.features)
+                model, head = snap.config.model, nn.head_for(snap.config.data)
+                self.boundary.heading = head.map_title  # the map titles itself with it
+                self.boundary.show(snap.params, model.activation, model.features, head)
             self._map_params = snap.params
         shown = self._curves_shown
         if (shown is None or snap.curves is not shown[0] or snap.viewing != shown[1]) \
                 and self._curves_pace.due(running):
-            self.curves.show(snap.curves, snap.viewing)
+            self.curves.show(snap.curves, snap.viewing, nn.head_for(snap.config.data).scoring)
+            retitle(self.curves, f"curves: {self.curves.title} (c)")
             self._curves_shown = (snap.curves, snap.viewing)
 
     def cycle_points(self) -> None:
@@ -112,8 +115,7 @@ class TrainPane(Pane):
 
     def toggle_curves(self) -> None:
         """Loss or accuracy."""
-        mode = self.curves.toggle()
-        self.curves.border_title = f"curves: {mode} (c)"
+        self.curves.border_title = f"curves: {self.curves.toggle()} (c)"
 
     # ------------------------------------------------------------ the form and commands
     @on(SettingsForm.Applied)

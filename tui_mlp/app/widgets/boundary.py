@@ -14,18 +14,19 @@ from rich.style import Style
 from textual.geometry import Size
 from textual.strip import Strip
 
-from tui_mlp.app.engine import render_boundary
+from tui_mlp.app.engine import nn, render_boundary
 from tui_mlp.app.widgets.lines import StripPane, retitle
 from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.config import MAP_POINTS, PLANE
 
 if TYPE_CHECKING:
+    from tui_mlp.nn import Head
     from tui_mlp.render.boundary import Bounds, Layout, Points
 
 
 class BoundaryMap(StripPane):
-    """Half-block map of P(class 1) with the data on top; the last row is the
-    legend, the border's subtitle the axis ranges. ``choice`` (one of
+    """Half-block map of P(class 1) (or of a regression's predicted value)
+    with the data on top; the last row is the legend, the border's subtitle the axis ranges. ``choice`` (one of
     ``MAP_POINTS``) is which points it shows; ``title`` says it, and how many
     of them when they are thinned, and so does the border's title after
     ``heading`` if one is set."""
@@ -37,6 +38,7 @@ class BoundaryMap(StripPane):
         self._params: dict | None = None
         self._activation = "logistic"
         self._features = PLANE
+        self._head: Head | None = None  # the book's, once torch has loaded
         self._points: Points | None = None
         self._bounds: Bounds | None = None
         self._layout: Layout | None = None  # for the current data and size
@@ -58,11 +60,13 @@ class BoundaryMap(StripPane):
         self.point_count = int(everything.shape[0])
         self.border_subtitle = f"x1 {b.x0:.1f}..{b.x1:.1f}  x2 {b.y0:.1f}..{b.y1:.1f}"
 
-    def show(self, params: dict, activation: str, features: tuple[str, ...] = PLANE) -> None:
+    def show(self, params: dict, activation: str, features: tuple[str, ...] = PLANE,
+             head: Head | None = None) -> None:
         """Redraw the map for these weights (copies, never the live model) of
-        a network on these input features."""
-        if features != self._features:
-            self._features, self._layout = features, None
+        a network on these input features with this output ``head`` (None: the book's)."""
+        head = head or nn.BOOK_HEAD
+        if (features, head) != (self._features, self._head):
+            self._features, self._head, self._layout = features, head, None
         self._params, self._activation = params, activation
         self._redraw()
 
@@ -88,7 +92,7 @@ class BoundaryMap(StripPane):
         layout = self._layout
         if layout is None or (layout.width, layout.height) != (width, height - 1):
             self._layout = layout = render_boundary.Layout.of(self._bounds, width, height - 1, self._points,
-                                              self._features)
+                                                              self._features, self._head or nn.BOOK_HEAD)
         palette = app_palette(self.app)
         rows, self.misclassified = render_boundary.draw(self._params, self._activation, layout, palette, self.choice)
         stride = layout.stride(self.choice)
@@ -96,13 +100,16 @@ class BoundaryMap(StripPane):
         if self.heading:
             retitle(self, f"{self.heading}: {self.title} (d)")
         self._drawn_size = self.size
-        self.show_strips([*(Strip(row, width) for row in rows), self._legend(width)])
+        self.show_strips([*(Strip(row, width) for row in rows), self._legend(width, layout)])
 
-    def _legend(self, width: int) -> Strip:
+    def _legend(self, width: int, layout: Layout) -> Strip:
         """Which glyph is which: shape per class (with K classes each over its
-        region's colour, and fill, and named), fill per set, a misclassified cell."""
+        region's colour, and fill, and named), fill per set, a misclassified
+        cell; for a value map, its colours from -scale to +scale and the glyphs."""
         palette = app_palette(self.app)
         text, glyph = Style(color=palette.legend), Style(color=palette.legend, bold=True)
+        if layout.head.regression:
+            return Strip(render_boundary.value_legend(palette, layout.scale, width)).crop_extend(0, width, text)
         glyphs = render_boundary.GLYPHS
         classes = render_boundary.classes_of(self._params) if self._params is not None else 2
         if classes == 2:

@@ -9,6 +9,7 @@ from tui_mlp.render.curves import decimate
 from tui_mlp.render.plot import MARKERS, Chart
 
 if TYPE_CHECKING:
+    from tui_mlp.nn import Scoring
     from tui_mlp.session import Curves
 
 
@@ -19,8 +20,9 @@ class CompareCurves(CurvesPlot):
         super().__init__(**kwargs)
         self._pair: tuple[Curves, ...] = ()  # none yet
 
-    def show_pair(self, pair: tuple[Curves, Curves]) -> None:
+    def show_pair(self, pair: tuple[Curves, Curves], scoring: Scoring | None = None) -> None:
         self._pair = pair
+        self.scoring = scoring or self.scoring
         self.replot()
 
     def draw(self, chart: Chart) -> str | None:
@@ -32,7 +34,7 @@ class CompareCurves(CurvesPlot):
         # side B (the MLP) as the train tab draws it, side A (logistic regression) paler, with markers of its own
         sides = {"A": (palette.paler, MARKERS[2:4]), "B": (palette.curves, MARKERS[:2])}
         for tag, c in zip("AB", self._pair):
-            train, dev = (c.train_loss, c.dev_loss) if self.mode == "loss" else (c.train_score, c.dev_score)
+            train, dev = self.series(c)
             colours, markers = sides[tag]
             for ys, which, colour, marker in zip((train, dev), ("train", "dev"), colours, markers):
                 if c.epochs:
