@@ -132,9 +132,9 @@ def compare(a: Config, b: Config, labels: tuple[str, str] | None = None,
         raise ConfigError(differing[0], getattr(b.data, differing[0]),
                           "both sides of a comparison train on the same data; "
                           "data settings cannot differ")
-    labels = labels or (describe(a), describe(b))
     data = load_data(a)
     exps = (build(a, data=data), build(b, data=data))
+    labels = labels or (describe(exps[0].config), describe(exps[1].config))  # a CSV's classes known
     runs = []
     for tag, label, exp in zip("AB", labels, exps):
         callback = (lambda r, tag=tag: on_record(tag, r)) if on_record else None

@@ -130,30 +130,19 @@ class Head:
         return r2(predicts, labels) if self.regression else accuracy(predicts, labels)
 
     def predicted(self, predicts: torch.Tensor) -> torch.Tensor:
-        """The predicted class of each row, [N] long (a regression's: its value, [N])."""
+        """The predicted class of each row, [N] long (the metric's rule; a regression's: its value, [N])."""
         return predicts.reshape(-1) if self.regression else predicted_classes(predicts)
-
-    def probabilities(self, predicts: torch.Tensor) -> torch.Tensor:
-        """Each class's probability, [N, K] (two columns 1 - p, p for one unit)."""
-        if predicts.shape[1] == 1:
-            return torch.cat([1.0 - predicts, predicts], dim=1)
-        return predicts
 
 
 #: The book's head: two classes through Logistic, what a picture assumes unless told.
 BOOK_HEAD = Head()
 
 
-def classes_of(data: DataConfig) -> int:
-    """The number of classes the settings give (2 unless set)."""
-    return data.classes or 2
-
-
 def head_for(data: DataConfig) -> Head:
-    """The head the data settings call for."""
+    """The head the data settings call for: two classes unless set, or a regression."""
     if data.task == "regression":
         return Head("regression", 0, 1)
-    k = classes_of(data)
+    k = data.classes or 2
     return Head("classification", k, 1 if k == 2 else k)
 
 

@@ -305,10 +305,14 @@ def value_runs(params: Mapping[str, Params], activation: str, layout: Layout,
     return runs_of(codes, width).tolist(), 0
 
 
-def regions_of(prob: torch.Tensor, n_grid: int, width: int) -> torch.Tensor:
+def regions_of(prob: torch.Tensor, n_grid: int, width: int, shown: int | None = None) -> torch.Tensor:
     """Each pixel's region (class * LEVELS + shade, or EDGE), [2 h, w], from the
-    first ``n_grid`` rows of P(class 1) [N] or of K classes' probabilities [N, K]."""
+    first ``n_grid`` rows of P(class 1) [N] or of K classes' probabilities [N, K];
+    with ``shown``, that one class's probability alone, a shade per quarter of
+    [0, 1] (a K-class network's output unit)."""
     grid = prob[:n_grid]
+    if shown is not None:
+        return (shown * LEVELS + (grid[:, shown] * LEVELS).long().clamp(0, LEVELS - 1)).reshape(-1, width)
     predicted = predicted_classes(grid)
     if grid.dim() == 1:
         level = ((grid - 0.5).abs() * (2 * LEVELS)).long().clamp(max=LEVELS - 1)
@@ -323,21 +327,15 @@ def regions_of(prob: torch.Tensor, n_grid: int, width: int) -> torch.Tensor:
     return torch.where(edge, EDGE, region)
 
 
-def class_codes(prob: torch.Tensor, k: int, width: int) -> torch.Tensor:
-    """Codes of half-block cells showing one class's probability [2 h * w] in
-    class ``k``'s colour, a shade per quarter of [0, 1]: a K-class network's output unit."""
-    region = k * LEVELS + (prob * LEVELS).long().clamp(0, LEVELS - 1)
-    region = region.reshape(-1, width)
-    return (region[0::2] * _N_REGION + region[1::2]).reshape(-1)
-
-
-def cell_codes(prob: torch.Tensor, layout: Layout, choice: str = "all") -> tuple[torch.Tensor, torch.Tensor]:
+def cell_codes(prob: torch.Tensor, layout: Layout, choice: str = "all",
+               shown: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """Each cell's code (an index into ``cells_of``), row by row, from P(class 1)
-    [N] or K classes' probabilities [N, K] at ``layout.X``, with the points
-    ``choice`` shows; and the number of misclassified points (a tensor)."""
+    [N] or K classes' probabilities [N, K] at ``layout.X`` (with ``shown``, the
+    map of that class's probability: ``regions_of``), with the points ``choice``
+    shows; and the number of misclassified points (a tensor)."""
     width, height, n_grid, points, cell = layout.width, layout.height, layout.n_grid, layout.points, layout.cell
     prob = torch.nan_to_num(prob, nan=0.5 if prob.dim() == 1 else 1 / prob.shape[1])
-    region = regions_of(prob, n_grid, width)
+    region = regions_of(prob, n_grid, width, shown)
     codes = (region[0::2] * _N_REGION + region[1::2]).reshape(-1)  # upper x lower
     n_wrong = torch.zeros((), dtype=torch.long)
     if points is not None and cell is not None:

@@ -41,7 +41,6 @@ from tui_mlp.render.boundary import (
     Points,
     cell_codes,
     cells_of,
-    class_codes,
     layer_values,
     rows_of,
     runs_of,
@@ -196,19 +195,20 @@ def draw(params: Mapping[str, Params], activation: str, frame: Frame, train_X: t
         shown = index[:len(units)]
         level = _diverging(A[:thumb.n_grid, shown], scale[:len(units)])
         codes = _half_blocks(level.T.reshape(len(units), 2 * THUMB_H, THUMB_W))
+        outputs = slice(starts[output], starts[output] + sizes[output])
+        one = sizes[output] == 1  # the book's P(class 1), else each class's probability
         for j in range(sizes[output] if frame.classes else 0):
             if (output, j) in units:
-                p = A[:n_thumb, starts[output] + j]
-                out_codes = cell_codes(p, thumb)[0] if sizes[output] == 1 else \
-                    class_codes(p[:thumb.n_grid], j, THUMB_W)
+                p = A[:n_thumb, outputs]
+                out_codes, _ = cell_codes(p[:, 0], thumb) if one else cell_codes(p, thumb, shown=j)
                 codes[units.index((output, j))] = out_codes.reshape(THUMB_H, THUMB_W)
         thumb_runs = runs_of(codes.reshape(-1), THUMB_W)
 
         unit = starts[selected[0]] + selected[1]
         big = A[n_thumb:n_thumb + n_detail, unit]
         if selected[0] == output and frame.classes:
-            big_codes = cell_codes(big, detail)[0] if sizes[output] == 1 else \
-                class_codes(big[:detail.n_grid], selected[1], detail.width)
+            p = A[n_thumb:n_thumb + n_detail, outputs]
+            big_codes, _ = cell_codes(p[:, 0], detail) if one else cell_codes(p, detail, shown=selected[1])
         else:
             big_level = _diverging(big[:detail.n_grid], scale[wanted.index(selected)])
             big_codes = _half_blocks(big_level.reshape(2 * detail.height, detail.width)).reshape(-1)
@@ -445,7 +445,7 @@ def detail_rows(picture: Picture, params: Mapping[str, Params], grads: Mapping[s
     column, index = selected
     last = column == len(sizes) - 1
     classes = 2 if sizes[-1] == 1 else sizes[-1]
-    output = head.output_name if head.regression else "logistic" if classes == 2 else f"softmax, P(class {index})"
+    output = head.output_name if head.regression else "logistic" if classes == 2 else "softmax"
     what = ("input feature" if column == 0 else f"fc{column} unit {index}, " + (output if last else activation))
     rows: list[list[Segment]] = [[Segment(f"{unit_name(sizes, selected, features)}  ", TITLE), Segment(what, CAPTION)]]
     rows += picture.detail
