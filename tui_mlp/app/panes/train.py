@@ -6,40 +6,45 @@ The form is the one source of the settings every command is sent with, so
 the app's command keys go through ``after_fields`` and ``send`` here."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container
 from textual.widgets import Input
 
+from tui_mlp.app.engine import nn, session
 from tui_mlp.app.pacing import Pace
 from tui_mlp.app.panes.base import Pane
 from tui_mlp.app.widgets.boundary import BoundaryMap
 from tui_mlp.app.widgets.curves import CurvesPlot
 from tui_mlp.app.widgets.dialogs import LOAD_FILE, SAVE_FILE, PathDialog, PresetPicker
+from tui_mlp.app.widgets.lines import retitle
 from tui_mlp.app.widgets.log import TrainLog
 from tui_mlp.app.widgets.settings import SettingsForm
 from tui_mlp.app.widgets.status import StatusLine
 from tui_mlp.config import FIELDS, Config, ConfigError
 from tui_mlp.files import WriteError, absolute, check_outputs
-from tui_mlp.nn import head_for
 from tui_mlp.presets import PRESETS
-from tui_mlp.session import Command, Configure, Curves, Reset, Snapshot, State, Trainer
 from tui_mlp.settings_file import SettingsFileError, load_config, save_config
+
+if TYPE_CHECKING:
+    from tui_mlp.session import Command, Comparer, Curves, Snapshot, Trainer
 
 DEFAULT_SETTINGS = "run.toml"
 
 
 def first_run_hint(config: Config) -> str:
     """The log's text before the first run: what the map of this task and data
-    set shows, and which preset shows what it can learn."""
-    data, head = config.data, head_for(config.data)
-    if head.regression:
+    set shows, and which preset shows what it can learn. From the settings
+    alone: it shows before torch has loaded."""
+    data = config.data
+    classes = data.classes or 2  # a CSV's own number of labels is known once it is read
+    if data.task == "regression":
         return ("Press s to train. A regression: the map shades the predicted value, the points "
                 "their target; R² near 1 is a close fit (the presets plane and gaussians, p, reach 0.95).")
-    if head.classes > 2:
-        return (f"Press s to train. {head.classes} classes: the map gives each its own colour, "
+    if classes > 2:
+        return (f"Press s to train. {classes} classes: the map gives each its own colour, "
                 "shaded by the winning probability; the spiral3 preset (p) separates a 3-arm spiral.")
     if data.dataset == "moons":
         return ("Press s to train. The book's settings (learning rate 0.2, 1000 epochs) leave a "
@@ -53,9 +58,9 @@ class TrainPane(Pane):
     TAB, TITLE = "train-tab", "Train"
     KEYS = frozenset({"preset", "save", "load", "curves", "points"})
 
-    def __init__(self, config: Config, trainer: Trainer, submit: Callable[[Command], None], **kwargs: Any) -> None:
+    def __init__(self, config: Config, submit: Callable[[Command], None], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._trainer = trainer
+        self._trainer: Trainer | None = None  # once torch has loaded
         self._submit = submit
         self.form = SettingsForm(config, id="settings")
         self.boundary = BoundaryMap(id="boundary")
@@ -90,8 +95,14 @@ class TrainPane(Pane):
         self.curves.border_title = "curves: loss (c)"
         self.train_log.border_title = "log"
 
+    def engine_ready(self, trainer: Trainer, comparer: Comparer) -> None:
+        self._trainer = trainer
+        self._settings_applied()  # a field left while torch loaded
+
     # ------------------------------------------------------------ drawing
     def show(self, snap: Snapshot) -> None:
+        if self._trainer is None:
+            return
         lines, self._log_count = self._trainer.log.since(self._log_count)
         if snap.config != self._hint_config:
             self._hint_config = snap.config
@@ -101,21 +112,21 @@ class TrainPane(Pane):
         self.status.show(snap)
         if snap.data is None:
             return
-        running = snap.state == State.RUNNING
+        running = snap.state == session.State.RUNNING
         if snap.params is not self._map_params and self._map_pace.due(running):
             if snap.data_version != self._data_version:
                 self.boundary.set_data(*snap.data)
                 self._data_version = snap.data_version
             if snap.params is not None:
-                model, head = snap.config.model, head_for(snap.config.data)
-                self.boundary.heading = self.boundary.border_title = head.map_title
+                model, head = snap.config.model, nn.head_for(snap.config.data)
+                self.boundary.heading = head.map_title  # the map titles itself with it
                 self.boundary.show(snap.params, model.activation, model.features, head)
             self._map_params = snap.params
         shown = self._curves_shown
         if (shown is None or snap.curves is not shown[0] or snap.viewing != shown[1]) \
                 and self._curves_pace.due(running):
-            self.curves.show(snap.curves, snap.viewing, head_for(snap.config.data).scoring)
-            self.curves.border_title = f"curves: {self.curves.title} (c)"
+            self.curves.show(snap.curves, snap.viewing, nn.head_for(snap.config.data).scoring)
+            retitle(self.curves, f"curves: {self.curves.title} (c)")
             self._curves_shown = (snap.curves, snap.viewing)
 
     def cycle_points(self) -> None:
@@ -129,9 +140,10 @@ class TrainPane(Pane):
     # ------------------------------------------------------------ the form and commands
     @on(SettingsForm.Applied)
     def _settings_applied(self) -> None:
-        pending = self.form.take_pending()
+        """The form's new settings to the worker (once there is one: until then they wait in the form)."""
+        pending = self.form.take_pending() if self._trainer is not None else None
         if pending is not None:
-            self._submit(Configure(pending))
+            self._submit(session.Configure(pending))
 
     def after_fields(self, then: Callable[[], None]) -> None:
         """Run ``then`` once every settings field has handled the keys already
@@ -156,7 +168,7 @@ class TrainPane(Pane):
         (naming the field) if the command needs a valid form and it is not."""
         pending = self.form.take_pending()
         if pending is not None:
-            self._submit(Configure(pending))
+            self._submit(session.Configure(pending))
         if needs_valid_form and self.refuse_invalid(verb):
             return
         self._submit(command)
@@ -184,19 +196,20 @@ class TrainPane(Pane):
             elif name:
                 preset = PRESETS[name]
                 self._use_settings(preset.config())
-                self._submit(Reset())
+                self._submit(session.Reset())
                 self.notify(f"preset {name}: {preset.title}", timeout=3)
         self.app.push_screen(PresetPicker(), chosen)
 
     def _use_settings(self, config: Config) -> None:
         """Show ``config`` in the form and hand it to the worker."""
         self.form.set_config(config)
-        self._submit(Configure(config))
+        self._submit(session.Configure(config))
 
     def _save_settings(self) -> None:
         if self.refuse_invalid("save the settings"):
             return
         config = self.form.check()
+        running = self._trainer.snapshot.config.data_file if self._trainer is not None else None
 
         def chosen(path: str | None) -> None:
             if not path or config is None:
@@ -205,7 +218,7 @@ class TrainPane(Pane):
             try:
                 check_outputs({"the settings file": path},  # the form's CSV and the running one's
                               {"the data file of the settings (csv)": config.data_file,
-                               "the data file the run reads (csv)": self._trainer.snapshot.config.data_file})
+                               "the data file the run reads (csv)": running})
                 save_config(config, path)
             except WriteError as exc:
                 self.notify(f"settings not saved: {exc}", severity="error", timeout=8)
