@@ -9,12 +9,20 @@ not "300". Here the Input's own bindings run on the spot, in order.
 from __future__ import annotations
 
 from textual import events
+from textual.binding import Binding
 from textual.widgets import Input
 
 from tui_mlp.app.adapter import own_binding
 
 
 class OrderedInput(Input):
+    #: A text field takes ``q`` and ``?`` as text: the footer names the keys
+    #: that quit and open the help from inside one (ctrl+q a priority key, as
+    #: textual's own hidden one is, so the footer lists this one).
+    BINDINGS = [Binding("ctrl+q", "app.quit", "quit", priority=True), Binding("f1", "app.help", "help")]
+    #: How the ``?`` help names the place where these keys work.
+    HELP_PLACE = "a text field"
+
     async def on_key(self, event: events.Key) -> None:
         """Runs before ``Input``'s own key handler, which a bound key skips."""
         action = None if event.is_printable else own_binding(self, event.key)
