@@ -326,7 +326,8 @@ async def test_no_export_may_overwrite_the_csv_the_run_reads() -> None:
         app.train_pane.form.set_config(SMALL)  # the form no longer names the CSV; the run still reads it
         await pick(pilot, "save-settings")
         await answer(pilot, "points.csv")
-        await wait_until(lambda: sum("settings not saved" in n for n in notes(app)) == 2)
+        # the newest notice shows, each is in the log
+        await wait_until(lambda: sum("settings not saved" in n for n in app.trainer.log.since(0)[0]) == 2)
     assert data.read_bytes() == before
 
 # ---------------------------------------------------------------- 6. keys

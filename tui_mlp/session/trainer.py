@@ -310,8 +310,9 @@ class Trainer:
             return
         self._adopt(fresh, f"loaded {directory}")
         score, loss = fresh.runner.evaluate(fresh.dev_set)
-        self.log.append(f"[Load] model loaded from {directory}; dev score/loss: {score:.4f}/{loss:.4f}")
-        self.emit(Event("info", f"loaded the model from {directory}"))
+        line = f"[Load] model loaded from {directory}; dev score/loss: {score:.4f}/{loss:.4f}"
+        self.log.append(line)
+        self.emit(Event("info", line.removeprefix("[Load] ")))
         self._publish()
 
     def _edit(self, edit: EditWeight) -> None:

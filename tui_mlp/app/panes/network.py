@@ -42,6 +42,8 @@ from tui_mlp.render.network import (
 )
 from tui_mlp.session import Command, EditWeight, Snapshot, State
 
+#: How to leave the field for a typed value.
+EDIT_HINT = "enter sets it, esc cancels"
 #: Rows of the unit view besides its map (name, scale, health, table head, three entries, hint).
 UNIT_TEXT_ROWS = 8
 
@@ -215,8 +217,7 @@ class NetworkPane(Pane):
             return
         value = float(self._snap.params[edit.layer][edit.key][edit.index])
         self.editor.value = f"{value:.4g}"
-        self.editor_label.update(f"{edit.name}, from -{MAX_EDIT_WEIGHT:g} to {MAX_EDIT_WEIGHT:g}:\n"
-                                 f"enter sets it, esc cancels")
+        self.editor_label.update(f"{edit.name}, from -{MAX_EDIT_WEIGHT:g} to {MAX_EDIT_WEIGHT:g}:\n{EDIT_HINT}")
         self.editing.display = True
         self.editor.focus()
 
@@ -234,13 +235,14 @@ class NetworkPane(Pane):
     def _typed(self, event: Input.Submitted) -> None:
         event.stop()
         edit = self._edit()
+        if edit is not None:
+            try:
+                value = parse_weight(edit.name, event.value)
+            except ConfigError as exc:  # said in the box, which stays open for another try
+                self.editor_label.update(f"{exc}\n{EDIT_HINT}")
+                return
         self.action_cancel_edit()
         if edit is None:
-            return
-        try:
-            value = parse_weight(edit.name, event.value)
-        except ConfigError as exc:
-            self.notify(str(exc), severity="error")
             return
         self._submit(EditWeight(edit.layer, edit.key, edit.index, value=value))
 
@@ -253,11 +255,11 @@ class NetworkPane(Pane):
         """The command for the picked entry (None, with a word why, if there is none)."""
         entries = self._entries()
         if not entries or self._snap is None or self._snap.params is None:
-            self.notify("an input has no weights: select a hidden or output unit (arrows)", severity="warning")
+            self.notice("an input has no weights: select a hidden or output unit (arrows)", "warning")
             return None
         refusal = self._refusal()
         if refusal is not None:
-            self.notify(refusal, severity="warning")
+            self.notice(refusal, "warning")
             return None
         key, index, _ = entries[min(self.picked, len(entries) - 1)]
         layer = list(self._snap.params)[self.selected[0] - 1]

@@ -33,6 +33,11 @@ FIRST_RUN_HINT = ("Press s to train. The book's settings (learning rate 0.2, 100
                   "nearly straight boundary between the moons; for one that bends around them, "
                   "choose the micrograd preset (p).")
 
+#: How a notice is marked in the log.
+NOTICE_PREFIX = {"warning": "[Warning]", "error": "[Error]"}
+#: A notice the session logged is among this many of the latest lines.
+NOTICE_LOOKBACK = 8
+
 
 class TrainPane(Pane):
     TAB, TITLE = "train-tab", "Train"
@@ -97,6 +102,13 @@ class TrainPane(Pane):
             self.curves.show(snap.curves, snap.viewing)
             self._curves_shown = (snap.curves, snap.viewing)
 
+    def log_notice(self, message: str, severity: str) -> None:
+        """Put a notice in the log whole (its toast shows one row of it),
+        unless the session logged it already."""
+        log = self._trainer.log
+        if not any(message in line for line in log.since(0)[0][-NOTICE_LOOKBACK:]):
+            log.append(f"{NOTICE_PREFIX.get(severity, '[Note]')} {message}")
+
     def cycle_points(self) -> None:
         """The next choice of which points the map shows."""
         self.boundary.cycle_points()
@@ -149,7 +161,7 @@ class TrainPane(Pane):
         name, text = error
         label = FIELDS[name].label
         named = text if text.startswith(label) else f"{label}: {text}"
-        self.notify(f"cannot {action}: {named}", severity="error")
+        self.notice(f"cannot {action}: {named}", "error")
         return True
 
     # ------------------------------------------------------------ presets and the settings file
@@ -165,7 +177,7 @@ class TrainPane(Pane):
                 preset = PRESETS[name]
                 self._use_settings(preset.config())
                 self._submit(Reset())
-                self.notify(f"preset {name}: {preset.title}", timeout=3)
+                self.notice(f"preset {name}: {preset.title}", timeout=3)
         self.app.push_screen(PresetPicker(), chosen)
 
     def _use_settings(self, config: Config) -> None:
@@ -188,9 +200,9 @@ class TrainPane(Pane):
                                "the data file the run reads (csv)": self._trainer.snapshot.config.data_file})
                 save_config(config, path)
             except WriteError as exc:
-                self.notify(f"settings not saved: {exc}", severity="error", timeout=8)
+                self.notice(f"settings not saved: {exc}", "error", timeout=8)
                 return
-            self.notify(f"settings saved to {absolute(path)}", timeout=3)
+            self.notice(f"settings saved to {absolute(path)}", timeout=3)
         self.app.push_screen(PathDialog("save the settings to a TOML file", self._settings_path, "file"), chosen)
 
     def _load_settings(self) -> None:
@@ -201,8 +213,8 @@ class TrainPane(Pane):
             try:  # over the defaults, as `tui-mlp train --config` reads it
                 config = load_config(path)
             except (SettingsFileError, ConfigError) as exc:
-                self.notify(f"settings not loaded: {exc}", severity="error", timeout=10)
+                self.notice(f"settings not loaded: {exc}", "error", timeout=10)
                 return
             self._use_settings(config)
-            self.notify(f"settings loaded from {path}", timeout=3)
+            self.notice(f"settings loaded from {path}", timeout=3)
         self.app.push_screen(PathDialog("load the settings from a TOML file", self._settings_path, "file"), chosen)
