@@ -2,11 +2,13 @@
 the idle screen, a finished run, the activations tab, a finished run at
 80x24, a finished run in 16 colours, the network tab and the compare tab
 (logistic regression against the MLP); with the vanishing preset (4.4.2) the
-lab's diagnostics after a run and a gradient check. Run from anywhere:
-python screenshots/regenerate.py"""
+lab's diagnostics after a run and a gradient check; with the spiral3 preset
+a three-class map. Run from anywhere: python screenshots/regenerate.py
+[NAME ...] (default: every one)."""
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from pathlib import Path
 
@@ -27,6 +29,7 @@ SHOTS = [  # file name, terminal size, keys pressed, preset, colour system
     ("network", (120, 40), ("s", "w"), "book", "truecolor"),
     ("compare", (120, 40), ("v",), "book", "truecolor"),
     ("diagnostics", (120, 40), ("l", "s", "g"), "vanishing", "truecolor"),
+    ("classes", (120, 40), ("s",), "spiral3", "truecolor"),
 ]
 
 
@@ -59,10 +62,11 @@ async def shoot(name: str, size: tuple[int, int], keys: tuple[str, ...], preset:
     return path
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
     for name, size, keys, preset, colours in SHOTS:
-        print(asyncio.run(shoot(name, size, keys, preset, colours)))
+        if not names or name in names:
+            print(asyncio.run(shoot(name, size, keys, preset, colours)))
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

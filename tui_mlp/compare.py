@@ -12,6 +12,7 @@ from typing import Callable
 
 from tui_mlp.config import PAIR_L2, PLANE, Config, ConfigError
 from tui_mlp.experiment import Experiment, build, load_data
+from tui_mlp.nn.head import head_for
 from tui_mlp.runner import EpochRecord, float32_digits
 
 #: The hidden layer the MLP side gets when the shared settings have none.
@@ -19,15 +20,16 @@ BOOK_HIDDEN = (5,)
 
 
 def describe(config: Config) -> str:
-    """A short name for a configuration: "logistic regression" or "MLP 2-5-1
-    logistic", followed by the input features unless they are x1, x2 and by
+    """A short name for a configuration: "logistic regression" (with K classes
+    "softmax regression") or "MLP 2-5-1 logistic", followed by the input features unless they are x1, x2 and by
     the L2 rate if there is one."""
     features = config.model.features
     suffix = ("" if features == PLANE else f" on {','.join(features)}") + \
         (f" L2 {config.train.l2:g}" if config.train.l2 else "")
+    outputs = head_for(config.data).out_features
     if not config.model.hidden:
-        return "logistic regression" + suffix
-    sizes = "-".join(map(str, config.model.layer_sizes()))
+        return ("logistic" if outputs == 1 else "softmax") + " regression" + suffix
+    sizes = "-".join(map(str, config.model.layer_sizes(outputs)))
     return f"MLP {sizes} {config.model.activation}{suffix}"
 
 

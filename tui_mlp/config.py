@@ -38,6 +38,11 @@ FEATURES = ("x1", "x2", "x1sq", "x2sq", "x1x2", "sinx1", "sinx2")
 #: The plane's own coordinates: the default features, and the map's axes.
 PLANE: tuple[str, ...] = ("x1", "x2")
 
+#: Classes a data set may have, and the data sets that can have more than two
+#: (spiral: an arm per class, blobs: a centre per class, csv: its labels).
+MIN_CLASSES, MAX_CLASSES = 2, 8
+MULTICLASS_DATASETS = ("blobs", "spiral", "csv")
+
 MAX_SAMPLES = 1_000_000
 MAX_EPOCHS = 10_000_000
 MAX_HIDDEN_UNITS = 1024
@@ -73,6 +78,7 @@ class DataConfig:
     dev: int | float = 160
     seed: int = 0
     shuffle: bool = True
+    classes: int | None = None  # None: 2, or as many as a CSV's distinct labels
 
     def counts(self, n: int | None = None) -> tuple[int, int]:
         """Train and dev counts for ``n`` samples (a fraction is of n)."""
@@ -91,8 +97,9 @@ class ModelConfig:
     init_seed: int | None = None  # None: the data seed
     features: tuple[str, ...] = PLANE  # the network's inputs, computed from (x1, x2)
 
-    def layer_sizes(self) -> list[int]:
-        return [len(self.features), *self.hidden, 1]
+    def layer_sizes(self, outputs: int = 1) -> list[int]:
+        """Units per layer, inputs first; ``outputs``: the output layer's (``nn.head``)."""
+        return [len(self.features), *self.hidden, outputs]
 
 
 @dataclass(frozen=True)
@@ -149,7 +156,8 @@ class Config:
     def summary(self) -> str:
         hidden = ",".join(map(str, self.model.hidden)) or "none"
         features = "" if self.model.features == PLANE else f"features={','.join(self.model.features)} "
-        return (f"{self.data.dataset} n={self.data.n_samples} noise={self.data.noise:g} "
+        classes = f"classes={self.data.classes} " if (self.data.classes or 2) > 2 else ""
+        return (f"{self.data.dataset} {classes}n={self.data.n_samples} noise={self.data.noise:g} "
                 f"hidden={hidden} {features}{self.model.activation} {self.train.optimizer} "
                 f"lr={self.train.lr:g} epochs={self.train.epochs}")
 
@@ -175,10 +183,11 @@ def option_name(name: str) -> str:
 _INT = re.compile(r"[+-]?\d+")
 
 
-def _int(lo: int, hi: int, blank: Any = ...) -> tuple[Callable[[str], Any], str]:
+def _int(lo: int, hi: int, blank: Any = ..., blank_means: str = "same as the data seed"
+         ) -> tuple[Callable[[str], Any], str]:
     accepted = f"expected a whole number from {lo:,} to {hi:,}"
     if blank is not ...:
-        accepted += " (blank: same as the data seed)"
+        accepted += f" (blank: {blank_means})"
 
     def parse(text: str) -> Any:
         if not text and blank is not ...:
@@ -298,7 +307,7 @@ class Field:
 _FIELD_LIST = [
     Field("dataset", "data", "data set", _choice(DATASETS), "data set"),
     Field("csv", "data", "CSV file", _path(),
-          "CSV file with a header (or none) and a column each for x1, x2 and a 0/1 label; "
+          "CSV file with a header (or none) and a column each for x1, x2 and a label 0..K-1; "
           "any delimiter (comma, semicolon, tab, space); its points get no noise and are "
           "split 0.64/0.16/rest unless noise, train or dev are given"),
     Field("columns", "data", "CSV columns", _columns(),
@@ -313,6 +322,12 @@ _FIELD_LIST = [
           "dev samples (count or fraction; a CSV's: 0.16 unless given); the rest is test"),
     Field("seed", "data", "seed", _int(0, MAX_SEED), "seed of the data"),
     Field("shuffle", "data", "shuffle", _bool(), "shuffle before splitting"),
+    Field("classes", "data", "classes",
+          _int(MIN_CLASSES, MAX_CLASSES, blank=None,
+               blank_means="2, or as many as a CSV's distinct labels"),
+          f"number of classes, {MIN_CLASSES} to {MAX_CLASSES}, for " + ", ".join(MULTICLASS_DATASETS)
+          + " (spiral: one arm each, blobs: one centre each, csv: labels 0..K-1; "
+          "default 2, or a CSV's number of distinct labels); the others have 2"),
     Field("hidden", "model", "hidden", _hidden(), "hidden layer sizes, comma-separated"),
     Field("activation", "model", "activation", _choice(ACTIVATIONS), "hidden activation"),
     Field("weight_init", "model", "weight init", _choice(WEIGHT_INITS), "weight initialisation"),
@@ -382,6 +397,9 @@ def validate(config: Config) -> Config:
     """Cross-field rules; returns the config or raises ConfigError naming a field."""
     d = config.data
     n_train, n_dev = d.counts()
+    if d.classes is not None and d.classes > 2 and d.dataset not in MULTICLASS_DATASETS:
+        raise ConfigError("classes", d.classes, f"data set {d.dataset} has 2 classes; more are "
+                                                f"accepted by " + ", ".join(MULTICLASS_DATASETS))
     if d.dataset == "csv" and not d.csv:
         raise ConfigError("csv", d.csv, "expected a file path: data set csv needs one")
     if d.dataset != "csv" and n_train + n_dev > d.n_samples - 1:
@@ -473,7 +491,7 @@ def build_layered(layers: list[tuple[dict[str, Any], Labeller]], base: Config | 
 
 #: The fields each cross-field rule of ``validate`` looks at together.
 _RELATED = {"dev": ("n_samples", "train", "dev"), "train": ("n_samples", "train", "dev"),
-            "csv": ("dataset", "csv")}
+            "csv": ("dataset", "csv"), "classes": ("dataset", "classes")}
 
 
 def parse_weight(name: str, text: str) -> float:

@@ -1,8 +1,9 @@
-"""Two-class 2-D data sets: the book's Moon1000 (3.1.1) and the lab's others.
+"""2-D data sets: the book's Moon1000 (3.1.1) and the lab's others, two-class
+or (spiral, blobs and a CSV) with K classes.
 
 Every generator draws from its own ``torch.Generator`` seeded by ``seed``, so
 the same seed gives the same data and torch's global RNG is never touched.
-Features are float32 [N, 2]; labels float32 [N] with values 0 and 1.
+Features are float32 [N, 2]; labels float32 [N] with values 0..K-1.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ class MakeDataset(Protocol):
     """A data set maker: ``n_samples`` points and their labels, seeded."""
 
     def __call__(self, n_samples: int = 1000, shuffle: bool = True, noise: float | None = None,
-                 seed: int | None = None) -> Dataset: ...
+                 seed: int | None = None, classes: int = 2) -> Dataset: ...
 
 
 class DataError(ValueError):
@@ -52,11 +53,26 @@ def _finish(X: torch.Tensor, y: torch.Tensor, shuffle: bool, noise: float | None
     return X.to(torch.float32).contiguous(), y.to(torch.float32).contiguous()
 
 
+def _two_classes(classes: int, dataset: str) -> None:
+    """Moons, circles and xor have two classes by their shape."""
+    if classes != 2:
+        raise DataError(f"data set {dataset} has 2 classes, not {classes}; more are made by "
+                        + ", ".join(config.MULTICLASS_DATASETS))
+
+
+def _class_sizes(n_samples: int, classes: int) -> list[int]:
+    """Points per class, in label order: n // K each, the remainder one each
+    to the last classes (two classes: n // 2, then the rest)."""
+    share, extra = divmod(n_samples, classes)
+    return [share + (k >= classes - extra) for k in range(classes)]
+
+
 def make_moons(n_samples: int = 1000, shuffle: bool = True, noise: float | None = None,
-               seed: int | None = None) -> Dataset:
+               seed: int | None = None, classes: int = 2) -> Dataset:
     """The book's two moons: the outer arc (cos t, sin t) with label 0 first
     (n_samples // 2 points), then the inner arc (1 - cos t, 0.5 - sin t) with
     label 1, t evenly spaced on [0, pi]."""
+    _two_classes(classes, "moons")
     gen = _generator(seed)
     n_out = n_samples // 2
     n_in = n_samples - n_out
@@ -69,8 +85,9 @@ def make_moons(n_samples: int = 1000, shuffle: bool = True, noise: float | None 
 
 
 def make_circles(n_samples: int = 1000, shuffle: bool = True, noise: float | None = None,
-                 seed: int | None = None, factor: float = 0.5) -> Dataset:
+                 seed: int | None = None, classes: int = 2, factor: float = 0.5) -> Dataset:
     """An outer circle of radius 1 (label 0) around an inner one of radius ``factor`` (label 1)."""
+    _two_classes(classes, "circles")
     gen = _generator(seed)
     n_out = n_samples // 2
     n_in = n_samples - n_out
@@ -83,8 +100,9 @@ def make_circles(n_samples: int = 1000, shuffle: bool = True, noise: float | Non
 
 
 def make_xor(n_samples: int = 1000, shuffle: bool = True, noise: float | None = None,
-             seed: int | None = None) -> Dataset:
+             seed: int | None = None, classes: int = 2) -> Dataset:
     """Points uniform on [-1, 1]^2; label 1 where x1 and x2 have opposite signs."""
+    _two_classes(classes, "xor")
     gen = _generator(seed)
     X = torch.rand(n_samples, 2, generator=gen) * 2 - 1
     y = ((X[:, 0] * X[:, 1]) < 0).to(torch.float32)
@@ -92,28 +110,35 @@ def make_xor(n_samples: int = 1000, shuffle: bool = True, noise: float | None = 
 
 
 def make_blobs(n_samples: int = 1000, shuffle: bool = True, noise: float | None = None,
-               seed: int | None = None) -> Dataset:
-    """Two Gaussian blobs (std 0.5) centred at (-1, -1) (label 0) and (1, 1) (label 1)."""
+               seed: int | None = None, classes: int = 2) -> Dataset:
+    """K Gaussian blobs (std 0.5) centred evenly on a circle, label k at the
+    angle 5 pi / 4 + 2 pi k / K: two at (-1, -1) (label 0) and (1, 1) (label 1);
+    the circle's radius (sqrt 2, or 1.25 / sin(pi / K) when larger) keeps
+    neighbouring centres at least 2.5 apart."""
     gen = _generator(seed)
-    n0 = n_samples // 2
-    centres = torch.cat([torch.full((n0, 2), -1.0), torch.full((n_samples - n0, 2), 1.0)])
-    X = centres + torch.randn(n_samples, 2, generator=gen) * 0.5
-    y = torch.cat([torch.zeros(n0), torch.ones(n_samples - n0)])
-    return _finish(X, y, shuffle, noise, gen)
+    sizes = _class_sizes(n_samples, classes)
+    radius = max(math.sqrt(2.0), 1.25 / math.sin(math.pi / classes))
+    angles = [5 * math.pi / 4 + 2 * math.pi * k / classes for k in range(classes)]
+    centres = torch.tensor([[radius * math.cos(a), radius * math.sin(a)] for a in angles],
+                           dtype=torch.float64).to(torch.float32)
+    labels = torch.repeat_interleave(torch.arange(classes), torch.tensor(sizes))
+    X = centres[labels] + torch.randn(n_samples, 2, generator=gen) * 0.5
+    return _finish(X, labels.to(torch.float32), shuffle, noise, gen)
 
 
 def make_spiral(n_samples: int = 1000, shuffle: bool = True, noise: float | None = None,
-                seed: int | None = None) -> Dataset:
-    """Two interleaved spirals of 1.75 turns, radius growing to 3; label = arm."""
+                seed: int | None = None, classes: int = 2) -> Dataset:
+    """K interleaved spirals of 1.75 turns, radius growing to 3, each arm
+    turned 2 pi / K from the last; label = arm."""
     gen = _generator(seed)
-    n0 = n_samples // 2
+    sizes = _class_sizes(n_samples, classes)
     parts = []
-    for arm, n in ((0, n0), (1, n_samples - n0)):
+    for arm, n in enumerate(sizes):
         t = torch.linspace(0.05, 1.0, n)
-        angle = t * 3.5 * math.pi + arm * math.pi
+        angle = t * 3.5 * math.pi + arm * (2 * math.pi / classes)
         parts.append(torch.stack([3 * t * torch.cos(angle), 3 * t * torch.sin(angle)], dim=1))
     X = torch.cat(parts)
-    y = torch.cat([torch.zeros(n0), torch.ones(n_samples - n0)])
+    y = torch.repeat_interleave(torch.arange(classes), torch.tensor(sizes)).to(torch.float32)
     return _finish(X, y, shuffle, noise, gen)
 
 
@@ -179,9 +204,16 @@ def _picked(path: str | Path, header: list[str] | None, width: int, columns: tup
     return [header.index(name) for name in columns]
 
 
+def infer_classes(labels: torch.Tensor) -> int:
+    """A CSV's number of classes when none is given: its distinct labels (at least 2)."""
+    return max(config.MIN_CLASSES, int(torch.unique(labels).numel()))
+
+
 def load_csv(path: str | Path, shuffle: bool = True, noise: float | None = None,
-             seed: int | None = None, columns: tuple[str, ...] = ()) -> Dataset:
-    """Points from the columns x1, x2 and label (0 or 1) of a CSV, named by
+             seed: int | None = None, columns: tuple[str, ...] = (),
+             classes: int | None = None) -> Dataset:
+    """Points from the columns x1, x2 and label (0..K-1 for ``classes`` K, or
+    with none given K = its number of distinct labels) of a CSV, named by
     ``columns`` in its header or by default the first two and the last. The
     grammar: UTF-8, a BOM allowed, any line ending; a delimiter the csv
     sniffer finds (comma, semicolon, tab, space, bar); blank lines and lines
@@ -203,8 +235,10 @@ def load_csv(path: str | Path, shuffle: bool = True, noise: float | None = None,
     width = len(first)
     picks = _picked(path, header, width, columns, first_no)
     names = [f"column {i + 1}" + (f" ({header[i]!r})" if header else "") for i in picks]
+    top = classes or config.MAX_CLASSES  # labels must be below it
     rows: list[tuple[float, float, float]] = []
-    for lineno, line in lines[1:] if header else lines:
+    data_lines = lines[1:] if header else lines
+    for lineno, line in data_lines:
         cells = split(line)
         if len(cells) != width:
             raise DataError(f"{path}, line {lineno}: expected {width} values like line {first_no}, "
@@ -221,16 +255,30 @@ def load_csv(path: str | Path, shuffle: bool = True, noise: float | None = None,
             if not abs(value) <= FLOAT32_MAX:
                 raise DataError(f"{path}, line {lineno}: features must be within float32's range "
                                 f"(|x| <= {FLOAT32_MAX:.4g}), got {value:g} in {name}")
-        if label not in (0.0, 1.0):
-            raise DataError(f"{path}, line {lineno}: label must be 0 or 1, got {cells[picks[2]]!r} "
-                            f"in {names[2]}")
+        if not (label.is_integer() and 0 <= label < top):
+            raise DataError(_label_error(path, lineno, cells[picks[2]], names[2], top, classes))
         rows.append((x1, x2, label))
         if len(rows) > MAX_SAMPLES:
             raise DataError(f"CSV file {path}: more than {MAX_SAMPLES:,} rows, the most a data set may have")
+    data = torch.tensor(rows, dtype=torch.float32).reshape(-1, 3)
+    if classes is None:
+        inferred = infer_classes(data[:, 2])
+        beyond = (data[:, 2] >= inferred).nonzero()
+        if beyond.numel():
+            lineno, line = data_lines[int(beyond[0])]
+            raise DataError(_label_error(path, lineno, split(line)[picks[2]], names[2], inferred, classes))
     if len(rows) < 3:
         raise DataError(f"CSV file {path}: needs at least 3 rows of x1,x2,label, found {len(rows)}")
-    data = torch.tensor(rows, dtype=torch.float32)
     return _finish(data[:, :2], data[:, 2], shuffle, noise, _generator(seed))
+
+
+def _label_error(path: str | Path, lineno: int, cell: str, column: str, top: int,
+                 classes: int | None) -> str:
+    """The one line refusing a CSV's label: where, what, and what is accepted."""
+    given = f"--classes {top}" if classes else f"the file has {top} distinct labels" \
+        if top < config.MAX_CLASSES else f"at most {top} classes"
+    return (f"{path}, line {lineno}: label must be a whole number from 0 to {top - 1} "
+            f"({given}), got {cell!r} in {column}")
 
 
 #: Every data set this module makes, by its name in the settings; the names and

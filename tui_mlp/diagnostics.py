@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 import torch
 
-from tui_mlp.nn import MLP, BinaryCrossEntropyLoss
-from tui_mlp.nn.activation import Activation
+from tui_mlp.nn import MLP
+from tui_mlp.nn.activation import Activation, Softmax
+from tui_mlp.nn.head import loss_of
 from tui_mlp.nn.loss import GRAD_EPSILON
 
 
@@ -93,7 +94,7 @@ def _backward_on(model: MLP, X: torch.Tensor, y: torch.Tensor) -> tuple[MLP, flo
     caches and ``grads`` filled) and the loss."""
     clone = copy_model(model)
     dtype = clone.linears[0].params["W"].dtype
-    loss_fn = BinaryCrossEntropyLoss(clone)
+    loss_fn = loss_of(clone)
     with torch.inference_mode():
         loss = loss_fn(clone(X.to(dtype)), y.reshape(-1, 1).to(dtype)).item()
         loss_fn.backward()
@@ -207,13 +208,14 @@ def gradient_check(model: MLP, X: torch.Tensor, y: torch.Tensor, eps: float = 1e
     error in a network with huge pre-activations."""
     clone = copy_model(model, torch.float64)
     X64, y64 = X.to(torch.float64), y.reshape(-1, 1).to(torch.float64)
-    loss_fn = BinaryCrossEntropyLoss(clone)
+    loss_fn = loss_of(clone)
     gen = torch.Generator().manual_seed(seed)
     worst: GradCheck | None = None
     checked = 0
     with torch.inference_mode():
         p = clone(X64)
-        saturated = int((p * (1.0 - p) < GRAD_EPSILON).sum())
+        # softmax cross-entropy's gradient is exact for any p: nothing to count
+        saturated = 0 if isinstance(clone.layers[-1], Softmax) else int((p * (1.0 - p) < GRAD_EPSILON).sum())
         loss_fn(p, y64)
         loss_fn.backward()
         analytic = {(layer.name, key): g.clone() for layer in clone.linears

@@ -14,8 +14,9 @@ import torch
 
 from tui_mlp.checkpoint import Params
 from tui_mlp.config import Config, TrainConfig
-from tui_mlp.data import DATASETS, Dataset, load_csv, split_dataset
-from tui_mlp.nn import MLP, OPTIMIZERS, WEIGHT_INITS, BinaryCrossEntropyLoss, Optimizer, accuracy, scheduled_lr
+from tui_mlp.data import DATASETS, Dataset, infer_classes, load_csv, split_dataset
+from tui_mlp.nn import MLP, OPTIMIZERS, WEIGHT_INITS, Optimizer, scheduled_lr
+from tui_mlp.nn.head import head_for
 from tui_mlp.runner import Runner
 
 
@@ -24,20 +25,30 @@ def load_data(config: Config) -> tuple[Dataset, Dataset, Dataset]:
     d = config.data
     if d.dataset == "csv":
         X, y = load_csv(d.csv, shuffle=d.shuffle, noise=d.noise or None, seed=d.seed,
-                        columns=d.columns)
+                        columns=d.columns, classes=d.classes)
     else:
-        X, y = DATASETS[d.dataset](d.n_samples, shuffle=d.shuffle, noise=d.noise or None, seed=d.seed)
+        X, y = DATASETS[d.dataset](d.n_samples, shuffle=d.shuffle, noise=d.noise or None, seed=d.seed,
+                                   classes=d.classes or 2)
     n_train, n_dev = d.counts(X.shape[0])
     return split_dataset(X, y, n_train, n_dev)
 
 
+def with_classes(config: Config, sets: tuple[Dataset, Dataset, Dataset]) -> Config:
+    """``config`` with a CSV's number of classes, when none was set, inferred
+    from its labels (``data.infer_classes``) if more than two."""
+    if config.data.dataset != "csv" or config.data.classes is not None:
+        return config
+    k = infer_classes(torch.cat([labels.reshape(-1) for _, labels in sets]))
+    return config.with_values(classes=k) if k > 2 else config
+
+
 def build_model(config: Config, dtype: torch.dtype = torch.float32) -> MLP:
     """The network with its initial weights drawn from the init seed alone."""
-    m = config.model
+    m, head = config.model, head_for(config.data)
     gen = torch.Generator().manual_seed(config.init_seed)
-    return MLP(len(m.features), list(m.hidden), 1, activation=m.activation,
+    return MLP(len(m.features), list(m.hidden), head.out_features, activation=m.activation,
                weight_init=weight_init(config), bias_init=m.bias_init, generator=gen, dtype=dtype,
-               features=m.features)
+               features=m.features, output=head.output_op)
 
 
 def weight_init(config: Config):
@@ -107,7 +118,7 @@ def available_memory() -> int:
 def memory_needed(config: Config, rows: int) -> int:
     """Bytes a run of ``config`` on ``rows`` samples needs, roughly: the data,
     the forward and backward over the largest batch, and the parameters' copies."""
-    sizes = config.model.layer_sizes()
+    sizes = config.model.layer_sizes(head_for(config.data).out_features)
     params = sum((fan_in + 1) * fan_out for fan_in, fan_out in zip(sizes, sizes[1:]))
     n_train, n_dev = config.data.counts(rows)
     batch = min(config.train.batch_size or n_train, n_train)
@@ -170,9 +181,10 @@ def build(config: Config, data: tuple[Dataset, Dataset, Dataset] | None = None,
     train_set, dev_set, test_set = data or load_data(config)
     if not generated:  # a CSV's rows are known once it is read
         check_fits(config, sum(part[0].shape[0] for part in (train_set, dev_set, test_set)))
-    model = build_model(config)
+    config = with_classes(config, (train_set, dev_set, test_set))
+    model, head = build_model(config), head_for(config.data)
     t = config.train
-    runner = Runner(model, build_optimizer(t, model), accuracy, BinaryCrossEntropyLoss(model),
+    runner = Runner(model, build_optimizer(t, model), head.score, head.loss(model),
                     batch_size=t.batch_size, lr_at=schedule_for(t), patience=t.patience,
                     generator=torch.Generator().manual_seed(config.init_seed + 1),
                     diagnostics=diagnostics)

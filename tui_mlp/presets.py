@@ -1,5 +1,6 @@
-"""Named starting points for the lab: the book's experiments, two tuned runs
-and the chapter's closing lessons (features, overfitting, learning-rate decay).
+"""Named starting points for the lab: the book's experiments, two tuned runs,
+the chapter's closing lessons (features, overfitting, learning-rate decay) and
+several classes.
 
 A preset is a set of field values over the defaults in ``config.py`` (so
 ``book`` is empty: the defaults are the book's 4.2 numbers). Values are the
@@ -67,6 +68,13 @@ _PRESET_LIST = [
            "0.95; with --features x1,x2 the same model stays near chance (0.5)",
            {"dataset": "circles", "noise": "0.1", "hidden": "none", "features": "x1sq,x2sq",
             "lr": "1", "epochs": "300", "log_epochs": "25"}),
+    Preset("spiral3", "three classes: a 3-arm spiral",
+           "a spiral of three arms (noise 0.05), 32,32 ReLU (He init) with 3 softmax outputs, "
+           "Adam lr 0.01, 500 epochs: test accuracy at least 0.95; the map gives each class "
+           "its colour (try --classes 5, or blobs)",
+           {"dataset": "spiral", "classes": "3", "noise": "0.05", "hidden": "32,32",
+            "activation": "relu", "weight_init": "he", "optimizer": "adam", "lr": "0.01",
+            "epochs": "500", "log_epochs": "50"}),
     Preset("overfit", "overfitting and L2",
            "40 training samples at noise 0.3, a wide 64,64 ReLU network (He weights times 0.3), "
            "Adam lr 0.002 for 1000 epochs: the training loss keeps falling while the dev loss "

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +18,8 @@ from tui_mlp.data import Dataset
 from tui_mlp.files import write_text_atomic
 from tui_mlp.history import COLUMNS, History
 from tui_mlp.nn import MLP
+from tui_mlp.nn.head import head_for
+from tui_mlp.nn.metric import predicted_classes
 from tui_mlp.runner import float32_digits
 
 if TYPE_CHECKING:
@@ -28,28 +30,39 @@ HISTORY_HEADER = ("epoch", *COLUMNS)  # epoch,train_loss,train_score,dev_loss,de
 
 @dataclass(frozen=True)
 class Confusion:
-    """A two-class confusion matrix at threshold 0.5; rows are the true label,
-    columns the predicted one: [[tn, fp], [fn, tp]]."""
+    """A K x K confusion matrix: ``counts[i][j]`` points of true class i
+    predicted as j (two classes: [[tn, fp], [fn, tp]])."""
 
-    tn: int
-    fp: int
-    fn: int
-    tp: int
+    counts: tuple[tuple[int, ...], ...]
+
+    @classmethod
+    def binary(cls, tn: int, fp: int, fn: int, tp: int) -> "Confusion":
+        return cls(((tn, fp), (fn, tp)))
+
+    @property
+    def classes(self) -> int:
+        return len(self.counts)
 
     @property
     def total(self) -> int:
-        return self.tn + self.fp + self.fn + self.tp
+        return sum(map(sum, self.counts))
 
     @property
     def accuracy(self) -> float:
-        return (self.tn + self.tp) / self.total if self.total else 0.0
+        right = sum(self.counts[k][k] for k in range(self.classes))
+        return right / self.total if self.total else 0.0
 
     @property
     def rows(self) -> list[list[int]]:
-        return [[self.tn, self.fp], [self.fn, self.tp]]
+        return [list(row) for row in self.counts]
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "matrix": self.rows, "accuracy": self.accuracy}
+        """The matrix and accuracy; two classes also by name (tn, fp, fn, tp)."""
+        named = {}
+        if self.classes == 2:
+            (tn, fp), (fn, tp) = self.counts
+            named = {"tn": tn, "fp": fp, "fn": fn, "tp": tp}
+        return {**named, "matrix": self.rows, "accuracy": self.accuracy}
 
     def lines(self, title: str, tag: str = "[Confusion] ") -> list[str]:
         """A small text table, its columns aligned whatever ``tag`` starts it
@@ -59,24 +72,24 @@ class Confusion:
                      true 0      71       9
                      true 1       8      72
         """
-        w = max(6, len(str(max(self.rows[0] + self.rows[1]))))
-        pad = max(len(tag) + len(title), len("true 0"))
+        k = self.classes
+        w = max(len(f"pred {k - 1}"), len(str(max(max(row) for row in self.counts))))
+        pad = max(len(tag) + len(title), len(f"true {k - 1}"))
         head = f"{tag}{title}".ljust(pad)
-        return [f"{head}  {'pred 0':>{w}}  {'pred 1':>{w}}",
-                f"{'true 0':>{pad}}  {self.tn:>{w}}  {self.fp:>{w}}",
-                f"{'true 1':>{pad}}  {self.fn:>{w}}  {self.tp:>{w}}"]
+        lines = ["  ".join([head, *(f"{f'pred {j}':>{w}}" for j in range(k))])]
+        for i, row in enumerate(self.counts):
+            lines.append("  ".join([f"{f'true {i}':>{pad}}", *(f"{n:>{w}}" for n in row)]))
+        return lines
 
 
-def confusion(probabilities: torch.Tensor, labels: torch.Tensor, threshold: float = 0.5) -> Confusion:
-    """Counts from predicted probabilities [N, 1] (or [N]) and 0/1 labels;
-    predicted 1 when the probability is >= ``threshold`` (the metric's rule)."""
-    pred = probabilities.reshape(-1) >= threshold
-    true = labels.reshape(-1) >= 0.5
-    tp = int((pred & true).sum())
-    fp = int((pred & ~true).sum())
-    fn = int((~pred & true).sum())
-    tn = int((~pred & ~true).sum())
-    return Confusion(tn, fp, fn, tp)
+def confusion(predicts: torch.Tensor, labels: torch.Tensor) -> Confusion:
+    """Counts from predictions ([N, 1] or [N] probabilities of class 1, or
+    [N, K] of each class) and labels 0..K-1, each prediction read by the
+    metric's rule (``predicted_classes``)."""
+    k = 2 if predicts.dim() == 1 or predicts.shape[1] == 1 else predicts.shape[1]
+    true = (labels.reshape(-1) >= 0.5).long() if k == 2 else labels.reshape(-1).long()
+    cells = torch.bincount(true * k + predicted_classes(predicts), minlength=k * k).tolist()
+    return Confusion(tuple(tuple(cells[i * k:(i + 1) * k]) for i in range(k)))
 
 
 def confusion_matrix(model: MLP, data_set: Dataset) -> Confusion:
@@ -166,18 +179,22 @@ def write_data_csv(path: str | os.PathLike, exp: Experiment) -> Path:
 
 
 # ------------------------------------------------------------------ the weights as JSON
-def weights_record(model: MLP, activation: str, features: tuple[str, ...]) -> dict[str, Any]:
+def weights_record(model: MLP, activation: str, features: tuple[str, ...],
+                   output: str = "logistic") -> dict[str, Any]:
     """The model's linear layers as plain lists, readable by any language: the
     input is a point's ``features`` (x1, x2, x1sq = x1², ...), each layer
     computes ``x @ W + b`` (``W`` has a row per input), the hidden layers then
-    ``activation``, the last one the logistic function."""
-    return {"features": list(features), "activation": activation, "output": "logistic",
+    ``activation``, the last one ``output`` (the logistic function of one
+    unit, or the softmax over K units, one per class)."""
+    return {"features": list(features), "activation": activation, "output": output,
             "layers": [{"name": layer.name, "W": layer.params["W"].tolist(),
                         "b": layer.params["b"].reshape(-1).tolist()} for layer in model.linears]}
 
 
 def write_weights_json(path: str | os.PathLike, exp: Experiment) -> Path:
-    record = weights_record(exp.model, exp.config.model.activation, exp.config.model.features)
+    model = exp.config.model
+    record = weights_record(exp.model, model.activation, model.features,
+                            head_for(exp.config.data).output_name)
     return write_text_atomic(path, json.dumps(_clean(record), indent=1) + "\n")
 
 

@@ -25,7 +25,8 @@ from tui_mlp.checkpoint import Params, load_params, save_params
 from tui_mlp.data import Dataset
 from tui_mlp.files import absolute
 from tui_mlp.history import DEFAULT_CAPACITY, History
-from tui_mlp.nn import MLP, BinaryCrossEntropyLoss, Optimizer
+from tui_mlp.nn import MLP, Optimizer
+from tui_mlp.nn.head import Loss
 
 if TYPE_CHECKING:
     from tui_mlp.config import Config
@@ -142,7 +143,7 @@ def final_line(record: EpochRecord) -> str:
 
 
 class Runner:
-    def __init__(self, model: MLP, optimizer: Optimizer, metric: Callable, loss_fn: BinaryCrossEntropyLoss,
+    def __init__(self, model: MLP, optimizer: Optimizer, metric: Callable, loss_fn: Loss,
                  *, batch_size: int = 0, lr_at: Callable[[int], float] | None = None,
                  patience: int = 0, generator: torch.Generator | None = None,
                  diagnostics: bool = False, history_capacity: int = DEFAULT_CAPACITY) -> None:

@@ -63,7 +63,9 @@ def test_by_default_the_first_two_columns_and_the_last(tmp_path):
 @pytest.mark.parametrize(("text", "columns", "error"), [
     ("a,b,label\n1,2,0\n1,oops,1\n", ("a", "b", "label"),
      "line 3: column 2 ('b'), 'oops', is not a plain decimal number"),
-    ("a,b,label\n1,2,0\n1,2,7\n", ("a", "b", "label"), "line 3: label must be 0 or 1, got '7' in column 3 ('label')"),
+    ("a,b,label\n1,2,0\n1,2,7\n", ("a", "b", "label"),
+     "line 3: label must be a whole number from 0 to 1 (the file has 2 distinct labels), "
+     "got '7' in column 3 ('label')"),
     ("a,b,label\n1,2,0\n", ("a", "c", "label"),
      "line 1: no column 'c' in the header (it has 'a', 'b', 'label'); columns a,c,label"),
     ("1,2,0\n1,2,1\n2,2,1\n", ("a", "b", "label"), "line 1: columns a,b,label need a header line"),

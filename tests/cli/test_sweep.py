@@ -117,7 +117,8 @@ def test_a_bad_csv_is_refused_before_any_run(cli, tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text("x1,x2,label\n1,2,0\n1,2,5\n")
     code, out, err = cli("sweep", "--csv", str(path), "--grid", "lr=0.1,0.2")
-    assert code == 2 and out == "" and err.startswith(f"tui-mlp: --csv: {path}, line 3: label must be 0 or 1")
+    assert code == 2 and out == "" and \
+        err.startswith(f"tui-mlp: --csv: {path}, line 3: label must be a whole number from 0 to 1")
 
 
 def test_help_lists_the_sweep_options(cli):

@@ -10,6 +10,7 @@ from rich.color import Color as RichColor
 from rich.color import ColorSystem
 from textual.color import Color
 
+from tui_mlp.config import MAX_CLASSES
 from tui_mlp.render.boundary import GLYPHS, LEVELS
 from tui_mlp.render.palette import MONO, STANDARD, STANDARD_COLOURS, TRUECOLOR, Palette, palette_for
 
@@ -43,7 +44,7 @@ def test_the_palette_follows_the_terminal(system, no_color, name):
 
 
 def test_glyphs_tell_every_class_and_set_apart():
-    assert len({g for row in GLYPHS for g in row}) == 6
+    assert len({g for row in GLYPHS for g in row}) == 3 * len(GLYPHS) == 3 * MAX_CLASSES
 
 
 def regions(palette: Palette, cls: int) -> list[str]:
@@ -89,3 +90,36 @@ def test_in_256_colours_the_full_palette_keeps_points_and_classes_apart():
     for label, cls, level in product((0, 1), (0, 1), range(LEVELS)):
         assert shown(TRUECOLOR.point[label][cls]) != shown(TRUECOLOR.region[cls][level])
     assert shown(TRUECOLOR.wrong[1]) not in zero | one
+
+
+# ------------------------------------------------------------------ K classes
+def test_in_16_colours_every_class_has_regions_of_its_own():
+    entries = [{standard(c) for c in regions(STANDARD, k)} for k in range(MAX_CLASSES)]
+    for a, b in product(range(MAX_CLASSES), repeat=2):
+        assert a == b or not entries[a] & entries[b], (a, b)
+    kept = {standard(STANDARD.wrong[1]), standard(STANDARD.edge)}
+    assert not kept & set().union(*entries)  # misclassified cells and boundaries stay apart
+    for label, cls, level in product(range(MAX_CLASSES), range(MAX_CLASSES), range(LEVELS)):
+        assert standard(STANDARD.point[label][cls]) != standard(STANDARD.region[cls][level])
+
+
+def test_in_256_colours_every_class_has_regions_of_its_own():
+    def shown(colour: str) -> int:
+        number = RichColor.parse(colour).downgrade(ColorSystem.EIGHT_BIT).number
+        assert number is not None
+        return number
+
+    entries = [{shown(c) for c in regions(TRUECOLOR, k)[1:]} for k in range(MAX_CLASSES)]
+    for a, b in product(range(MAX_CLASSES), repeat=2):
+        assert a == b or not entries[a] & entries[b], (a, b)
+    assert shown(TRUECOLOR.edge) not in set().union(*entries)
+    for label, cls, level in product(range(MAX_CLASSES), range(MAX_CLASSES), range(LEVELS)):
+        assert shown(TRUECOLOR.point[label][cls]) != shown(TRUECOLOR.region[cls][level])
+
+
+def test_without_colour_the_classes_past_two_have_a_fill_each():
+    assert MONO.fills[:2] == ("", "") and all(len(f) == 1 for f in MONO.fills[2:])
+    assert len(set(MONO.fills[2:])) == MAX_CLASSES - 2
+    for label, cls, level in product(range(MAX_CLASSES), range(MAX_CLASSES), range(LEVELS)):
+        assert abs(grey(MONO.point[label][cls]) - grey(MONO.region[cls][level])) > 3 * GREY_STEP
+    assert all(abs(grey(MONO.edge) - grey(c)) > 3 * GREY_STEP for k in range(MAX_CLASSES) for c in regions(MONO, k))

@@ -17,7 +17,7 @@ SEEDS = range(8)
 
 def test_every_preset_builds_a_valid_config_and_book_is_the_default():
     assert list(PRESETS) == ["book", "micrograd", "tuned", "vanishing", "dead-relu",
-                             "logistic-regression", "circles", "overfit", "lr-decay"]
+                             "logistic-regression", "circles", "spiral3", "overfit", "lr-decay"]
     for p in PRESETS.values():
         assert isinstance(p.config(), Config) and p.title and p.description
     assert preset_config("book") == Config()
@@ -53,6 +53,15 @@ def test_micrograd_reaches_full_training_accuracy_within_300_epochs(seed):
     assert first < 300
     # and it stays there: the final weights classify every training point
     assert exp.runner.evaluate(exp.train_set)[0] == 1.0
+
+
+def test_spiral3_reaches_095_test_accuracy_with_three_softmax_outputs():
+    config = preset_config("spiral3")
+    assert (config.data.dataset, config.data.classes) == ("spiral", 3)
+    exp, _ = train(config)
+    assert exp.model.linears[-1].params["W"].shape[1] == 3
+    exp.runner.restore_best()
+    assert exp.runner.evaluate(exp.test_set)[0] >= 0.95
 
 
 @pytest.mark.parametrize("seed", SEEDS)
@@ -92,7 +101,7 @@ def test_bad_preset_exits_2_naming_the_option(cli):
     assert code == 2 and out == ""
     assert err.strip().splitlines() == [
         "tui-mlp: --preset: 'fastest' is not accepted; expected one of book, micrograd, tuned, "
-        "vanishing, dead-relu, logistic-regression, circles, overfit, lr-decay"]
+        "vanishing, dead-relu, logistic-regression, circles, spiral3, overfit, lr-decay"]
 
 
 def test_an_option_breaking_a_preset_is_blamed_on_the_option(cli):

@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from tui_mlp.render.boundary import (
+    EDGE,
     GLYPHS,
     KINDS,
     LEVELS,
@@ -18,7 +19,10 @@ from tui_mlp.render.boundary import (
     Bounds,
     Layout,
     Points,
+    cells_of,
     draw,
+    forward,
+    regions_of,
 )
 from tui_mlp.render.palette import PALETTES, TRUECOLOR, Palette
 
@@ -207,3 +211,58 @@ def test_a_map_classifies_at_most_max_map_points_and_says_it_shows_a_sample():
     assert layout.stride("wrong") == 3 and layout.stride("all") % 3 == 0
     small = Points.of(part(100, 0), part(20, 1), part(20, 2))
     assert small.every == 1 and small.X.shape[0] == 140
+
+
+# ------------------------------------------------------------------ K classes
+def three_sectors(scale: float = 6.0) -> dict:
+    """Softmax regression with three classes, each winning a 120-degree sector
+    around the origin (class 0 to the right, 1 upper left, 2 lower left)."""
+    angles = torch.tensor([0.0, 2 * math.pi / 3, 4 * math.pi / 3])
+    W = torch.stack([torch.cos(angles), torch.sin(angles)]) * scale
+    return {"fc1": {"W": W, "b": torch.zeros(1, 3)}}
+
+
+def sector(x: float, y: float) -> int:
+    return int(((math.degrees(math.atan2(y, x)) + 60) % 360) // 120)
+
+
+@pytest.mark.parametrize("palette", sorted(PALETTES))
+def test_a_k_class_map_colours_each_region_by_its_winner_with_edges_between(palette):
+    pal = PALETTES[palette]
+    bounds = Bounds(-1, 1, -1, 1)
+    layout = Layout.of(bounds, 30, 10)
+    p = forward(three_sectors(), "tanh", layout.X)
+    assert p.shape == (layout.n_grid, 3)
+    region = regions_of(p, layout.n_grid, 30)
+    winners = region // LEVELS
+    centres = layout.X[:layout.n_grid]
+    for i in range(0, layout.n_grid, 7):
+        x, y = centres[i].tolist()
+        r, c = divmod(i, 30)
+        if region[r, c] != EDGE:
+            assert winners[r, c] == sector(x, y)
+    # where the winner changes to the right or below, an edge; nowhere else
+    edges = region == EDGE
+    assert edges.any() and edges.float().mean() < 0.25
+    assert all(sector(*centres[i].tolist()) != sector(*centres[i + 1].tolist())
+               or sector(*centres[i].tolist()) != sector(*centres[i + 30].tolist())
+               for i in edges.reshape(-1).nonzero().reshape(-1).tolist() if i + 30 < layout.n_grid
+               and i % 30 < 29)
+    rows, _ = draw(three_sectors(), "tanh", layout, pal)
+    shown = {seg.style.bgcolor.name.lower() for row in rows for seg in row if seg.style.bgcolor}
+    for k in range(3):
+        assert pal.region[k][LEVELS - 1] in shown  # each class's confident shade
+    assert len(cells_of(pal)) == (EDGE + 1) ** 2 + (EDGE + 1) * len(GLYPHS) * 2 * len(KINDS)
+
+
+def test_k_class_points_take_their_class_glyph_and_misclassified_ones_stand_out():
+    X = torch.tensor([[0.8, 0.0], [-0.5, 0.7], [-0.5, -0.7], [0.8, 0.05]])
+    y = torch.tensor([[0.0], [1.0], [2.0], [2.0]])  # the last one is in class 0's sector
+    points = Points.of((X, y), (torch.zeros(0, 2), torch.zeros(0, 1)), (torch.zeros(0, 2), torch.zeros(0, 1)))
+    layout = Layout.of(Bounds(-1, 1, -1, 1), 20, 10, points)
+    rows, wrong = draw(three_sectors(), "tanh", layout, TRUECOLOR)
+    assert wrong == 1
+    glyphs = [(seg.text, seg.style) for row in rows for seg in row if seg.text[0] != UPPER_HALF]
+    assert sorted(g for g, _ in glyphs) == sorted([GLYPHS[0][0], GLYPHS[1][0], GLYPHS[2][0], GLYPHS[2][0]])
+    wrong = [g for g, s in glyphs if s.bgcolor.name.lower() == TRUECOLOR.wrong[1]]
+    assert wrong == [GLYPHS[2][0]]

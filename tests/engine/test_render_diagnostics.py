@@ -57,7 +57,7 @@ def column_ends(line: str) -> list[int]:
 
 
 def test_confusion_columns_line_up_in_the_app_and_the_cli():
-    tested = TestResult(0.9, 0.2, 3, Confusion(71, 9, 8, 72), Confusion(1234, 5, 6, 7))
+    tested = TestResult(0.9, 0.2, 3, Confusion.binary(71, 9, 8, 72), Confusion.binary(1234, 5, 6, 7))
     app = results_text(tested, None, 3).plain.splitlines()[1:4]
     assert app[0].startswith("dev") and "[Confusion]" not in app[0]
     cli = tested.test.lines("test")

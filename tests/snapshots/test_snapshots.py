@@ -132,7 +132,8 @@ VANISHING_PARAMS = params(*((W, [1.0] * len(W[0])) for W in VANISHING_WEIGHTS))
 # counts its own "wrong".
 UNTRAINED_METRICS = (0.686, 88 / 182, 0.7048, 13 / 30)
 TRAINED_METRICS = (0.2068, 164 / 182, 0.2142, 28 / 30)
-TRAINED_TEST = TestResult(28 / 30, 0.1742, 412, Confusion(13, 2, 0, 15), Confusion(14, 1, 1, 14), latest=0.9)
+TRAINED_TEST = TestResult(28 / 30, 0.1742, 412, Confusion.binary(13, 2, 0, 15), Confusion.binary(14, 1, 1, 14),
+                          latest=0.9)
 #: The dev accuracy's new bests during the run: (epoch, accuracy).
 TRAINED_BESTS = ((0, 13 / 30), (1, 18 / 30), (3, 23 / 30), (20, 26 / 30), (150, 27 / 30), (412, 28 / 30))
 LOGISTIC_REGRESSION_METRICS = (0.2436, 162 / 182, 0.2412, 26 / 30)
@@ -219,7 +220,7 @@ VANISHING_DIAGNOSIS = Diagnosis(
 #: Every entry of the 2-3-3-3-3-1 network: 6 + 3 + 3 * (9 + 3) + 3 + 1.
 VANISHING_GRAD_CHECK = GradCheck(3.2e-05, "fc4", "W", (1, 0), -6.76e-09, -6.78e-09, 49)
 #: It predicts class 1 everywhere: half of each set.
-VANISHING_TEST = TestResult(0.5, 0.6932, 0, Confusion(0, 15, 0, 15), Confusion(0, 15, 0, 15), latest=0.5)
+VANISHING_TEST = TestResult(0.5, 0.6932, 0, Confusion.binary(0, 15, 0, 15), Confusion.binary(0, 15, 0, 15), latest=0.5)
 VANISHING_METRICS = (0.6931, 0.5, 0.6931, 0.5)
 
 

@@ -226,6 +226,47 @@ class GELU(Activation):
         return grads * (normal_cdf(z) + z * normal_pdf(z))
 
 
+def softmax(X: torch.Tensor) -> torch.Tensor:
+    """The book's softmax (3.3.1): e^(x - max) / sum e^(x - max) per row; the
+    row's max is taken off first so that no e^x overflows."""
+    x_exp = torch.exp(X - X.max(dim=1, keepdim=True).values)
+    return x_exp / x_exp.sum(dim=1, keepdim=True)
+
+
+def log_softmax(X: torch.Tensor) -> torch.Tensor:
+    """log softmax(X) = (x - max) - log sum e^(x - max) per row: finite for any
+    finite logits, where log(softmax(X)) is -inf once a probability underflows."""
+    shifted = X - X.max(dim=1, keepdim=True).values
+    return shifted - torch.log(torch.exp(shifted).sum(dim=1, keepdim=True))
+
+
+class Softmax(Activation):
+    """a = softmax(z) over each row of K logits (the output of a K-class
+    network); da_i/dz_j = a_i (delta_ij - a_j), so dL/dz = a (g - sum_j g_j a_j).
+
+    ``forward`` also caches ``log_outputs`` = log_softmax(z), which the
+    cross-entropy reads instead of log(a): finite where a underflows to 0.
+    """
+
+    needs_inputs = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.log_outputs: torch.Tensor = NOTHING_YET
+
+    def forward(self, inputs: torch.Tensor) -> torch.Tensor:
+        self.outputs = softmax(inputs)
+        self.log_outputs = log_softmax(inputs)
+        return self.outputs
+
+    def function(self, z: torch.Tensor) -> torch.Tensor:
+        return softmax(z)
+
+    def backward(self, grads: torch.Tensor) -> torch.Tensor:
+        a = self.outputs
+        return a * (grads - (grads * a).sum(dim=1, keepdim=True))
+
+
 #: Every activation by its name in the settings; the names and their order
 #: are ``config.ACTIVATIONS``.
 ACTIVATIONS: dict[str, type[Activation]] = dict(zip(

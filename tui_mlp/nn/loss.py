@@ -1,9 +1,16 @@
-"""Binary cross-entropy with its backward driving the model (book 4.2.4.2)."""
+"""The losses with their backward driving the model: binary cross-entropy (book
+4.2.4.2) and, for K classes, softmax cross-entropy (book 3.3.3)."""
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 import torch
 
+from tui_mlp.nn.activation import Softmax
 from tui_mlp.nn.op import NOTHING_YET, Op
+
+if TYPE_CHECKING:
+    from tui_mlp.nn.mlp import MLP
 
 #: torch's BCELoss clamps each log at -100 so p = 0 or 1 gives a finite loss...
 LOG_FLOOR = -100.0
@@ -51,3 +58,48 @@ class BinaryCrossEntropyLoss:
         if self.model is not None:
             self.model.backward(loss_grad_predicts)
         return loss_grad_predicts
+
+
+class MultiCrossEntropyLoss:
+    """L = -1/N sum_n log p_n[y_n] (the book's 3.3.3), shape [1], for
+    predictions p of shape [N, K] from a ``Softmax`` and labels y of shape
+    [N, 1] holding the class indices 0..K-1 (as floats, like the data sets).
+
+    log p is the log-softmax the Softmax cached when ``predicts`` are its
+    outputs (finite for any logits), else log p clamped at -100 as BCE's. The
+    backward is the book's combined gradient of softmax and cross-entropy,
+    dL/dz = (p - onehot(y)) / N for the logits z: exact where p underflows,
+    where dL/dp = -onehot(y) / (N p) would be infinite. It is passed on to
+    ``model.backward(..., from_logits=True)``, which skips the Softmax.
+    """
+
+    def __init__(self, model: MLP | None = None) -> None:
+        self.model = model
+        self.predicts: torch.Tensor = NOTHING_YET
+        self.labels: torch.Tensor = NOTHING_YET
+        self.num = 0
+
+    def __call__(self, predicts: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        return self.forward(predicts, labels)
+
+    def _log_predicts(self, predicts: torch.Tensor) -> torch.Tensor:
+        output = self.model.layers[-1] if self.model is not None else None
+        if isinstance(output, Softmax) and output.outputs is predicts:
+            return output.log_outputs
+        return torch.clamp(torch.log(predicts), min=LOG_FLOOR)
+
+    def forward(self, predicts: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        self.predicts, self.labels = predicts, labels
+        self.num = n = predicts.shape[0]
+        picked = self._log_predicts(predicts).gather(1, labels.reshape(-1, 1).to(torch.long))
+        return -picked.sum().reshape(1) / n
+
+    def backward(self) -> torch.Tensor:
+        """dL/dz for the Softmax's logits, passed on to ``model.backward`` (and returned)."""
+        loss_grad_logits = self.predicts.clone()
+        loss_grad_logits.scatter_add_(1, self.labels.reshape(-1, 1).to(torch.long),
+                                      torch.full_like(self.predicts[:, :1], -1.0))
+        loss_grad_logits /= self.num
+        if self.model is not None:
+            self.model.backward(loss_grad_logits, from_logits=True)
+        return loss_grad_logits

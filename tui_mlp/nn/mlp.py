@@ -1,7 +1,7 @@
 """Feed-forward networks built from the operators (book 4.2.2.3 and 4.2.4.5)."""
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 import torch
 
@@ -13,8 +13,9 @@ from tui_mlp.nn.op import Op
 
 
 class MLP(Op):
-    """``Linear -> activation`` for each hidden size, then ``Linear -> Logistic``,
-    With ``features`` (names from ``config.FEATURES``) the network first
+    """``Linear -> activation`` for each hidden size, then ``Linear -> output``:
+    the book's Logistic, or the ``output`` operator given (a Softmax over K
+    units: see ``nn.head``). With ``features`` (names from ``config.FEATURES``) the network first
     computes them from X's columns x1, x2 and ``input_size`` is how many there
     are; without, X's columns are the inputs.
 
@@ -34,7 +35,8 @@ class MLP(Op):
                  activation: str | type[Activation] = "logistic", weight_init: Init = normal,
                  bias_init: float = 0.0, generator: torch.Generator | None = None,
                  dtype: torch.dtype = torch.float32, input_grad: bool = False,
-                 features: Sequence[str] | None = None) -> None:
+                 features: Sequence[str] | None = None,
+                 output: Callable[[], Op] | None = None) -> None:
         super().__init__()
         if features is not None and input_size != len(features):
             raise ValueError(f"input_size {input_size} but {len(features)} features {tuple(features)}")
@@ -46,6 +48,9 @@ class MLP(Op):
             self.layers.append(Linear(fan_in, fan_out, name=f"fc{i}", weight_init=weight_init,
                                       bias_init=bias_init, generator=generator, dtype=dtype,
                                       input_grad=input_grad or i > 1))
+            if i == len(sizes) - 1 and output is not None:
+                self.layers.append(output())
+                continue
             cls = act_cls if i < len(sizes) - 1 else Logistic
             self.layers.append(Logistic(inplace=True) if cls is Logistic else cls())
 
@@ -60,11 +65,13 @@ class MLP(Op):
             X = layer(X)
         return X
 
-    def backward(self, loss_grad_outputs: torch.Tensor) -> torch.Tensor | None:
+    def backward(self, loss_grad_outputs: torch.Tensor, from_logits: bool = False) -> torch.Tensor | None:
         """The chain rule from the output back to the input: each layer turns
-        dL/d(its output) into dL/d(its input) and fills its own ``grads``."""
+        dL/d(its output) into dL/d(its input) and fills its own ``grads``.
+        ``from_logits``: the gradient is already dL/d(the output operator's
+        input), as softmax cross-entropy computes it, so that operator is skipped."""
         grads: torch.Tensor | None = loss_grad_outputs
-        for layer in reversed(self.layers):
+        for layer in reversed(self.layers[:-1] if from_logits else self.layers):
             assert grads is not None, "only the first layer may leave out dL/d(input)"
             grads = layer.backward(grads)
         if self.features is None or grads is None:

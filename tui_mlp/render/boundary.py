@@ -7,6 +7,12 @@ data (pixel centres, the cell under each point) is a ``Layout``, computed
 once and reused for every new set of weights. Each cell is a half block ("▀": foreground
 = upper pixel, background = lower pixel), so one row of text holds two rows
 of pixels. Consecutive equal cells merge into one Segment.
+
+With K > 2 classes (a network of K softmax outputs) each region takes its
+winning class's colour, shaded by the winning probability, and a pixel
+where the winner changes (to the right or below) is drawn in the palette's
+edge colour: the boundaries. Two classes keep the book's map: shaded by
+|p - 0.5|, the boundary where the shades meet.
 """
 from __future__ import annotations
 
@@ -18,20 +24,25 @@ import torch
 from rich.segment import Segment
 from rich.style import Style
 
-from tui_mlp.config import PLANE
+from tui_mlp.config import MAX_CLASSES, PLANE
 from tui_mlp.nn import ACTIVATIONS, logistic
+from tui_mlp.nn.activation import softmax
 from tui_mlp.nn.features import feature_map
+from tui_mlp.nn.metric import predicted_classes
 from tui_mlp.render.palette import PALETTES, TRUECOLOR, Palette
 
 Params = Mapping[str, torch.Tensor]
 
-#: Confidence shades per class: |p - 0.5| * 2 cut into this many bands.
+#: Confidence shades per class: |p - 0.5| * 2 (K classes: (max p - 1/K) / (1 - 1/K))
+#: cut into this many bands.
 LEVELS = 4
 #: Sets by priority when points share a cell (rarer sets win).
 KINDS = ("train", "dev", "test")
-#: Glyph per true class (shape: circle, square) and set (fill: full, hollow, dotted):
-#: both survive any colour system.
-GLYPHS = (("●", "○", "⊙"), ("■", "□", "⊡"))
+#: Glyph per true class (shape: circle, square, triangle, ...) and set (fill: full,
+#: hollow, dotted or small): both survive any colour system.
+GLYPHS = (("●", "○", "⊙"), ("■", "□", "⊡"), ("▲", "△", "◬"), ("◆", "◇", "◈"),
+          ("★", "☆", "✪"), ("✚", "✙", "⊞"), ("✦", "✧", "❂"), ("▼", "▽", "▿"))
+assert len(GLYPHS) == MAX_CLASSES
 UPPER_HALF = "▀"
 #: Points cover more than this share of the map's cells: a subsample is shown
 #: (two moons span under half of their bounding box, so this is most of the
@@ -40,10 +51,11 @@ THIN_ABOVE = 0.35
 #: ...covering at most this share (misclassified points are always shown).
 THIN_TO = 0.2
 
-_N_REGION = 2 * LEVELS
+#: The region of a pixel where the winning class changes, after every class's shades.
+EDGE = MAX_CLASSES * LEVELS
+_N_REGION = EDGE + 1
 _N_PLAIN = _N_REGION * _N_REGION
-# point code: 1 + ((region * 2 + label) * 2 + wrong) * 3 + kind
-_N_POINT = _N_REGION * 2 * 2 * len(KINDS)
+# point code: _N_PLAIN + ((region * MAX_CLASSES + label) * 2 + wrong) * 3 + kind
 
 
 @dataclass(frozen=True)
@@ -69,41 +81,58 @@ class Bounds:
 def cells_of(palette: Palette) -> list[tuple[str, Style]]:
     """Every (text, style) a cell can take in ``palette``, indexed by its code."""
     def colour(region: int) -> str:
-        return palette.region[region // LEVELS][region % LEVELS]
+        return palette.edge if region == EDGE else palette.region[region // LEVELS][region % LEVELS]
+
+    def fill(region: int) -> str:
+        return "" if region == EDGE else palette.fills[region // LEVELS]
 
     cells: list[tuple[str, Style]] = []
     for top in range(_N_REGION):
         for bottom in range(_N_REGION):
-            cells.append((UPPER_HALF, Style(color=colour(top), bgcolor=colour(bottom))))
+            glyph = fill(top) or fill(bottom)  # a class's fill glyph, where a palette has one
+            if glyph:
+                under = top if fill(top) else bottom
+                cells.append((glyph, Style(color=palette.legend, bgcolor=colour(under))))
+            else:
+                cells.append((UPPER_HALF, Style(color=colour(top), bgcolor=colour(bottom))))
     wrong_fg, wrong_bg = palette.wrong
     for region in range(_N_REGION):
-        for label in (0, 1):
+        for label in range(MAX_CLASSES):
+            on = palette.legend if region == EDGE else palette.point[label][region // LEVELS]
             for wrong in (0, 1):
                 for kind in range(len(KINDS)):
-                    fg, bg = (wrong_fg, wrong_bg) if wrong else (palette.point[label][region // LEVELS],
-                                                                   colour(region))
+                    fg, bg = (wrong_fg, wrong_bg) if wrong else (on, colour(region))
                     cells.append((GLYPHS[label][kind], Style(color=fg, bgcolor=bg, bold=True)))
     return cells
 
 
 def forward(params: Mapping[str, Params], activation: str, X: torch.Tensor) -> torch.Tensor:
-    """P(class 1) for each row of X, from copies of the layer parameters
-    ({"fc1": {"W", "b"}, ...} in layer order): the same arithmetic as the
-    MLP's forward, without touching the live model."""
-    return layer_values(params, activation, X)[-1][1].reshape(-1)
+    """P(class 1) for each row of X ([N]), or with K output units each class's
+    probability ([N, K]), from copies of the layer parameters ({"fc1": {"W",
+    "b"}, ...} in layer order): the same arithmetic as the MLP's forward,
+    without touching the live model."""
+    out = layer_values(params, activation, X)[-1][1]
+    return out.reshape(-1) if out.shape[1] == 1 else out
+
+
+def classes_of(params: Mapping[str, Params]) -> int:
+    """The classes a network of these parameters tells apart: 2 for one output unit, else one per unit."""
+    width = int(list(params.values())[-1]["W"].shape[1])
+    return 2 if width == 1 else width
 
 
 def layer_values(params: Mapping[str, Params], activation: str,
                  X: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
     """Each layer's net input z = XW + b and output a = f(z) for the rows of
-    X (the last layer's f is the logistic), from copies of the parameters."""
+    X (the last layer's f is the logistic of one unit, the softmax of K, as
+    ``nn.head`` builds them), from copies of the parameters."""
     act = ACTIVATIONS[activation]().function
     layers = list(params.values())
     values = []
     with torch.inference_mode():
         for i, layer in enumerate(layers):
             z = torch.addmm(layer["b"], X, layer["W"])
-            X = act(z) if i < len(layers) - 1 else logistic(z)
+            X = act(z) if i < len(layers) - 1 else logistic(z) if z.shape[1] == 1 else softmax(z)
             values.append((z, X))
     return values
 
@@ -216,19 +245,43 @@ def cell_runs(params: Mapping[str, Params], activation: str, layout: Layout,
     return runs, int(n_wrong)
 
 
+def regions_of(prob: torch.Tensor, n_grid: int, width: int) -> torch.Tensor:
+    """Each pixel's region (class * LEVELS + shade, or EDGE), [2 h, w], from the
+    first ``n_grid`` rows of P(class 1) [N] or of K classes' probabilities [N, K]."""
+    grid = prob[:n_grid]
+    predicted = predicted_classes(grid)
+    if grid.dim() == 1:
+        level = ((grid - 0.5).abs() * (2 * LEVELS)).long().clamp(max=LEVELS - 1)
+        return (predicted * LEVELS + level).reshape(-1, width)
+    k = grid.shape[1]
+    level = ((grid.amax(dim=1) - 1 / k) * (LEVELS * k / (k - 1))).long().clamp(0, LEVELS - 1)
+    region = (predicted * LEVELS + level).reshape(-1, width)
+    winner = predicted.reshape(-1, width)
+    edge = torch.zeros_like(winner, dtype=torch.bool)
+    edge[:, :-1] = winner[:, :-1] != winner[:, 1:]
+    edge[:-1, :] |= winner[:-1, :] != winner[1:, :]
+    return torch.where(edge, EDGE, region)
+
+
+def class_codes(prob: torch.Tensor, k: int, width: int) -> torch.Tensor:
+    """Codes of half-block cells showing one class's probability [2 h * w] in
+    class ``k``'s colour, a shade per quarter of [0, 1]: a K-class network's output unit."""
+    region = k * LEVELS + (prob * LEVELS).long().clamp(0, LEVELS - 1)
+    region = region.reshape(-1, width)
+    return (region[0::2] * _N_REGION + region[1::2]).reshape(-1)
+
+
 def cell_codes(prob: torch.Tensor, layout: Layout, choice: str = "all") -> tuple[torch.Tensor, torch.Tensor]:
     """Each cell's code (an index into ``cells_of``), row by row, from P(class 1)
-    at ``layout.X``, with the points ``choice`` shows; and the number of
-    misclassified points (a tensor)."""
+    [N] or K classes' probabilities [N, K] at ``layout.X``, with the points
+    ``choice`` shows; and the number of misclassified points (a tensor)."""
     width, height, n_grid, points, cell = layout.width, layout.height, layout.n_grid, layout.points, layout.cell
-    prob = torch.nan_to_num(prob, nan=0.5)
-    predicted = (prob[:n_grid] >= 0.5).long()
-    level = ((prob[:n_grid] - 0.5).abs() * (2 * LEVELS)).long().clamp(max=LEVELS - 1)
-    region = (predicted * LEVELS + level).reshape(2 * height, width)
+    prob = torch.nan_to_num(prob, nan=0.5 if prob.dim() == 1 else 1 / prob.shape[1])
+    region = regions_of(prob, n_grid, width)
     codes = (region[0::2] * _N_REGION + region[1::2]).reshape(-1)  # upper x lower
     n_wrong = torch.zeros((), dtype=torch.long)
     if points is not None and cell is not None:
-        wrong = ((prob[n_grid:] >= 0.5).float() != points.y).long()
+        wrong = (predicted_classes(prob[n_grid:]) != points.y.long()).long()
         n_wrong = wrong.sum()
         # one point per cell: misclassified first, then test, dev, train
         priority = wrong * len(KINDS) + points.kind + 1
@@ -247,7 +300,7 @@ def cell_codes(prob: torch.Tensor, layout: Layout, choice: str = "all") -> tuple
         kind = (best - 1) % len(KINDS)
         is_wrong = (best - 1) // len(KINDS)
         upper = region[0::2].reshape(-1)
-        point_code = _N_PLAIN + ((upper * 2 + label) * 2 + is_wrong) * len(KINDS) + kind
+        point_code = _N_PLAIN + ((upper * MAX_CLASSES + label) * 2 + is_wrong) * len(KINDS) + kind
         codes = torch.where(best > 0, point_code, codes)
     return codes, n_wrong
 

@@ -6,7 +6,9 @@ and the output, each a thumbnail of its activation over the plane of the
 decision map (the same ``Bounds`` and pixel centres, ``render.boundary``),
 in half blocks. Hidden units and inputs are shaded in a diverging palette
 (negative, zero, positive) scaled to the unit's largest |activation| on the
-grid; the output in the decision map's colours, the data optionally on top.
+grid; the output in the decision map's colours, the data optionally on top
+(with K softmax outputs, each unit its class's probability in its class's
+colour).
 Between two columns, each unit's incoming weights are one row of cells: the
 colour is the sign, the glyph (░▒▓█) the magnitude against the layer's
 largest |w|. Beside the network, the selected unit drawn large with its
@@ -38,6 +40,7 @@ from tui_mlp.render.boundary import (
     Points,
     cell_codes,
     cells_of,
+    class_codes,
     layer_values,
     rows_of,
     runs_of,
@@ -187,15 +190,19 @@ def draw(params: Mapping[str, Params], activation: str, frame: Frame, train_X: t
         shown = index[:len(units)]
         level = _diverging(A[:thumb.n_grid, shown], scale[:len(units)])
         codes = _half_blocks(level.T.reshape(len(units), 2 * THUMB_H, THUMB_W))
-        if (output, 0) in units:
-            out_codes, _ = cell_codes(A[:n_thumb, starts[output]], thumb)
-            codes[units.index((output, 0))] = out_codes.reshape(THUMB_H, THUMB_W)
+        for j in range(sizes[output]):
+            if (output, j) in units:
+                p = A[:n_thumb, starts[output] + j]
+                out_codes = cell_codes(p, thumb)[0] if sizes[output] == 1 else \
+                    class_codes(p[:thumb.n_grid], j, THUMB_W)
+                codes[units.index((output, j))] = out_codes.reshape(THUMB_H, THUMB_W)
         thumb_runs = runs_of(codes.reshape(-1), THUMB_W)
 
         unit = starts[selected[0]] + selected[1]
         big = A[n_thumb:n_thumb + n_detail, unit]
         if selected[0] == output:
-            big_codes, _ = cell_codes(big, detail)
+            big_codes = cell_codes(big, detail)[0] if sizes[output] == 1 else \
+                class_codes(big[:detail.n_grid], selected[1], detail.width)
         else:
             big_level = _diverging(big[:detail.n_grid], scale[wanted.index(selected)])
             big_codes = _half_blocks(big_level.reshape(2 * detail.height, detail.width)).reshape(-1)
@@ -264,12 +271,12 @@ def _weight_rows(codes: list[int], n_in: int) -> list[list[Segment]]:
 # ------------------------------------------------------------------ laying the picture out
 def unit_name(sizes: Sequence[int], unit: Unit, features: Sequence[str] = PLANE) -> str:
     """How the tab names a unit: its feature (inputs: x1, x2, ...), h1.1 ...
-    (hidden, from 1), out."""
+    (hidden, from 1), out (K outputs: out0 ... by class)."""
     column, index = unit
     if column == 0:
         return features[index] if index < len(features) else f"x{index + 1}"
     if column == len(sizes) - 1:
-        return "out" if sizes[-1] == 1 else f"out{index + 1}"
+        return "out" if sizes[-1] == 1 else f"out{index}"  # K outputs: one per class, 0..K-1
     return f"h{column}.{index + 1}"
 
 
@@ -408,12 +415,14 @@ def _status(health: Health | None, activation: str) -> tuple[str, Style]:
     return f"nonzero on {share:.0f}% of training points", CAPTION
 
 
-def _legend(scale: float, output: bool) -> list[Segment]:
-    if output:
-        return [Segment("P(class 1) 0 ", CAPTION),
-                *(Segment(" ", Style(bgcolor=colour))
-                  for colour in (*reversed(TRUECOLOR.region[0]), *TRUECOLOR.region[1])),
-                Segment(" 1", CAPTION)]
+def _legend(scale: float, output: int | None, classes: int = 2) -> list[Segment]:
+    """The shades' scale: of an output unit (``output``, the class whose
+    probability it shows) or of any other unit's activation."""
+    if output is not None:
+        shades = (*reversed(TRUECOLOR.region[0]), *TRUECOLOR.region[1]) if classes == 2 else \
+            TRUECOLOR.region[output]
+        return [Segment(f"P(class {output}) 0 ", CAPTION),
+                *(Segment(" ", Style(bgcolor=colour)) for colour in shades), Segment(" 1", CAPTION)]
     return [Segment(f"{-scale:+.3g} ", CAPTION), *(Segment(" ", Style(bgcolor=c)) for c in DIVERGING),
             Segment(f" {scale:+.3g}", CAPTION)]
 
@@ -428,11 +437,12 @@ def detail_rows(picture: Picture, params: Mapping[str, Params], grads: Mapping[s
     sizes = sizes_of(params)
     column, index = selected
     last = column == len(sizes) - 1
+    classes = 2 if sizes[-1] == 1 else sizes[-1]
     what = ("input feature" if column == 0 else f"fc{column} unit {index}, "
-            + ("logistic" if last else activation))
+            + (("logistic" if classes == 2 else f"softmax, P(class {index})") if last else activation))
     rows: list[list[Segment]] = [[Segment(f"{unit_name(sizes, selected, features)}  ", TITLE), Segment(what, CAPTION)]]
     rows += picture.detail
-    rows.append(_legend(picture.scales[selected], last))
+    rows.append(_legend(picture.scales[selected], (1 if classes == 2 else index) if last else None, classes))
     status, style = _status(picture.health[selected], activation)
     if status:
         rows.append([Segment(status, style)])

@@ -8,6 +8,11 @@ in NO_COLOR. Each palette is chosen for its system, and the pictures keep
 every distinction by glyphs and plot markers as well (``render.boundary``,
 ``render.plot``); colour is a second cue, never the only one.
 
+Each palette has a region colour (four shades, unsure to confident) for each
+of up to ``config.MAX_CLASSES`` classes, the first two the two-class map's;
+NO_COLOR has too few greys for eight, so its classes past the first two also
+get a fill glyph each (``fills``).
+
 The 16-colour palette names exact entries of the standard palette (the
 values rich matches colours to), so each colour is the entry meant, not a
 neighbour.
@@ -15,6 +20,8 @@ neighbour.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from tui_mlp.config import MAX_CLASSES
 
 RGB = tuple[int, int, int]
 
@@ -39,10 +46,10 @@ class Palette:
     """The colours of one colour system."""
 
     name: str
-    #: Per predicted class, from unsure (near p = 0.5) to confident.
-    region: tuple[tuple[str, ...], tuple[str, ...]]
+    #: Per predicted class, from unsure (near p = 0.5, or 1 / K) to confident.
+    region: tuple[tuple[str, ...], ...]
     #: A point's glyph colour by its true label, then by the class of the region beneath it.
-    point: tuple[tuple[str, str], tuple[str, str]]
+    point: tuple[tuple[str, ...], ...]
     #: A misclassified point: its glyph's colour and its cell's background.
     wrong: tuple[str, str]
     legend: str
@@ -60,13 +67,33 @@ class Palette:
     norm_style: str
     bar_style: str
     dead_style: str
+    #: Where the winning class changes on a map of more than two classes.
+    edge: str = "#101010"
+    #: Per class, a glyph that fills its regions ("": the half blocks' colours alone).
+    fills: tuple[str, ...] = ("",) * MAX_CLASSES
 
+
+def _every_region(colour: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """The same point colours for every label: ``colour[c]`` over a region of class c."""
+    assert len(colour) == MAX_CLASSES
+    return tuple(colour for _ in range(MAX_CLASSES))
+
+
+#: Truecolour: a hue per class, its unsure shade greyish; the points in a pale tint of it.
+_HUES = (("#3a3f4b", "#20409a", "#1848b8", "#1c62c2"),  # blue
+         ("#4b403a", "#7a4a25", "#9e5a1c", "#c26a12"),  # orange
+         ("#3d4b3a", "#2f6e2a", "#2f8a2a", "#36a82e"),  # green
+         ("#473a4b", "#5e2f7a", "#7a2f9c", "#963ac2"),  # purple
+         ("#3a4a4b", "#1f6b6e", "#188a8e", "#12a8ad"),  # teal
+         ("#4b3a3a", "#7a2525", "#9e1c1c", "#c21212"),  # red
+         ("#4a4a3a", "#6e6a1f", "#8e8a18", "#b0aa12"),  # olive
+         ("#4b3a45", "#7a2f62", "#9e2f7c", "#d23c98"))  # pink
+_TINTS = ("#9cc9ff", "#ffd08a", "#a6f0a0", "#dcb0ff", "#9ff3f5", "#ffa0a0", "#fff59a", "#ffb0dc")
 
 TRUECOLOR = Palette(
     name="truecolor",
-    region=(("#3a3f4b", "#20409a", "#1848b8", "#1c62c2"),  # blue
-            ("#4b403a", "#7a4a25", "#9e5a1c", "#c26a12")),  # orange
-    point=(("#9cc9ff", "#9cc9ff"), ("#ffd08a", "#ffd08a")),
+    region=_HUES,
+    point=tuple(tuple(tint for _ in range(MAX_CLASSES)) for tint in _TINTS),
     wrong=("#ffffff", "#000000"),
     legend="#c0c0c0",
     curves=((230, 120, 40), (90, 160, 255)),
@@ -83,12 +110,21 @@ _S = {name: _hex(_standard(i)) for i, name in enumerate(
     ("black", "red", "green", "yellow", "blue", "magenta", "cyan", "white", "grey", "bright_red",
      "bright_green", "bright_yellow", "bright_blue", "bright_magenta", "bright_cyan", "bright_white"))}
 
+def _pair(dim: str, bright: str) -> tuple[str, ...]:
+    """Four shades of 16 colours: the dim entry when unsure, the bright one when confident."""
+    return (_S[dim], _S[dim], _S[bright], _S[bright])
+
+
 STANDARD = Palette(
     name="standard",
-    region=((_S["blue"], _S["blue"], _S["bright_blue"], _S["bright_blue"]),
-            (_S["yellow"], _S["yellow"], _S["bright_yellow"], _S["bright_yellow"])),
-    # white over the blues, black over the yellows, whichever class the point is
-    point=((_S["bright_white"], _S["black"]), (_S["bright_white"], _S["black"])),
+    # red is kept for the misclassified points' cells, black for the boundaries
+    region=(_pair("blue", "bright_blue"), _pair("yellow", "bright_yellow"),
+            _pair("green", "bright_green"), _pair("magenta", "bright_magenta"),
+            _pair("cyan", "bright_cyan"), _pair("grey", "grey"), _pair("white", "white"),
+            _pair("bright_white", "bright_white")),
+    # bright white over the dark regions, black over the light ones, whichever class the point is
+    point=_every_region(tuple(_S[c] for c in ("bright_white", "black", "black", "bright_white",
+                                               "black", "bright_white", "black", "black"))),
     wrong=(_S["bright_white"], _S["red"]),
     legend=_S["white"],
     curves=(_standard(11), _standard(14)),  # bright yellow, bright cyan
@@ -99,14 +135,18 @@ STANDARD = Palette(
     norm_style=f"bold {_S['bright_yellow']}",
     bar_style=_S["bright_cyan"],
     dead_style=f"bold {_S['bright_red']}",
+    edge=_S["black"],
 )
 
-#: NO_COLOR: greys (what a colour becomes there), the classes dark and light.
+#: NO_COLOR's dark greys: class 0's, and under the fill glyphs of classes 2 and up.
+_DARK = ("#4e4e4e", "#3a3a3a", "#262626", "#121212")
+
+#: NO_COLOR: greys (what a colour becomes there), the classes dark and light,
+#: and the classes past two dark with a fill glyph each.
 MONO = Palette(
     name="mono",
-    region=(("#4e4e4e", "#3a3a3a", "#262626", "#121212"),
-            ("#767676", "#8a8a8a", "#9e9e9e", "#b2b2b2")),
-    point=(("#ffffff", "#000000"), ("#ffffff", "#000000")),
+    region=(_DARK, ("#767676", "#8a8a8a", "#9e9e9e", "#b2b2b2"), *(_DARK,) * (MAX_CLASSES - 2)),
+    point=_every_region(("#ffffff", "#000000", *("#ffffff",) * (MAX_CLASSES - 2))),
     wrong=("#000000", "#ffffff"),
     legend="#c0c0c0",
     curves=((255, 255, 255), (150, 150, 150)),
@@ -117,6 +157,8 @@ MONO = Palette(
     norm_style="bold #ffffff",
     bar_style="#c0c0c0",
     dead_style="bold underline #ffffff",
+    edge="#ffffff",
+    fills=("", "", "/", "\\", "+", "=", ":", "~"),
 )
 
 PALETTES = {p.name: p for p in (TRUECOLOR, STANDARD, MONO)}

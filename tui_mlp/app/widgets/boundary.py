@@ -18,7 +18,7 @@ from textual.strip import Strip
 from tui_mlp.app.widgets.lines import StripPane
 from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.config import MAP_POINTS, PLANE
-from tui_mlp.render.boundary import GLYPHS, KINDS, Bounds, Layout, Points, draw
+from tui_mlp.render.boundary import GLYPHS, KINDS, Bounds, Layout, Points, classes_of, draw
 
 
 class BoundaryMap(StripPane):
@@ -95,10 +95,21 @@ class BoundaryMap(StripPane):
         self.show_strips([*(Strip(row, width) for row in rows), self._legend(width)])
 
     def _legend(self, width: int) -> Strip:
-        """Which glyph is which: shape per class, fill per set, a misclassified cell."""
+        """Which glyph is which: shape per class (with K classes each over its
+        region's colour, and fill, and named), fill per set, a misclassified cell."""
         palette = app_palette(self.app)
         text, glyph = Style(color=palette.legend), Style(color=palette.legend, bold=True)
-        segments = [Segment(f"{GLYPHS[0][0]}{GLYPHS[1][0]}", glyph), Segment(" class 0/1  ", text)]
+        classes = classes_of(self._params) if self._params is not None else 2
+        if classes == 2:
+            segments = [Segment(f"{GLYPHS[0][0]}{GLYPHS[1][0]}", glyph), Segment(" class 0/1  ", text)]
+        else:
+            segments = [Segment("class ", text)]
+            for k in range(classes):
+                under = palette.region[k][-1]
+                segments += [Segment(GLYPHS[k][0], Style(color=palette.point[k][k], bgcolor=under, bold=True)),
+                             Segment(palette.fills[k] or " ", Style(color=palette.legend, bgcolor=under)),
+                             Segment(f"{k} ", text)]
+            segments.append(Segment(" ", text))
         for k, kind in enumerate(KINDS):
             segments += [Segment(GLYPHS[0][k], glyph), Segment(f"{kind} ", text)]
         fg, bg = palette.wrong
