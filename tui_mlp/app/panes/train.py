@@ -17,11 +17,11 @@ from tui_mlp.app.pacing import Pace
 from tui_mlp.app.panes.base import Pane
 from tui_mlp.app.widgets.boundary import BoundaryMap
 from tui_mlp.app.widgets.curves import CurvesPlot
-from tui_mlp.app.widgets.dialogs import LOAD_FILE, SAVE_FILE, PathDialog, PresetPicker
+from tui_mlp.app.widgets.dialogs import LOAD_FILE, SAVE_FILE, ConfirmReset, PathDialog, PresetPicker
 from tui_mlp.app.widgets.log import TrainLog
 from tui_mlp.app.widgets.settings import SettingsForm
 from tui_mlp.app.widgets.status import StatusLine
-from tui_mlp.config import FIELDS, Config, ConfigError
+from tui_mlp.config import FIELDS, Config, ConfigError, text_of
 from tui_mlp.files import WriteError, absolute, check_outputs
 from tui_mlp.presets import PRESETS
 from tui_mlp.session import Command, Configure, Curves, Reset, Snapshot, State, Trainer
@@ -60,6 +60,8 @@ class TrainPane(Pane):
         self._map_pace = Pace(0.2)  # while training, at most 5 maps a second...
         self._curves_pace = Pace(0.3)  # ...and 3 plots
         self._settings_path = DEFAULT_SETTINGS
+        self._applied = config  # the settings last handed to the worker
+        self._asking = False  # the question before a reset is open
 
     def compose(self) -> ComposeResult:
         # a grid (app.tcss): in a wide terminal the status sits under the log,
@@ -121,9 +123,58 @@ class TrainPane(Pane):
     # ------------------------------------------------------------ the form and commands
     @on(SettingsForm.Applied)
     def _settings_applied(self) -> None:
+        if self._discards(self.form.unsent()):
+            if not isinstance(self.screen.focused, Input):  # a choice or a box: the change is whole
+                self._ask()
+            return  # a value being typed: asked about once the field is left
+        self._send_pending()
+
+    def on_descendant_blur(self) -> None:
+        if self._discards(self.form.unsent()):
+            self._ask()
+
+    def _send_pending(self) -> None:
         pending = self.form.take_pending()
         if pending is not None:
-            self._submit(Configure(pending))
+            self._configure(pending)
+
+    def _configure(self, config: Config) -> None:
+        self._applied = config
+        self._submit(Configure(config))
+
+    def _discards(self, config: Config | None) -> bool:
+        """Whether sending ``config`` would reset a run that has trained: a new
+        data set or model (training settings are applied to the run as it is)."""
+        applied = self._applied
+        return config is not None and self._trainer.snapshot.epoch > 0 and \
+            (config.data, config.model) != (applied.data, applied.model)
+
+    def _ask(self, then: Callable[[], None] | None = None) -> None:
+        """Ask before the form's settings reset the trained run: apply them, or
+        keep the run and give the fields back their values; then run ``then``."""
+        config = self.form.unsent()
+        if self._asking or config is None:
+            return
+        self._asking = True
+
+        def answered(apply: bool | None) -> None:
+            self._asking = False
+            if apply:
+                self._send_pending()
+            else:
+                self.form.set_config(self._applied)
+            if then is not None:
+                then()
+        self.app.push_screen(ConfirmReset(self._question(config)), answered)
+
+    def _question(self, config: Config) -> str:
+        applied = self._applied
+        changed = [f"{FIELDS[name].label} {text_of(applied.get(name))} → {text_of(config.get(name))}"
+                   for name in FIELDS if FIELDS[name].group in ("data", "model")
+                   and config.get(name) != applied.get(name)]
+        what = "new data" if config.data != applied.data else "a new model"
+        return (f"{'; '.join(changed)} is {what}: it resets the run and loses its "
+                f"{self._trainer.snapshot.epoch} trained epochs.")
 
     def after_fields(self, then: Callable[[], None]) -> None:
         """Run ``then`` once every settings field has handled the keys already
@@ -146,9 +197,10 @@ class TrainPane(Pane):
     def send(self, command: Command, needs_valid_form: bool = False, verb: str = "") -> None:
         """Send the form's settings if they changed, then ``command``; refuse
         (naming the field) if the command needs a valid form and it is not."""
-        pending = self.form.take_pending()
-        if pending is not None:
-            self._submit(Configure(pending))
+        if self._discards(self.form.unsent()):  # the command waits for the answer
+            self._ask(lambda: self.send(command, needs_valid_form, verb))
+            return
+        self._send_pending()
         if needs_valid_form and self.refuse_invalid(verb):
             return
         self._submit(command)
@@ -183,7 +235,7 @@ class TrainPane(Pane):
     def _use_settings(self, config: Config) -> None:
         """Show ``config`` in the form and hand it to the worker."""
         self.form.set_config(config)
-        self._submit(Configure(config))
+        self._configure(config)
 
     def _save_settings(self) -> None:
         if self.refuse_invalid("save the settings"):

@@ -204,12 +204,16 @@ class SettingsForm(VerticalScroll, can_focus=False):
                 self.set_field_error(name, field_errors.get(name))
         return config
 
+    def unsent(self) -> Config | None:
+        """The form's config if it is valid and not sent yet (it still is not)."""
+        config = self.check()
+        return None if config is None or config == self._sent else config
+
     def take_pending(self) -> Config | None:
         """The form's config if it is valid and not sent yet (it counts as sent now)."""
-        config = self.check()
-        if config is None or config == self._sent:
-            return None
-        self._sent = config
+        config = self.unsent()
+        if config is not None:
+            self._sent = config
         return config
 
     def _apply(self) -> None:
