@@ -21,6 +21,7 @@ from textual.widgets import Input, Label
 from tui_mlp.app.pacing import Pace
 from tui_mlp.app.panes.base import Pane
 from tui_mlp.app.widgets.network import NetworkView, UnitView
+from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.config import EDIT_STEP, MAX_EDIT_WEIGHT, ConfigError, parse_weight
 from tui_mlp.render.boundary import Points
 from tui_mlp.render.network import (
@@ -141,12 +142,13 @@ class NetworkPane(Pane):
         self._top = follow(self._top, index * SLOT_H, SLOT_H, height - 1)
         activation = snap.config.model.activation
         units = units_in_view(sizes, width, height, self._top, self._left)
-        picture = draw(snap.params, activation, self._frame, snap.data[0][0], self.selected, units)
+        palette = app_palette(self.app)
+        picture = draw(snap.params, activation, self._frame, snap.data[0][0], self.selected, units, palette)
         self.view.show_rows(network_rows(picture, sizes, activation, self.selected, width, height,
                                          self._top, self._left, features))
         self.unit.show_rows(detail_rows(picture, snap.params, snap.grads, activation, self.selected,
                                         self.picked, self._refusal(), unit_height, features,
-                                        self.unit.size.width))
+                                        self.unit.size.width, palette))
         epoch = snap.weights_epoch
         when = "initial weights" if epoch is None else \
             f"epoch {epoch}" + (", timeline" if snap.viewing is not None else "")
