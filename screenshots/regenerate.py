@@ -3,8 +3,9 @@ the idle screen, a finished run, the activations tab, a finished run at
 80x24, a finished run in 16 colours, the network tab and the compare tab
 (logistic regression against the MLP); with the vanishing preset (4.4.2) the
 lab's diagnostics after a run and a gradient check; with the spiral3 preset
-a three-class map. Run from anywhere: python screenshots/regenerate.py
-[NAME ...] (default: every one)."""
+a three-class map; with the gaussians preset a regression's value map after
+its run. Run from anywhere: python screenshots/regenerate.py [NAME ...]
+(default: every one)."""
 from __future__ import annotations
 
 import asyncio
@@ -30,6 +31,7 @@ SHOTS = [  # file name, terminal size, keys pressed, preset, colour system
     ("compare", (120, 40), ("v",), "book", "truecolor"),
     ("diagnostics", (120, 40), ("l", "s", "g"), "vanishing", "truecolor"),
     ("classes", (120, 40), ("s",), "spiral3", "truecolor"),
+    ("regression", (120, 40), ("s",), "gaussians", "truecolor"),
 ]
 
 

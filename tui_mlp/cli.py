@@ -324,7 +324,7 @@ def _train(exp: Any, save_dir: str | None, log: Any, progress: Any, interrupted:
     if outcome.stopped == Stop.REQUESTED:
         log(interrupted_line(runner.epoch, epochs))
     if outcome.last is not None:
-        log(final_line(outcome.last))
+        log(final_line(outcome.last, runner.scoring))
     return outcome
 
 
@@ -401,8 +401,8 @@ def run_train(args: argparse.Namespace) -> int:
         log(saved_line(runner, args.save_dir))
 
     tested = evaluate_best(exp)
-    log(test_line(tested.score, tested.loss))
-    for name, matrix in (("dev", tested.dev), ("test", tested.test)):
+    log(test_line(tested.score, tested.loss, runner.scoring))
+    for name, matrix in tested.confusions():
         for line in matrix.lines(name):
             log(line)
     runner.restore_best()  # the diagnostics describe the best-dev model
@@ -418,7 +418,8 @@ def run_train(args: argparse.Namespace) -> int:
     if args.json:
         out.print(json.dumps(result))
     writes: list[tuple[str, str | None, Callable[[str], object]]] = [
-        ("--history-csv", args.history_csv, lambda path: write_history_csv(path, runner.history)),
+        ("--history-csv", args.history_csv, lambda path: write_history_csv(path, runner.history,
+                                                                                   runner.scoring)),
         ("--export-json", args.export_json, lambda path: write_run_json(path, result)),
         ("--export-data", args.export_data, lambda path: write_data_csv(path, exp)),
         ("--export-weights", args.export_weights, lambda path: write_weights_json(path, exp))]

@@ -12,7 +12,7 @@ from typing import Callable
 
 from tui_mlp.config import PAIR_L2, PLANE, Config, ConfigError
 from tui_mlp.experiment import Experiment, build, load_data
-from tui_mlp.nn.head import head_for
+from tui_mlp.nn import Scoring, head_for
 from tui_mlp.runner import EpochRecord, float32_digits
 
 #: The hidden layer the MLP side gets when the shared settings have none.
@@ -21,14 +21,15 @@ BOOK_HIDDEN = (5,)
 
 def describe(config: Config) -> str:
     """A short name for a configuration: "logistic regression" (with K classes
-    "softmax regression") or "MLP 2-5-1 logistic", followed by the input features unless they are x1, x2 and by
-    the L2 rate if there is one."""
+    "softmax regression", for a regression "linear regression") or "MLP 2-5-1
+    logistic", followed by the input features unless they are x1, x2 and by the
+    L2 rate if there is one."""
     features = config.model.features
     suffix = ("" if features == PLANE else f" on {','.join(features)}") + \
         (f" L2 {config.train.l2:g}" if config.train.l2 else "")
     outputs = head_for(config.data).out_features
     if not config.model.hidden:
-        return ("logistic" if outputs == 1 else "softmax") + " regression" + suffix
+        return head_for(config.data).shallow_name + suffix
     sizes = "-".join(map(str, config.model.layer_sizes(outputs)))
     return f"MLP {sizes} {config.model.activation}{suffix}"
 
@@ -47,6 +48,9 @@ def default_pair(config: Config) -> tuple[Config, Config]:
 
 @dataclass
 class RunResult:
+    """One side's result; ``test_accuracy`` and ``best_dev_accuracy`` hold the
+    task's score (accuracy, or a regression's R²)."""
+
     label: str
     config: Config
     test_accuracy: float
@@ -58,11 +62,17 @@ class RunResult:
     history: dict[str, list[int] | list[float]] = field(repr=False, default_factory=dict)
     error: str | None = None
 
+    @property
+    def scoring(self) -> Scoring:
+        return head_for(self.config.data).scoring
+
     def to_dict(self) -> dict:
+        scores = self.scoring.record("test", self.test_loss, self.test_accuracy)
         return {"label": self.label, "config": self.config.to_dict(),
-                "test_accuracy": float32_digits(self.test_accuracy),
+                **{k: float32_digits(v) for k, v in scores.items()},
                 "test_loss": float32_digits(self.test_loss),
-                "best_dev_accuracy": float32_digits(self.best_dev_accuracy), "best_epoch": self.best_epoch,
+                f"best_dev_{self.scoring.key}": float32_digits(self.best_dev_accuracy),
+                "best_epoch": self.best_epoch,
                 "epochs": self.epochs, "seconds": round(self.seconds, 4),
                 **({"error": self.error} if self.error else {})}
 
@@ -78,11 +88,14 @@ class Comparison:
                 "seeds": {"data": a.config.data.seed, "init": [a.config.init_seed, b.config.init_seed]}}
 
     def table_lines(self) -> list[str]:
-        rows = [("", "test acc", "test loss", "best dev", "epochs")]
+        scoring = self.runs[0].scoring
+        rows = [("", *(f"test {label}" for label, _ in scoring.figures(0.0, 0.0)), "test loss",
+                 "best dev", "epochs")]
         for tag, run in zip("AB", self.runs):
-            rows.append((f"{tag} {run.label}", f"{run.test_accuracy:.4f}", f"{run.test_loss:.4f}",
-                         f"{run.best_dev_accuracy:.4f}", str(run.epochs)))
-        widths = [max(len(r[i]) for r in rows) for i in range(5)]
+            rows.append((f"{tag} {run.label}",
+                         *(f"{value:.4f}" for _, value in scoring.figures(run.test_loss, run.test_accuracy)),
+                         f"{run.test_loss:.4f}", f"{run.best_dev_accuracy:.4f}", str(run.epochs)))
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
         lines = ["  ".join([r[0].ljust(widths[0]), *(c.rjust(w) for c, w in zip(r[1:], widths[1:]))])
                  for r in rows]
         for tag, run in zip("AB", self.runs):
@@ -119,9 +132,9 @@ def compare(a: Config, b: Config, labels: tuple[str, str] | None = None,
         raise ConfigError(differing[0], getattr(b.data, differing[0]),
                           "both sides of a comparison train on the same data; "
                           "data settings cannot differ")
-    labels = labels or (describe(a), describe(b))
     data = load_data(a)
     exps = (build(a, data=data), build(b, data=data))
+    labels = labels or (describe(exps[0].config), describe(exps[1].config))  # a CSV's classes known
     runs = []
     for tag, label, exp in zip("AB", labels, exps):
         callback = (lambda r, tag=tag: on_record(tag, r)) if on_record else None

@@ -15,7 +15,12 @@ from typing import Any, Callable, Collection
 # code are built against these lists, in this order (zip(..., strict=True)):
 # data.DATASETS, nn.ACTIVATIONS, nn.WEIGHT_INITS, nn.OPTIMIZERS and the
 # activations tab's references. They need torch and these must not.
-MADE_DATASETS = ("moons", "circles", "xor", "blobs", "spiral")  # the data sets data.py makes...
+#: What a run learns: a class (0/1) per point, or a real-valued target.
+TASKS = ("classification", "regression")
+#: The data sets data.py makes for each task (a CSV serves either)...
+TASK_DATASETS = {"classification": ("moons", "circles", "xor", "blobs", "spiral"),
+                 "regression": ("plane", "gaussians")}
+MADE_DATASETS = tuple(name for names in TASK_DATASETS.values() for name in names)
 DATASETS = (*MADE_DATASETS, "csv")  # ...and rows read from a CSV file
 #: In the book's pairs (4.1.2 draws them two by two).
 ACTIVATIONS = ("logistic", "tanh", "relu", "leaky_relu", "hard_logistic", "hard_tanh",
@@ -83,6 +88,7 @@ class DataConfig:
     seed: int = 0
     shuffle: bool = True
     classes: int | None = None  # None: 2, or as many as a CSV's distinct labels
+    task: str = "classification"
 
     def counts(self, n: int | None = None) -> tuple[int, int]:
         """Train and dev counts for ``n`` samples (a fraction is of n)."""
@@ -309,13 +315,17 @@ class Field:
     @property
     def choices(self) -> tuple[str, ...] | None:
         return {"dataset": DATASETS, "activation": ACTIVATIONS, "weight_init": WEIGHT_INITS,
-                "optimizer": OPTIMIZERS, "schedule": SCHEDULES, "pair": PAIRS}.get(self.name)
+                "optimizer": OPTIMIZERS, "schedule": SCHEDULES, "pair": PAIRS,
+                "task": TASKS}.get(self.name)
 
 
 _FIELD_LIST = [
-    Field("dataset", "data", "data set", _choice(DATASETS), "data set"),
+    Field("dataset", "data", "data set", _choice(DATASETS),
+          "data set: " + "; ".join(f"{', '.join(names)} for {task}"
+                                   for task, names in TASK_DATASETS.items()) + "; csv for either"),
     Field("csv", "data", "CSV file", _path(),
-          "CSV file with a header (or none) and a column each for x1, x2 and a label 0..K-1; "
+          "CSV file with a header (or none) and a column each for x1, x2 and a label 0..K-1 "
+          "(a real-valued target with task regression); "
           "any delimiter (comma, semicolon, tab, space); its points get no noise and are "
           "split 0.64/0.16/rest unless noise, train or dev are given"),
     Field("columns", "data", "CSV columns", _columns(),
@@ -330,6 +340,9 @@ _FIELD_LIST = [
           "dev samples (count or fraction; a CSV's: 0.16 unless given); the rest is test"),
     Field("seed", "data", "seed", _int(0, MAX_SEED), "seed of the data"),
     Field("shuffle", "data", "shuffle", _bool(), "shuffle before splitting"),
+    Field("task", "data", "task", _choice(TASKS),
+          "classification (a 0/1 label, logistic output, cross-entropy, accuracy) or regression "
+          "(a real-valued target, linear output, mean squared error, RMSE and R²)"),
     Field("classes", "data", "classes",
           _int(MIN_CLASSES, MAX_CLASSES, blank=None,
                blank_means="2, or as many as a CSV's distinct labels"),
@@ -405,11 +418,19 @@ def validate(config: Config) -> Config:
     """Cross-field rules; returns the config or raises ConfigError naming a field."""
     d = config.data
     n_train, n_dev = d.counts()
+    if d.task == "regression" and d.classes is not None:
+        raise ConfigError("classes", d.classes, "a regression has no classes: leave it blank "
+                                                "(or choose task classification)")
     if d.classes is not None and d.classes > 2 and d.dataset not in MULTICLASS_DATASETS:
         raise ConfigError("classes", d.classes, f"data set {d.dataset} has 2 classes; more are "
                                                 f"accepted by " + ", ".join(MULTICLASS_DATASETS))
     if d.dataset == "csv" and not d.csv:
         raise ConfigError("csv", d.csv, "expected a file path: data set csv needs one")
+    if d.dataset not in (*TASK_DATASETS[d.task], "csv"):
+        other = next(task for task, names in TASK_DATASETS.items() if d.dataset in names)
+        raise ConfigError("dataset", d.dataset, f"task {d.task} takes the data sets "
+                                                f"{', '.join(TASK_DATASETS[d.task])} or csv "
+                                                f"(data set {d.dataset} is for task {other})")
     if d.dataset != "csv" and n_train + n_dev > d.n_samples - 1:
         raise ConfigError("dev", d.dev, f"train + dev must leave at least one test sample: "
                                         f"train {n_train} + dev {n_dev} >= {d.n_samples} samples "
@@ -499,7 +520,8 @@ def build_layered(layers: list[tuple[dict[str, Any], Labeller]], base: Config | 
 
 #: The fields each cross-field rule of ``validate`` looks at together.
 _RELATED = {"dev": ("n_samples", "train", "dev"), "train": ("n_samples", "train", "dev"),
-            "csv": ("dataset", "csv"), "classes": ("dataset", "classes")}
+            "csv": ("dataset", "csv"), "classes": ("dataset", "classes", "task"),
+            "dataset": ("dataset", "task")}
 
 
 def parse_weight(name: str, text: str) -> float:

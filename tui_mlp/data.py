@@ -1,9 +1,11 @@
 """2-D data sets: the book's Moon1000 (3.1.1) and the lab's others, two-class
-or (spiral, blobs and a CSV) with K classes.
+or (spiral, blobs and a CSV) with K classes, and TensorFlow Playground's two
+regression sets.
 
 Every generator draws from its own ``torch.Generator`` seeded by ``seed``, so
 the same seed gives the same data and torch's global RNG is never touched.
-Features are float32 [N, 2]; labels float32 [N] with values 0..K-1.
+Features are float32 [N, 2]; labels float32 [N] with values 0..K-1 (a
+regression set's: real-valued targets in [-1.2, 1.2]).
 """
 from __future__ import annotations
 
@@ -142,6 +144,61 @@ def make_spiral(n_samples: int = 1000, shuffle: bool = True, noise: float | None
     return _finish(X, y, shuffle, noise, gen)
 
 
+#: Playground's regression sets cover [-6, 6]^2; here they are scaled by
+#: 1/6 to [-1, 1]^2, near the other sets' plane.
+REGRESSION_RADIUS = 1.0
+_PLAYGROUND_RADIUS = 6.0
+
+
+def _regression(n_samples: int, shuffle: bool, noise: float | None, seed: int | None,
+                target: Callable[[torch.Tensor], torch.Tensor]) -> Dataset:
+    """Points uniform on the square, each with ``target`` of the point moved
+    by noise times a uniform shift of up to the square's radius: Playground's
+    noise, which blurs the target while the points stay where they are."""
+    gen = _generator(seed)
+    X = (torch.rand(n_samples, 2, generator=gen) * 2 - 1) * REGRESSION_RADIUS
+    shift = (torch.rand(n_samples, 2, generator=gen) * 2 - 1) * REGRESSION_RADIUS * (noise or 0.0)
+    return _finish(X, target(X + shift), shuffle, None, gen)
+
+
+def plane_target(X: torch.Tensor) -> torch.Tensor:
+    """Playground's ``regressPlane``: (x1 + x2) / 10 on [-6, 6]^2, so 0.6 (x1 + x2)
+    on [-1, 1]^2, from -1.2 to 1.2."""
+    return (X[:, 0] + X[:, 1]) * (_PLAYGROUND_RADIUS / 10.0)
+
+
+#: Playground's ``regressGaussian`` bumps, centre (on [-6, 6]^2) and sign.
+GAUSSIANS = ((-4, 2.5, 1), (0, 2.5, -1), (4, 2.5, 1), (-4, -2.5, -1), (0, -2.5, 1), (4, -2.5, -1))
+#: Each bump falls linearly from 1 at its centre to 0 at this distance (on [-6, 6]^2).
+GAUSSIAN_REACH = 2.0
+
+
+def gaussians_target(X: torch.Tensor) -> torch.Tensor:
+    """Playground's ``regressGaussian``: of six bumps of height +1 or -1, each
+    falling to 0 at distance 2 from its centre (on [-6, 6]^2), the one largest
+    in absolute value; ties (0) give 0."""
+    scale = REGRESSION_RADIUS / _PLAYGROUND_RADIUS
+    centres = torch.tensor([(cx, cy) for cx, cy, _ in GAUSSIANS], dtype=X.dtype) * scale
+    signs = torch.tensor([sign for _, _, sign in GAUSSIANS], dtype=X.dtype)
+    distance = torch.cdist(X, centres)  # [N, 6]
+    bumps = signs * torch.clamp(1.0 - distance / (GAUSSIAN_REACH * scale), min=0.0, max=1.0)
+    return bumps.gather(1, bumps.abs().argmax(dim=1, keepdim=True)).squeeze(1)
+
+
+def make_plane(n_samples: int = 1000, shuffle: bool = True, noise: float | None = None,
+               seed: int | None = None, classes: int = 2) -> Dataset:
+    """A tilted plane: target 0.6 (x1 + x2) over points uniform on [-1, 1]^2
+    (``classes``, the makers' common argument, means nothing to a regression)."""
+    return _regression(n_samples, shuffle, noise, seed, plane_target)
+
+
+def make_gaussians(n_samples: int = 1000, shuffle: bool = True, noise: float | None = None,
+                   seed: int | None = None, classes: int = 2) -> Dataset:
+    """Six bumps, three up and three down, over points uniform on [-1, 1]^2
+    (``classes``, as ``make_plane``'s, means nothing here)."""
+    return _regression(n_samples, shuffle, noise, seed, gaussians_target)
+
+
 #: A CSV larger than this is refused before it is parsed: a million rows of
 #: x1,x2,label with full float digits fit.
 MAX_CSV_BYTES = 64 * 2**20
@@ -211,9 +268,10 @@ def infer_classes(labels: torch.Tensor) -> int:
 
 def load_csv(path: str | Path, shuffle: bool = True, noise: float | None = None,
              seed: int | None = None, columns: tuple[str, ...] = (),
-             classes: int | None = None) -> Dataset:
+             classes: int | None = None, real_labels: bool = False) -> Dataset:
     """Points from the columns x1, x2 and label (0..K-1 for ``classes`` K, or
-    with none given K = its number of distinct labels) of a CSV, named by
+    with none given K = its number of distinct labels; with ``real_labels``
+    any number within float32's range: a regression target) of a CSV, named by
     ``columns`` in its header or by default the first two and the last. The
     grammar: UTF-8, a BOM allowed, any line ending; a delimiter the csv
     sniffer finds (comma, semicolon, tab, space, bar); blank lines and lines
@@ -251,17 +309,19 @@ def load_csv(path: str | Path, shuffle: bool = True, noise: float | None = None,
                                 f"decimal number (digits 0-9, an optional sign, point and exponent)")
             numbers.append(number)
         x1, x2, label = numbers
-        for name, value in zip(names[:2], (x1, x2)):
+        for name, value in zip(names if real_labels else names[:2], numbers):
             if not abs(value) <= FLOAT32_MAX:
-                raise DataError(f"{path}, line {lineno}: features must be within float32's range "
+                what = "a target" if name is names[2] else "features"
+                raise DataError(f"{path}, line {lineno}: {what} must be within float32's range "
                                 f"(|x| <= {FLOAT32_MAX:.4g}), got {value:g} in {name}")
-        if not (label.is_integer() and 0 <= label < top):
-            raise DataError(_label_error(path, lineno, cells[picks[2]], names[2], top, classes))
+        if not real_labels and not (label.is_integer() and 0 <= label < top):
+            real = "" if label.is_integer() else " (a real-valued target needs task regression)"
+            raise DataError(_label_error(path, lineno, cells[picks[2]], names[2], top, classes) + real)
         rows.append((x1, x2, label))
         if len(rows) > MAX_SAMPLES:
             raise DataError(f"CSV file {path}: more than {MAX_SAMPLES:,} rows, the most a data set may have")
     data = torch.tensor(rows, dtype=torch.float32).reshape(-1, 3)
-    if classes is None:
+    if classes is None and not real_labels:
         inferred = infer_classes(data[:, 2])
         beyond = (data[:, 2] >= inferred).nonzero()
         if beyond.numel():
@@ -284,7 +344,8 @@ def _label_error(path: str | Path, lineno: int, cell: str, column: str, top: int
 #: Every data set this module makes, by its name in the settings; the names and
 #: their order are ``config.MADE_DATASETS``.
 DATASETS: dict[str, MakeDataset] = dict(zip(
-    config.MADE_DATASETS, (make_moons, make_circles, make_xor, make_blobs, make_spiral), strict=True))
+    config.MADE_DATASETS, (make_moons, make_circles, make_xor, make_blobs, make_spiral,
+                           make_plane, make_gaussians), strict=True))
 
 
 def split_dataset(X: torch.Tensor, y: torch.Tensor, num_train: int | float = 640,

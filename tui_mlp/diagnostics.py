@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import torch
 
 from tui_mlp.nn import MLP
-from tui_mlp.nn.activation import Activation, Softmax
+from tui_mlp.nn.activation import Activation, Identity, Softmax
 from tui_mlp.nn.head import loss_of
 from tui_mlp.nn.loss import GRAD_EPSILON
 
@@ -85,7 +85,7 @@ def copy_model(model: MLP, dtype: torch.dtype | None = None) -> MLP:
 
 
 def hidden_activations(model: MLP) -> list[Activation]:
-    """The activation after each hidden linear layer (not the output Logistic)."""
+    """The activation after each hidden linear layer (not the output operator)."""
     return [layer for layer in model.layers[1:-1] if isinstance(layer, Activation)]
 
 
@@ -214,8 +214,9 @@ def gradient_check(model: MLP, X: torch.Tensor, y: torch.Tensor, eps: float = 1e
     checked = 0
     with torch.inference_mode():
         p = clone(X64)
-        # softmax cross-entropy's gradient is exact for any p: nothing to count
-        saturated = 0 if isinstance(clone.layers[-1], Softmax) else int((p * (1.0 - p) < GRAD_EPSILON).sum())
+        # softmax cross-entropy's gradient is exact for any p, and a regression's has no p: nothing to count
+        exact = isinstance(clone.layers[-1], (Softmax, Identity))
+        saturated = 0 if exact else int((p * (1.0 - p) < GRAD_EPSILON).sum())
         loss_fn(p, y64)
         loss_fn.backward()
         analytic = {(layer.name, key): g.clone() for layer in clone.linears

@@ -15,7 +15,7 @@ import torch
 from tui_mlp.checkpoint import Params
 from tui_mlp.config import Config, TrainConfig
 from tui_mlp.data import DATASETS, DataError, Dataset, infer_classes, load_csv, split_dataset
-from tui_mlp.nn import MLP, OPTIMIZERS, WEIGHT_INITS, Optimizer, scheduled_lr
+from tui_mlp.nn import MLP, OPTIMIZERS, WEIGHT_INITS, Head, Optimizer, scheduled_lr
 from tui_mlp.nn.head import head_for
 from tui_mlp.runner import Runner
 
@@ -25,7 +25,7 @@ def load_data(config: Config) -> tuple[Dataset, Dataset, Dataset]:
     d = config.data
     if d.dataset == "csv":
         X, y = load_csv(d.csv, shuffle=d.shuffle, noise=d.noise or None, seed=d.seed,
-                        columns=d.columns, classes=d.classes)
+                        columns=d.columns, classes=d.classes, real_labels=head_for(d).regression)
     else:
         X, y = DATASETS[d.dataset](d.n_samples, shuffle=d.shuffle, noise=d.noise or None, seed=d.seed,
                                    classes=d.classes or 2)
@@ -46,8 +46,8 @@ class SplitError(DataError):
 
 def with_classes(config: Config, sets: tuple[Dataset, Dataset, Dataset]) -> Config:
     """``config`` with a CSV's number of classes, when none was set, inferred
-    from its labels (``data.infer_classes``) if more than two."""
-    if config.data.dataset != "csv" or config.data.classes is not None:
+    from its labels (``data.infer_classes``) if more than two (a regression's targets are no classes)."""
+    if config.data.dataset != "csv" or config.data.classes is not None or config.data.task == "regression":
         return config
     k = infer_classes(torch.cat([labels.reshape(-1) for _, labels in sets]))
     return config.with_values(classes=k) if k > 2 else config
@@ -157,6 +157,10 @@ class Experiment:
     model: MLP
     runner: Runner
 
+    @property
+    def head(self) -> Head:
+        return head_for(self.config.data)
+
     def step(self):
         return self.runner.step(self.train_set, self.dev_set)
 
@@ -196,7 +200,8 @@ def build(config: Config, data: tuple[Dataset, Dataset, Dataset] | None = None,
     model, head = build_model(config), head_for(config.data)
     t = config.train
     runner = Runner(model, build_optimizer(t, model), head.score, head.loss(model),
-                    batch_size=t.batch_size, lr_at=schedule_for(t), patience=t.patience,
+                    scoring=head.scoring, batch_size=t.batch_size, lr_at=schedule_for(t),
+                    patience=t.patience,
                     generator=torch.Generator().manual_seed(config.init_seed + 1),
                     diagnostics=diagnostics)
     return Experiment(config, train_set, dev_set, test_set, model, runner)

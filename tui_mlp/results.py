@@ -16,17 +16,14 @@ import torch
 from tui_mlp.config import Config
 from tui_mlp.data import Dataset
 from tui_mlp.files import write_text_atomic
-from tui_mlp.history import COLUMNS, History
-from tui_mlp.nn import MLP
+from tui_mlp.history import History
+from tui_mlp.nn import MLP, Scoring
 from tui_mlp.nn.head import head_for
 from tui_mlp.nn.metric import predicted_classes
-from tui_mlp.runner import float32_digits
+from tui_mlp.runner import ACCURACY, float32_digits
 
 if TYPE_CHECKING:
     from tui_mlp.experiment import Experiment
-
-HISTORY_HEADER = ("epoch", *COLUMNS)  # epoch,train_loss,train_score,dev_loss,dev_score
-
 
 @dataclass(frozen=True)
 class Confusion:
@@ -108,19 +105,25 @@ class TestResult:
     score: float
     loss: float
     best_epoch: int | None  # None: no best model yet, the current weights were used
-    dev: Confusion
-    test: Confusion
-    latest: float | None = None  # test accuracy of the current weights, when they are not the best-dev
+    dev: Confusion | None  # None: a regression has no classes to confuse
+    test: Confusion | None
+    latest: float | None = None  # test score of the current weights, when they are not the best-dev
+    scoring: Scoring = ACCURACY
+
+    def confusions(self) -> list[tuple[str, Confusion]]:
+        """("dev", matrix) and ("test", matrix), or none for a regression."""
+        return [(name, m) for name, m in (("dev", self.dev), ("test", self.test)) if m is not None]
 
     def note(self) -> str:
         """Which model scored what on the test set, for the status: the
         best-dev model's score (the status shows its epoch), and beside it the
         latest weights' (those on the map) when they are another model."""
+        score = self.scoring.brief(self.loss, self.score)
         if self.best_epoch is None:
-            return f"test {self.score:.4f} (current weights)"
+            return f"test {score} (current weights)"
         if self.latest is None:
-            return f"test {self.score:.4f} (best-dev @{self.best_epoch})"
-        return f"test: best-dev {self.score:.4f}, latest {self.latest:.4f}"
+            return f"test {score} (best-dev @{self.best_epoch})"
+        return f"test: best-dev {score}, latest {self.latest:.4f}"
 
 
 def evaluate_best(exp: Experiment) -> TestResult:
@@ -131,12 +134,15 @@ def evaluate_best(exp: Experiment) -> TestResult:
     current = runner.parameters()
     latest = runner.evaluate(exp.test_set)[0] if runner.best_epoch not in (-1, runner.epoch - 1) else None
     used_best = runner.restore_best()
+    classes = not exp.head.regression
     try:
         score, loss = runner.evaluate(exp.test_set)
-        dev, test = confusion_matrix(exp.model, exp.dev_set), confusion_matrix(exp.model, exp.test_set)
+        dev = confusion_matrix(exp.model, exp.dev_set) if classes else None
+        test = confusion_matrix(exp.model, exp.test_set) if classes else None
     finally:
         runner.set_parameters(current)
-    return TestResult(score, loss, runner.best_epoch if used_best else None, dev, test, latest)
+    return TestResult(score, loss, runner.best_epoch if used_best else None, dev, test, latest,
+                      runner.scoring)
 
 
 # ------------------------------------------------------------------ history CSV
@@ -144,19 +150,27 @@ def _number(value: float) -> str:
     return repr(float32_digits(value)) if math.isfinite(value) else str(value)
 
 
-def history_csv(history: History) -> str:
+def history_csv(history: History, scoring: Scoring = ACCURACY) -> str:
     """``epoch,train_loss,train_score,dev_loss,dev_score``, one row per recorded
-    epoch (0-based, as the log counts). A long run's History keeps every k-th
-    epoch only; the rows say which."""
-    lines = [",".join(HISTORY_HEADER)]
-    cols = [history.columns[name] for name in COLUMNS]
+    epoch (0-based, as the log counts); a regression's rows give each set's
+    loss, RMSE and R² (``train_loss,train_rmse,train_r2,...``). A long run's
+    History keeps every k-th epoch only; the rows say which."""
+    score = "score" if not scoring.with_rmse else scoring.key  # the book's "score": accuracy
+    header = ["epoch"] + [f"{part}_{name}" for part in ("train", "dev")
+                          for name in ("loss", *(("rmse",) if scoring.with_rmse else ()), score)]
+    lines = [",".join(header)]
+    c = history.columns
     for i, epoch in enumerate(history.epochs):
-        lines.append(",".join([str(epoch), *(_number(col[i]) for col in cols)]))
+        row = [str(epoch)]
+        for part in ("train", "dev"):
+            loss, figures = c[f"{part}_loss"][i], scoring.figures(c[f"{part}_loss"][i], c[f"{part}_score"][i])
+            row += [_number(loss), *(_number(value) for _, value in figures)]
+        lines.append(",".join(row))
     return "\n".join(lines) + "\n"
 
 
-def write_history_csv(path: str | os.PathLike, history: History) -> Path:
-    return write_text_atomic(path, history_csv(history))
+def write_history_csv(path: str | os.PathLike, history: History, scoring: Scoring = ACCURACY) -> Path:
+    return write_text_atomic(path, history_csv(history, scoring))
 
 
 # ------------------------------------------------------------------ the data as CSV
@@ -164,18 +178,21 @@ DATA_HEADER = ("x1", "x2", "split", "label")  # label last: read back with the d
 SPLITS = ("train", "dev", "test")
 
 
-def data_csv(sets: tuple[Dataset, Dataset, Dataset]) -> str:
+def data_csv(sets: tuple[Dataset, Dataset, Dataset], real_labels: bool = False) -> str:
     """The train, dev and test points in that order, one row each:
-    ``x1,x2,split,label``, floats written to round-trip exactly."""
+    ``x1,x2,split,label``, floats written to round-trip exactly (a label as
+    0 or 1, a regression target as its float)."""
     lines = [",".join(DATA_HEADER)]
     for split, (X, y) in zip(SPLITS, sets, strict=True):
         for (x1, x2), label in zip(X.tolist(), y.reshape(-1).tolist()):
-            lines.append(f"{x1!r},{x2!r},{split},{int(label)}")
+            target = repr(label) if real_labels else int(label)
+            lines.append(f"{x1!r},{x2!r},{split},{target}")
     return "\n".join(lines) + "\n"
 
 
 def write_data_csv(path: str | os.PathLike, exp: Experiment) -> Path:
-    return write_text_atomic(path, data_csv((exp.train_set, exp.dev_set, exp.test_set)))
+    return write_text_atomic(path, data_csv((exp.train_set, exp.dev_set, exp.test_set),
+                                            exp.head.regression))
 
 
 # ------------------------------------------------------------------ the weights as JSON
@@ -210,18 +227,22 @@ def run_record(exp: Experiment, tested: TestResult, seconds: float | None = None
     """The run as ``--export-json`` and the app's export write it: settings,
     seeds, metrics and the confusion matrices of the best-dev model, then
     ``seconds`` (when timed) and any ``extra`` keys."""
-    runner, last = exp.runner, exp.runner.last
+    runner, last, scoring = exp.runner, exp.runner.last, exp.runner.scoring
+    digits = lambda figures: {k: float32_digits(v) for k, v in figures.items()}  # noqa: E731
+    key = scoring.key
     record: dict[str, Any] = {
-        "config": exp.config.to_dict(), "test_accuracy": float32_digits(tested.score),
+        "config": exp.config.to_dict(), **digits(scoring.record("test", tested.loss, tested.score)),
         "test_loss": float32_digits(tested.loss),
-        "best_dev_accuracy": float32_digits(runner.best_score), "best_epoch": runner.best_epoch,
-        "final_train_accuracy": float32_digits(last.train_score) if last is not None else None,
+        f"best_dev_{key}": float32_digits(runner.best_score), "best_epoch": runner.best_epoch,
+        **(digits(scoring.record("final_train", last.train_loss, last.train_score)) if last is not None
+           else {f"final_train_{key}": None}),
         "epochs": runner.epoch,
     }
     if seconds is not None:
         record["seconds"] = round(seconds, 4)
     record["seeds"] = seeds_of(exp.config)
-    record["confusion"] = {"dev": tested.dev.to_dict(), "test": tested.test.to_dict()}
+    if tested.confusions():
+        record["confusion"] = {name: matrix.to_dict() for name, matrix in tested.confusions()}
     return {**record, **extra}
 
 

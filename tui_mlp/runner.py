@@ -25,7 +25,7 @@ from tui_mlp.checkpoint import Params, load_params, save_params
 from tui_mlp.data import Dataset
 from tui_mlp.files import absolute
 from tui_mlp.history import DEFAULT_CAPACITY, History
-from tui_mlp.nn import MLP, Optimizer
+from tui_mlp.nn import MLP, SCORINGS, Optimizer, Scoring
 from tui_mlp.nn.head import Loss
 
 if TYPE_CHECKING:
@@ -114,12 +114,19 @@ def train_line(epoch: int, num_epochs: int, loss: float) -> str:
     return f"[Train] epoch: {epoch}/{num_epochs}, loss: {float32_digits(loss)}"
 
 
-def improved_line(old: float, new: float) -> str:
-    return f"[Evaluate] best accuracy performance has been updated: {old:.5f} --> {new:.5f}"
+#: The book's score, accuracy: what a line says when no other scoring is given.
+ACCURACY = SCORINGS["classification"]
 
 
-def test_line(score: float, loss: float) -> str:
-    return f"[Test] score/loss: {score:.4f}/{loss:.4f}"
+def improved_line(old: float, new: float, scoring: Scoring = ACCURACY) -> str:
+    return f"[Evaluate] best {scoring.title} performance has been updated: {old:.5f} --> {new:.5f}"
+
+
+def test_line(score: float, loss: float, scoring: Scoring = ACCURACY) -> str:
+    """The book's ``[Test]`` line, with the RMSE after it when the loss is a MSE."""
+    extra = "".join(f", {label} {value:.4f}" for label, value in scoring.figures(loss, score)
+                    if label != scoring.label)
+    return f"[Test] {scoring.test_word}/loss: {score:.4f}/{loss:.4f}{extra}"
 
 
 def early_stop_line(patience: int, epochs_done: int) -> str:
@@ -136,21 +143,23 @@ def saved_line(runner: Runner, directory: str | os.PathLike) -> str:
     return f"[Save] {which} saved to {absolute(directory)}"
 
 
-def final_line(record: EpochRecord) -> str:
+def final_line(record: EpochRecord, scoring: Scoring = ACCURACY) -> str:
     """The last epoch trained, before the best-dev model is restored."""
-    return (f"[Final] epoch {record.epoch}: train loss {record.train_loss:.4f} acc {record.train_score:.4f}, "
-            f"dev loss {record.dev_loss:.4f} acc {record.dev_score:.4f}")
+    return (f"[Final] epoch {record.epoch}: train {scoring.summary(record.train_loss, record.train_score)}, "
+            f"dev {scoring.summary(record.dev_loss, record.dev_score)}")
 
 
 class Runner:
     def __init__(self, model: MLP, optimizer: Optimizer, metric: Callable, loss_fn: Loss,
-                 *, batch_size: int = 0, lr_at: Callable[[int], float] | None = None,
+                 *, scoring: Scoring = ACCURACY, batch_size: int = 0,
+                 lr_at: Callable[[int], float] | None = None,
                  patience: int = 0, generator: torch.Generator | None = None,
                  diagnostics: bool = False, history_capacity: int = DEFAULT_CAPACITY) -> None:
         self.model = model
         self.optimizer = optimizer
         self.metric = metric
         self.loss_fn = loss_fn
+        self.scoring = scoring  # names the score in the log; its ``worst`` starts the best-dev search
         self.batch_size = batch_size
         self.lr_at = lr_at
         self.patience = patience
@@ -158,7 +167,7 @@ class Runner:
         self.diagnostics = diagnostics
         self.history = History(history_capacity)
         self.epoch = 0  # epochs done
-        self.best_score = 0.0
+        self.best_score = scoring.worst
         self.best_epoch = -1
         self.best_params: dict[str, Params] | None = None
         self.start_loss: float | None = None  # the first training loss, for divergence
@@ -256,7 +265,7 @@ class Runner:
                 old_best = self.best_score
                 record = last = self.step(train_set, dev_set)
                 if record.improved:
-                    log(improved_line(old_best, record.dev_score))
+                    log(improved_line(old_best, record.dev_score, self.scoring))
                     if save_dir:
                         self.save_model(save_dir)
                 if log_epochs and record.epoch % log_epochs == 0:
@@ -325,12 +334,13 @@ class Runner:
         self.epoch = epoch + 1
         if self.best_epoch > epoch:
             scores = self.history.columns["dev_score"]
-            best = max(scores, default=0.0)
-            if best > 0.0:
+            worst = self.scoring.worst
+            best = max(scores, default=worst)
+            if best > worst:
                 self.best_score, self.best_epoch = best, self.history.epochs[scores.index(best)]
                 self.best_params = kept(self.best_epoch)
             else:
-                self.best_score, self.best_epoch, self.best_params = 0.0, -1, None
+                self.best_score, self.best_epoch, self.best_params = worst, -1, None
         row = self.history.row(epoch)
         self.last = None if row is None else EpochRecord(epoch, *row, improved=False, best_score=self.best_score,
                                                          lr=self.optimizer.lr)
@@ -338,7 +348,7 @@ class Runner:
     def reset_history(self) -> None:
         self.history.clear()
         self.epoch = 0
-        self.best_score, self.best_epoch, self.best_params = 0.0, -1, None
+        self.best_score, self.best_epoch, self.best_params = self.scoring.worst, -1, None
         self.start_loss = None
         self.last = None
 

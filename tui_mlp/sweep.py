@@ -21,7 +21,8 @@ import torch
 from tui_mlp.compare import describe, train_to_end
 from tui_mlp.config import FIELDS, MAX_SEED, MAX_SWEEP_RUNS, Config, ConfigError, build_layered, parse_field, text_of
 from tui_mlp.experiment import build, check_fits, load_data, threads_for
-from tui_mlp.runner import float32_digits
+from tui_mlp.nn import Scoring, head_for, rmse
+from tui_mlp.runner import ACCURACY, float32_digits
 
 
 class SweepError(ValueError):
@@ -132,6 +133,9 @@ def check_data(settings: list[Setting]) -> None:
 # ---------------------------------------------------------------- one run
 @dataclass(frozen=True)
 class RunSummary:
+    """One run's result; ``test_accuracy`` and ``best_dev_accuracy`` hold the
+    task's score (accuracy, or a regression's R²) as ``scoring`` names it."""
+
     seed: int
     test_accuracy: float
     test_loss: float
@@ -139,11 +143,18 @@ class RunSummary:
     epochs: int
     error: str | None = None
     interrupted: bool = False  # stopped by a request: not a finished run
+    scoring: Scoring = ACCURACY
+
+    @property
+    def test_rmse(self) -> float:
+        return rmse(self.test_loss)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"seed": self.seed, "test_accuracy": float32_digits(self.test_accuracy),
+        scores = self.scoring.record("test", self.test_loss, self.test_accuracy)
+        return {"seed": self.seed, **{k: float32_digits(v) for k, v in scores.items()},
                 "test_loss": float32_digits(self.test_loss),
-                "best_dev_accuracy": float32_digits(self.best_dev_accuracy), "epochs": self.epochs,
+                f"best_dev_{self.scoring.key}": float32_digits(self.best_dev_accuracy),
+                "epochs": self.epochs,
                 **({"error": self.error} if self.error else {})}
 
 
@@ -157,7 +168,7 @@ def run_one(config: Config, should_stop: Callable[[], bool] = lambda: False) -> 
         return bool(asked)
     result = train_to_end(build(config), describe(config), should_stop=stop)
     return RunSummary(config.data.seed, result.test_accuracy, result.test_loss,
-                      result.best_dev_accuracy, result.epochs, result.error, bool(asked))
+                      result.best_dev_accuracy, result.epochs, result.error, bool(asked), result.scoring)
 
 
 _stop_event: Any = None  # the sweep's stop request, in a worker process
@@ -215,15 +226,20 @@ class SettingResult:
         """Runs that trained to the end (or stopped early) without an error."""
         return [r for r in self.runs if not r.error and not r.interrupted]
 
+    @property
+    def scoring(self) -> Scoring:
+        return head_for(self.setting.configs[0].data).scoring
+
     def stats(self, key: str) -> tuple[float | None, float | None]:
         return _mean_std([getattr(r, key) for r in self.finished])
 
     def to_dict(self) -> dict[str, Any]:
-        acc, loss = self.stats("test_accuracy"), self.stats("test_loss")
+        score, loss = self.stats("test_accuracy"), self.stats("test_loss")
+        rmses = {"test_rmse": _digits(self.stats("test_rmse"))} if self.scoring.with_rmse else {}
         return {"values": {k: list(v) if isinstance(v, tuple) else v
                            for k, v in self.setting.values.items()},
                 "runs": len(self.finished), "planned": len(self.setting.configs),
-                "test_accuracy": _digits(acc), "test_loss": _digits(loss),
+                **rmses, f"test_{self.scoring.key}": _digits(score), "test_loss": _digits(loss),
                 "results": [r.to_dict() for r in sorted(self.finished, key=lambda r: r.seed)],
                 "errors": [{"seed": r.seed, "error": r.error} for r in self.runs if r.error]}
 
@@ -252,15 +268,20 @@ class SweepResult:
 
     def table_lines(self) -> list[str]:
         """One row per combination: its values, the runs finished, and the mean
-        and std of the test accuracy and loss."""
+        and std of the test score (accuracy, or R² and RMSE) and loss; a grid
+        over both tasks has a column of "score" alone."""
         names = list(self.settings[0].setting.values) if self.settings else []
         number = lambda v: "-" if v is None else f"{v:.4f}"  # noqa: E731
-        rows = [(*names, "runs", "test acc", "std", "test loss", "std")]
+        scorings = {s.scoring for s in self.settings}
+        scoring = scorings.pop() if len(scorings) == 1 else ACCURACY
+        label = scoring.label if not scorings else "score"
+        keys = ["test_accuracy", *(["test_rmse"] if scoring.with_rmse and not scorings else []), "test_loss"]
+        heads = [f"test {label}", *(["test RMSE"] if len(keys) == 3 else []), "test loss"]
+        rows = [(*names, "runs", *(h for head in heads for h in (head, "std")))]
         for s in self.settings:
-            acc, loss = s.stats("test_accuracy"), s.stats("test_loss")
             rows.append((*(text_of(v) or "none" for v in s.setting.values.values()),
                          f"{len(s.finished)}/{len(s.setting.configs)}",
-                         number(acc[0]), number(acc[1]), number(loss[0]), number(loss[1])))
+                         *(number(x) for key in keys for x in s.stats(key))))
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
         lines = ["  ".join(c.ljust(w) if i < len(names) else c.rjust(w)
                            for i, (c, w) in enumerate(zip(r, widths))).rstrip() for r in rows]

@@ -93,3 +93,21 @@ def test_a_csv_label_beyond_classes_names_line_and_column(cli, tmp_path):
 def test_help_lists_classes_with_its_range(cli):
     text = " ".join(cli("train", "--help")[1].split())
     assert "--classes CLASSES number of classes, 2 to 8, for blobs, spiral, csv" in text
+
+
+def test_compare_of_a_csv_names_the_classes_its_labels_give(cli, tmp_path):
+    path = tmp_path / "three.csv"
+    path.write_text("x1,x2,label\n" + "".join(f"{i % 7},{i % 5},{i % 3}\n" for i in range(60)))
+    code, out, err = cli("compare", "--csv", str(path), "--epochs", "3")
+    assert code == 0, err
+    assert "A softmax regression" in out and "B MLP 2-5-3 logistic" in out
+
+
+def test_a_settings_file_sets_the_classes(cli, tmp_path):
+    path = tmp_path / "run.toml"
+    path.write_text('[data]\ndataset = "blobs"\nclasses = 4\nn_samples = 80\ntrain = 48\ndev = 16\n'
+                    '[train]\nepochs = 3\n')
+    code, out, err = cli("train", "--config", str(path), "--json")
+    assert code == 0, err
+    record = json.loads(out)
+    assert record["config"]["data"]["classes"] == 4 and len(record["confusion"]["dev"]["matrix"]) == 4

@@ -262,7 +262,7 @@ def test_the_weights_record_names_the_softmax_output():
 # ------------------------------------------------------------------ the network tab
 def test_the_network_draws_k_output_units_each_in_its_class_colour():
     from tui_mlp.render import network
-    from tui_mlp.render.boundary import LEVELS, Points
+    from tui_mlp.render.boundary import GLYPHS, LEVELS, UPPER_HALF, Points
     from tui_mlp.render.palette import TRUECOLOR
 
     g = torch.Generator().manual_seed(4)
@@ -276,13 +276,23 @@ def test_the_network_draws_k_output_units_each_in_its_class_colour():
     assert sizes == [2, 4, 3]
     picture = network.draw(params, "tanh", frame, X[:10], selected=(2, 2))
     for j in range(3):
-        colours = {c for row in picture.thumbs[(2, j)] for seg in row
+        segments = [seg for row in picture.thumbs[(2, j)] for seg in row]
+        colours = {c for seg in segments if seg.text[0] == UPPER_HALF
                    for c in (seg.style.color.name.lower(), seg.style.bgcolor.name.lower())}
         assert colours <= set(TRUECOLOR.region[j]) and colours, j  # class j's shades alone
+        glyphs = {seg.text[0] for seg in segments} - {UPPER_HALF}
+        assert glyphs and glyphs <= {g for shapes in GLYPHS[:3] for g in shapes}  # the points on top
     assert [network.unit_name(sizes, (2, j)) for j in range(3)] == ["out0", "out1", "out2"]
     rows = network.detail_rows(picture, params, None, "tanh", (2, 2), 0, None, 40)
     text = ["".join(seg.text for seg in row) for row in rows]
-    assert "softmax, P(class 2)" in text[0]
+    assert "fc2 unit 2, softmax" in text[0]
     legend = next(row for row in rows if "".join(s.text for s in row).startswith("P(class 2) 0"))
     assert [s.style.bgcolor.name.lower() for s in legend[1:-1]] == list(TRUECOLOR.region[2])
     assert len(legend) == LEVELS + 2
+
+
+def test_the_head_predicts_by_the_metric_s_rule():
+    two, three = head_for(Config().data), head_for(Config().with_values(dataset="blobs", classes=3).data)
+    assert two.predicted(torch.tensor([[0.2], [0.5], [0.9]])).tolist() == [0, 1, 1]
+    assert three.predicted(torch.tensor([[0.2, 0.5, 0.3], [0.6, 0.3, 0.1]])).tolist() == [1, 0]
+    assert (two.output_name, three.output_name) == ("logistic", "softmax")

@@ -19,7 +19,7 @@ def test_the_registry_and_the_settings_name_the_same_data_sets():
     assert all(make.__name__ == f"make_{name}" for name, make in DATASETS.items())
 
 
-@pytest.mark.parametrize("name", config.MADE_DATASETS)
+@pytest.mark.parametrize("name", config.TASK_DATASETS["classification"])
 def test_every_data_set_is_two_labelled_classes_and_seeded(name):
     X, y = DATASETS[name](101, noise=0.1, seed=3)
     assert X.shape == (101, 2) and y.shape == (101,) and X.dtype == y.dtype == torch.float32

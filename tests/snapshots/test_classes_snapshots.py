@@ -133,3 +133,40 @@ def test_three_class_confusion_on_the_lab_tab(snap_compare) -> None:
         assert pilot.app.tabs.active == "lab-tab"
 
     assert snap_compare(TrainerApp(K3), terminal_size=(120, 40), run_before=run_before)
+
+
+def assert_k_network_is_stable(pane, weights: dict) -> None:
+    """Every pixel of the network tab's maps is far, in float64, from a shade
+    cut: the inputs' diverging shades (rounded at half steps) and each output's
+    probability (cut at quarters)."""
+    from tui_mlp.render.boundary import layer_values
+    from tui_mlp.render.network import LEVELS as NET_LEVELS
+
+    frame = pane._frame
+    assert frame is not None
+    exact = {name: {k: v.double() for k, v in layer.items()} for name, layer in weights.items()}
+    scale = frame.thumb.X[:frame.thumb.n_grid].double().abs().amax(dim=0)
+    margins = []
+    for layout in (frame.thumb, frame.detail):
+        X = layout.X[:layout.n_grid].double()
+        t = (X / scale * NET_LEVELS).abs()
+        margins.append(float(((t - t.floor()) - 0.5).abs().min()))
+        p = layer_values(exact, "logistic", X)[-1][1]
+        cuts = torch.tensor([j / LEVELS for j in range(1, LEVELS)], dtype=torch.float64)
+        margins.append(float((p[..., None] - cuts).abs().min()))
+    assert min(margins) > MIN_MARGIN, margins
+
+
+def test_three_output_units_on_the_network_tab(snap_compare) -> None:
+    """Softmax regression on the network tab: x1 and x2, then out0, out1 and
+    out2, each its class's probability in its class's colour; out2 selected
+    (its legend in green shades, its bias and weights)."""
+    async def run_before(pilot: Pilot) -> None:
+        await finished_run3()(pilot)
+        await then_press(pilot, "w", "right", "down", "down")
+        app = pilot.app
+        assert app.tabs.active == "network-tab" and app.network_pane.selected == (1, 2)
+        app.network_pane.editor.cursor_blink = False
+        assert_k_network_is_stable(app.network_pane, SECTORS)
+
+    assert snap_compare(TrainerApp(K3), terminal_size=(120, 40), run_before=run_before)

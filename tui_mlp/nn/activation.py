@@ -115,6 +115,18 @@ class Logistic(Activation):
         return dz
 
 
+class Identity(Activation):
+    """a = z; a'(z) = 1: a regression network's linear output."""
+
+    needs_inputs = False
+
+    def function(self, z: torch.Tensor) -> torch.Tensor:
+        return z
+
+    def backward(self, grads: torch.Tensor) -> torch.Tensor:
+        return grads  # dL/dz = 1 * dL/da
+
+
 class Tanh(Activation):
     """tanh(z); tanh'(z) = 1 - tanh(z)^2."""
 

@@ -1,5 +1,6 @@
 """The losses with their backward driving the model: binary cross-entropy (book
-4.2.4.2) and, for K classes, softmax cross-entropy (book 3.3.3)."""
+4.2.4.2), for K classes softmax cross-entropy (book 3.3.3), and for regression
+the mean squared error."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -103,3 +104,31 @@ class MultiCrossEntropyLoss:
         if self.model is not None:
             self.model.backward(loss_grad_logits, from_logits=True)
         return loss_grad_logits
+
+
+class MeanSquaredErrorLoss:
+    """L = 1/N (p - y)^T (p - y), shape [1], for predictions p and real-valued
+    targets y of shape [N, 1]; dL/dp = 2 (p - y) / N. The interface of
+    ``BinaryCrossEntropyLoss``: ``backward`` starts the chain rule in ``model``."""
+
+    def __init__(self, model: Op | None = None) -> None:
+        self.model = model
+        self.predicts: torch.Tensor = NOTHING_YET
+        self.labels: torch.Tensor = NOTHING_YET
+        self.num = 0
+
+    def __call__(self, predicts: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        return self.forward(predicts, labels)
+
+    def forward(self, predicts: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        self.predicts, self.labels = predicts, labels
+        self.num = n = predicts.shape[0]
+        error = predicts - labels
+        return (error.T @ error).squeeze(1) / n  # 1/N (p - y)^T (p - y)
+
+    def backward(self) -> torch.Tensor:
+        """dL/dp = 2 (p - y) / N, passed on to ``model.backward`` (and returned)."""
+        loss_grad_predicts = (self.predicts - self.labels) * (2.0 / self.num)
+        if self.model is not None:
+            self.model.backward(loss_grad_predicts)
+        return loss_grad_predicts

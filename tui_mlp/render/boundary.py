@@ -1,4 +1,7 @@
-"""The decision-boundary map: parameters + data -> rows of rich Segments.
+"""The map: parameters + data -> rows of rich Segments. For classes, the
+decision boundary (P(class 1) in two hues); for a regression, the predicted
+value in a diverging palette with the points coloured by their target.
+``draw`` is the one dispatch between the two.
 
 Every pixel's probability comes from one batched forward pass; palette
 indices, point overlays and priorities are tensor ops; the only transfer to
@@ -25,7 +28,7 @@ from rich.segment import Segment
 from rich.style import Style
 
 from tui_mlp.config import MAX_CLASSES, PLANE
-from tui_mlp.nn import ACTIVATIONS, logistic
+from tui_mlp.nn import ACTIVATIONS, BOOK_HEAD, Head, logistic
 from tui_mlp.nn.activation import softmax
 from tui_mlp.nn.features import feature_map
 from tui_mlp.nn.metric import predicted_classes
@@ -56,6 +59,15 @@ EDGE = MAX_CLASSES * LEVELS
 _N_REGION = EDGE + 1
 _N_PLAIN = _N_REGION * _N_REGION
 # point code: _N_PLAIN + ((region * MAX_CLASSES + label) * 2 + wrong) * 3 + kind
+
+#: A regression's value map: the value cut into this many bins from -scale
+#: to +scale (odd: the middle one is zero)...
+VALUE_BINS = 9
+_ZERO_BIN = VALUE_BINS // 2
+#: ...and a point's glyph by the sign of its target (-, 0, +) and its set.
+VALUE_GLYPHS = (("▼", "▽", "▿"), ("◆", "◇", "◈"), ("▲", "△", "▵"))
+_N_VALUE_PLAIN = VALUE_BINS * VALUE_BINS
+# point code: _N_VALUE_PLAIN + (upper bin * 3 + target sign) * 3 + kind
 
 
 @dataclass(frozen=True)
@@ -106,12 +118,26 @@ def cells_of(palette: Palette) -> list[tuple[str, Style]]:
     return cells
 
 
-def forward(params: Mapping[str, Params], activation: str, X: torch.Tensor) -> torch.Tensor:
-    """P(class 1) for each row of X ([N]), or with K output units each class's
-    probability ([N, K]), from copies of the layer parameters ({"fc1": {"W",
-    "b"}, ...} in layer order): the same arithmetic as the MLP's forward,
-    without touching the live model."""
-    out = layer_values(params, activation, X)[-1][1]
+@lru_cache(maxsize=len(PALETTES))
+def value_cells_of(palette: Palette) -> list[tuple[str, Style]]:
+    """Every (text, style) a value map's cell can take in ``palette``, by its code."""
+    cells = [(UPPER_HALF, Style(color=palette.values[top], bgcolor=palette.values[bottom]))
+             for top in range(VALUE_BINS) for bottom in range(VALUE_BINS)]
+    for upper in range(VALUE_BINS):
+        for sign in range(3):
+            fg = palette.value_points[sign][int(upper > _ZERO_BIN)]
+            for kind in range(len(KINDS)):
+                cells.append((VALUE_GLYPHS[sign][kind], Style(color=fg, bgcolor=palette.values[upper], bold=True)))
+    return cells
+
+
+def forward(params: Mapping[str, Params], activation: str, X: torch.Tensor,
+            head: Head = BOOK_HEAD) -> torch.Tensor:
+    """P(class 1) for each row of X ([N]), with K output units each class's
+    probability ([N, K]), or a regression's value ([N]), from copies of the
+    layer parameters ({"fc1": {"W", "b"}, ...} in layer order): the same
+    arithmetic as the MLP's forward, without touching the live model."""
+    out = layer_values(params, activation, X, head)[-1][1]
     return out.reshape(-1) if out.shape[1] == 1 else out
 
 
@@ -121,18 +147,20 @@ def classes_of(params: Mapping[str, Params]) -> int:
     return 2 if width == 1 else width
 
 
-def layer_values(params: Mapping[str, Params], activation: str,
-                 X: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
+def layer_values(params: Mapping[str, Params], activation: str, X: torch.Tensor,
+                 head: Head = BOOK_HEAD) -> list[tuple[torch.Tensor, torch.Tensor]]:
     """Each layer's net input z = XW + b and output a = f(z) for the rows of
     X (the last layer's f is the logistic of one unit, the softmax of K, as
-    ``nn.head`` builds them), from copies of the parameters."""
+    ``nn.head`` builds them, or the identity of a regression's ``head``), from
+    copies of the parameters."""
     act = ACTIVATIONS[activation]().function
     layers = list(params.values())
     values = []
     with torch.inference_mode():
         for i, layer in enumerate(layers):
             z = torch.addmm(layer["b"], X, layer["W"])
-            X = act(z) if i < len(layers) - 1 else logistic(z) if z.shape[1] == 1 else softmax(z)
+            X = act(z) if i < len(layers) - 1 else z if head.regression else \
+                logistic(z) if z.shape[1] == 1 else softmax(z)
             values.append((z, X))
     return values
 
@@ -218,13 +246,15 @@ class Layout:
     cell: torch.Tensor | None
     strides: dict[str, int] = field(default_factory=dict)
     shown: dict[str, torch.Tensor] = field(default_factory=dict)
+    head: Head = BOOK_HEAD  # what the network's output is: the map of classes or of values
+    scale: float = 1.0  # a value map's colours span -scale..+scale: the largest |target|
 
     @classmethod
     def of(cls, bounds: Bounds, width: int, height: int, points: Points | None = None,
-           features: tuple[str, ...] = PLANE) -> "Layout":
+           features: tuple[str, ...] = PLANE, head: Head = BOOK_HEAD) -> "Layout":
         grid = pixel_grid(bounds, width, height)
         if points is None or not points.X.shape[0]:
-            return cls(width, height, feature_map(grid, features), grid.shape[0], None, None)
+            return cls(width, height, feature_map(grid, features), grid.shape[0], None, None, head=head)
         col = ((points.X[:, 0] - bounds.x0) / (bounds.x1 - bounds.x0) * width).long().clamp(0, width - 1)
         row = ((bounds.y1 - points.X[:, 1]) / (bounds.y1 - bounds.y0) * height).long().clamp(0, height - 1)
         cell = row * width + col
@@ -235,7 +265,8 @@ class Layout:
             strides[choice] = stride = thinning(cell[index], width * height) if index.numel() else 1
             shown[choice] = torch.zeros_like(members).index_fill_(0, index[::stride], True)
         inputs = feature_map(torch.cat([grid, points.X]), features)
-        return cls(width, height, inputs, grid.shape[0], points, cell, strides, shown)
+        scale = float(points.y.abs().max()) or 1.0
+        return cls(width, height, inputs, grid.shape[0], points, cell, strides, shown, head, scale)
 
     def stride(self, choice: str) -> int:
         """1 if the points of ``choice`` are all shown, else every how many-th."""
@@ -247,15 +278,48 @@ def cell_runs(params: Mapping[str, Params], activation: str, layout: Layout,
     """The map as runs of equal cells: ``[rows, codes, lengths]`` (a code is
     an index into ``cells_of``), with the points ``choice`` (one of
     ``config.MAP_POINTS``) shows, plus how many of the points ``counted(choice)`` are misclassified."""
-    codes, n_wrong = cell_codes(forward(params, activation, layout.X), layout, choice)
+    codes, n_wrong = cell_codes(forward(params, activation, layout.X, layout.head), layout, choice)
     runs = runs_of(codes, layout.width).tolist()
     return runs, int(n_wrong)
 
 
-def regions_of(prob: torch.Tensor, n_grid: int, width: int) -> torch.Tensor:
+def value_bins(values: torch.Tensor, scale: float) -> torch.Tensor:
+    """The bin (0 to ``VALUE_BINS`` - 1, the middle one zero) of each value on -scale..+scale."""
+    values = torch.nan_to_num(values, nan=0.0)
+    return (values / scale * _ZERO_BIN).round().clamp(-_ZERO_BIN, _ZERO_BIN).long() + _ZERO_BIN
+
+
+def value_runs(params: Mapping[str, Params], activation: str, layout: Layout,
+               choice: str = "all") -> tuple[list[list[int]], int]:
+    """A regression's map as runs of equal cells (codes index ``value_cells_of``):
+    each pixel's predicted value, the points ``choice`` shows in the colour and
+    glyph of their target's sign (test over dev over train where they share a
+    cell); 0 for the misclassified count, which a value has not."""
+    width, height, n_grid, points, cell = layout.width, layout.height, layout.n_grid, layout.points, layout.cell
+    values = forward(params, activation, layout.X, layout.head)
+    region = value_bins(values[:n_grid], layout.scale).reshape(2 * height, width)
+    codes = (region[0::2] * VALUE_BINS + region[1::2]).reshape(-1)
+    if points is not None and cell is not None and choice in layout.shown:
+        priority = (points.kind + 1) * layout.shown[choice]
+        best = torch.zeros(width * height, dtype=torch.long).scatter_reduce(0, cell, priority, reduce="amax")
+        winner = (priority == best[cell]) & (priority > 0)
+        sign = torch.zeros(width * height, dtype=torch.long)
+        target = value_bins(points.y, layout.scale)
+        sign[cell[winner]] = torch.sign(target[winner] - _ZERO_BIN) + 1
+        upper = region[0::2].reshape(-1)
+        point_code = _N_VALUE_PLAIN + (upper * 3 + sign) * len(KINDS) + (best - 1).clamp(min=0)
+        codes = torch.where(best > 0, point_code, codes)
+    return runs_of(codes, width).tolist(), 0
+
+
+def regions_of(prob: torch.Tensor, n_grid: int, width: int, shown: int | None = None) -> torch.Tensor:
     """Each pixel's region (class * LEVELS + shade, or EDGE), [2 h, w], from the
-    first ``n_grid`` rows of P(class 1) [N] or of K classes' probabilities [N, K]."""
+    first ``n_grid`` rows of P(class 1) [N] or of K classes' probabilities [N, K];
+    with ``shown``, that one class's probability alone, a shade per quarter of
+    [0, 1] (a K-class network's output unit)."""
     grid = prob[:n_grid]
+    if shown is not None:
+        return (shown * LEVELS + (grid[:, shown] * LEVELS).long().clamp(0, LEVELS - 1)).reshape(-1, width)
     predicted = predicted_classes(grid)
     if grid.dim() == 1:
         level = ((grid - 0.5).abs() * (2 * LEVELS)).long().clamp(max=LEVELS - 1)
@@ -270,21 +334,15 @@ def regions_of(prob: torch.Tensor, n_grid: int, width: int) -> torch.Tensor:
     return torch.where(edge, EDGE, region)
 
 
-def class_codes(prob: torch.Tensor, k: int, width: int) -> torch.Tensor:
-    """Codes of half-block cells showing one class's probability [2 h * w] in
-    class ``k``'s colour, a shade per quarter of [0, 1]: a K-class network's output unit."""
-    region = k * LEVELS + (prob * LEVELS).long().clamp(0, LEVELS - 1)
-    region = region.reshape(-1, width)
-    return (region[0::2] * _N_REGION + region[1::2]).reshape(-1)
-
-
-def cell_codes(prob: torch.Tensor, layout: Layout, choice: str = "all") -> tuple[torch.Tensor, torch.Tensor]:
+def cell_codes(prob: torch.Tensor, layout: Layout, choice: str = "all",
+               shown: int | None = None) -> tuple[torch.Tensor, torch.Tensor]:
     """Each cell's code (an index into ``cells_of``), row by row, from P(class 1)
-    [N] or K classes' probabilities [N, K] at ``layout.X``, with the points
-    ``choice`` shows; and how many of the points ``counted(choice)`` are misclassified (a tensor)."""
+    [N] or K classes' probabilities [N, K] at ``layout.X`` (with ``shown``, the
+    map of that class's probability: ``regions_of``), with the points ``choice``
+    shows; and how many of the points ``counted(choice)`` are misclassified (a tensor)."""
     width, height, n_grid, points, cell = layout.width, layout.height, layout.n_grid, layout.points, layout.cell
     prob = torch.nan_to_num(prob, nan=0.5 if prob.dim() == 1 else 1 / prob.shape[1])
-    region = regions_of(prob, n_grid, width)
+    region = regions_of(prob, n_grid, width, shown)
     codes = (region[0::2] * _N_REGION + region[1::2]).reshape(-1)  # upper x lower
     n_wrong = torch.zeros((), dtype=torch.long)
     if points is not None and cell is not None:
@@ -339,8 +397,32 @@ def draw(params: Mapping[str, Params], activation: str, layout: Layout, palette:
          choice: str = "all") -> tuple[list[list[Segment]], int]:
     """The map as ``layout.height`` rows of Segments, ``layout.width`` cells
     each, with the points ``choice`` (one of ``config.MAP_POINTS``) shows, and how
-    many of the points ``counted(choice)`` are misclassified."""
+    many of the points ``counted(choice)`` are misclassified: the classes' map, or
+    a regression's values."""
     if layout.width < 1 or layout.height < 1:
         return [], 0
+    if layout.head.regression:
+        runs, n_wrong = value_runs(params, activation, layout, choice)
+        return rows_of(runs, layout.height, cells=value_cells_of(palette)), n_wrong
     runs, n_wrong = cell_runs(params, activation, layout, choice)
     return rows_of(runs, layout.height, palette), n_wrong
+
+
+def value_legend(palette: Palette, scale: float, width: int) -> list[Segment]:
+    """A value map's key in ``width`` cells (in words if they fit): the colour
+    of each bin from -scale to +scale, the points' glyphs by their target's
+    sign (▼ ◆ ▲) and by set (full, hollow, small)."""
+    text, glyph = Style(color=palette.legend), Style(color=palette.legend, bold=True)
+    swatches = [Segment("█", Style(color=colour)) for colour in palette.values]
+    sets = "".join(g for g in VALUE_GLYPHS[2])
+    signs = "".join(g[0] for g in VALUE_GLYPHS)
+    long = [Segment(f"value -{scale:.2g} ", text), *swatches, Segment(f" +{scale:.2g}  target ", text),
+            Segment(signs, glyph), Segment(" -/0/+  ", text)]
+    for k, kind in enumerate(KINDS):
+        long += [Segment(VALUE_GLYPHS[2][k], glyph), Segment(f"{kind} ", text)]
+    short = [Segment(f"-{scale:.2g} ", text), *swatches, Segment(f" +{scale:.2g} ", text), Segment(signs, glyph),
+             Segment(" -0+ ", text), Segment(sets, glyph)]
+    for candidate in (long, [*short, Segment(" " + "/".join(KINDS), text)]):
+        if sum(seg.cell_length for seg in candidate) <= width:
+            return candidate
+    return short

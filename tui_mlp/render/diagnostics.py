@@ -135,11 +135,18 @@ def results_text(tested: TestResult | None, grad_check: tuple[int, GradCheck] | 
     else:
         best = tested.best_epoch
         which = "the current model" if best is None else f"the best-dev model (epoch {best})"
-        out.append(f"test accuracy {tested.score:.4f}, loss {tested.loss:.4f}, of {which}\n", style="bold")
-        left, right = tested.dev.lines("dev", tag=""), tested.test.lines("test", tag="")
-        pad = max(map(len, left)) + 4
-        for a, b in zip(left, right):
-            out.append(f"{a:<{pad}}{b}\n")
+        figures = ", ".join(f"{label} {value:.4f}" for label, value in
+                            tested.scoring.figures(tested.loss, tested.score))
+        title = figures if tested.scoring.with_rmse else f"{tested.scoring.title} {tested.score:.4f}"
+        out.append(f"test {title}, loss {tested.loss:.4f}, of {which}\n", style="bold")
+        if tested.dev is None or tested.test is None:
+            out.append("no confusion matrices: a regression's targets are values, not classes\n",
+                       style="dim")
+        else:
+            left, right = tested.dev.lines("dev", tag=""), tested.test.lines("test", tag="")
+            pad = max(map(len, left)) + 4
+            for a, b in zip(left, right):
+                out.append(f"{a:<{pad}}{b}\n")
     if grad_check is None:
         out.append("no gradient check yet: g compares the backward with finite differences", style="dim")
     else:

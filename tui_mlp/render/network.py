@@ -8,7 +8,7 @@ in half blocks. Hidden units and inputs are shaded in a diverging palette
 (negative, zero, positive) scaled to the unit's largest |activation| on the
 grid; the output in the decision map's colours, the data optionally on top
 (with K softmax outputs, each unit its class's probability in its class's
-colour).
+colour; a regression's output, a value, in the diverging palette as well).
 Between two columns, each unit's incoming weights are one row of cells: the
 colour is the sign, the glyph (░▒▓█) the magnitude against the layer's
 largest |w|. Beside the network, the selected unit drawn large with its
@@ -32,6 +32,7 @@ from rich.segment import Segment
 from rich.style import Style
 
 from tui_mlp.config import PLANE, SATURATED_SHARE, SATURATING
+from tui_mlp.nn import BOOK_HEAD, Head
 from tui_mlp.nn.features import feature_map
 from tui_mlp.render.boundary import (
     UPPER_HALF,
@@ -41,7 +42,6 @@ from tui_mlp.render.boundary import (
     Points,
     cell_codes,
     cells_of,
-    class_codes,
     layer_values,
     rows_of,
     runs_of,
@@ -116,11 +116,16 @@ class Frame:
 
     @classmethod
     def of(cls, points: Points, detail: tuple[int, int], show_points: bool,
-           features: tuple[str, ...] = PLANE) -> "Frame":
+           features: tuple[str, ...] = PLANE, head: Head = BOOK_HEAD) -> "Frame":
         bounds = Bounds.of(points.X)  # the decision map's plane
         shown = points if show_points else None
-        return cls(Layout.of(bounds, THUMB_W, THUMB_H, shown, features),
-                   Layout.of(bounds, *detail, shown, features), features)
+        return cls(Layout.of(bounds, THUMB_W, THUMB_H, shown, features, head),
+                   Layout.of(bounds, *detail, shown, features, head), features)
+
+    @property
+    def classes(self) -> bool:
+        """Whether the output is a class probability, drawn in the decision map's colours."""
+        return not self.thumb.head.regression
 
 
 @dataclass(frozen=True)
@@ -190,7 +195,7 @@ def draw(params: Mapping[str, Params], activation: str, frame: Frame, train_X: t
     thumb, detail = frame.thumb, frame.detail
     n_thumb, n_detail = thumb.X.shape[0], detail.X.shape[0]
     X = torch.cat([thumb.X, detail.X, feature_map(train_X.to(thumb.X.dtype), frame.features)])
-    values = layer_values(params, activation, X)
+    values = layer_values(params, activation, X, thumb.head)
     output = len(sizes) - 1
     with torch.inference_mode():
         # every unit's activation and net input, column by column (an input's "net input" is itself)
@@ -202,19 +207,20 @@ def draw(params: Mapping[str, Params], activation: str, frame: Frame, train_X: t
         shown = index[:len(units)]
         level = _diverging(A[:thumb.n_grid, shown], scale[:len(units)])
         codes = _half_blocks(level.T.reshape(len(units), 2 * THUMB_H, THUMB_W))
-        for j in range(sizes[output]):
+        outputs = slice(starts[output], starts[output] + sizes[output])
+        one = sizes[output] == 1  # the book's P(class 1), else each class's probability
+        for j in range(sizes[output] if frame.classes else 0):
             if (output, j) in units:
-                p = A[:n_thumb, starts[output] + j]
-                out_codes = cell_codes(p, thumb)[0] if sizes[output] == 1 else \
-                    class_codes(p[:thumb.n_grid], j, THUMB_W)
+                p = A[:n_thumb, outputs]
+                out_codes, _ = cell_codes(p[:, 0], thumb) if one else cell_codes(p, thumb, shown=j)
                 codes[units.index((output, j))] = out_codes.reshape(THUMB_H, THUMB_W)
         thumb_runs = runs_of(codes.reshape(-1), THUMB_W)
 
         unit = starts[selected[0]] + selected[1]
         big = A[n_thumb:n_thumb + n_detail, unit]
-        if selected[0] == output:
-            big_codes = cell_codes(big, detail)[0] if sizes[output] == 1 else \
-                class_codes(big[:detail.n_grid], selected[1], detail.width)
+        if selected[0] == output and frame.classes:
+            p = A[n_thumb:n_thumb + n_detail, outputs]
+            big_codes, _ = cell_codes(p[:, 0], detail) if one else cell_codes(p, detail, shown=selected[1])
         else:
             big_level = _diverging(big[:detail.n_grid], scale[wanted.index(selected)])
             big_codes = _half_blocks(big_level.reshape(2 * detail.height, detail.width)).reshape(-1)
@@ -447,7 +453,7 @@ def _legend(scale: float, output: int | None, classes: int = 2, palette: Palette
 def detail_rows(picture: Picture, params: Mapping[str, Params], grads: Mapping[str, Params] | None,
                 activation: str, selected: Unit, picked: int, refusal: str | None, height: int,
                 features: Sequence[str] = PLANE, width: int = 34,
-                palette: Palette = TRUECOLOR) -> list[list[Segment]]:
+                head: Head = BOOK_HEAD, palette: Palette = TRUECOLOR) -> list[list[Segment]]:
     """The selected unit: its name, its map, the shades' scale, its health,
     then its bias and incoming weights with the gradient (dL/d) of each from the last epoch
     (``picked`` marked, the list scrolled to show it), and how to edit them
@@ -456,12 +462,12 @@ def detail_rows(picture: Picture, params: Mapping[str, Params], grads: Mapping[s
     column, index = selected
     last = column == len(sizes) - 1
     classes = 2 if sizes[-1] == 1 else sizes[-1]
-    what = ("input feature" if column == 0 else f"fc{column} unit {index}, "
-            + (("logistic" if classes == 2 else f"softmax, P(class {index})") if last else activation))
+    output = head.output_name if head.regression else "logistic" if classes == 2 else "softmax"
+    what = ("input feature" if column == 0 else f"fc{column} unit {index}, " + (output if last else activation))
     rows: list[list[Segment]] = [[Segment(f"{unit_name(sizes, selected, features)}  ", TITLE), Segment(what, CAPTION)]]
     rows += picture.detail
-    rows.append(_legend(picture.scales[selected], (1 if classes == 2 else index) if last else None, classes,
-                        palette))
+    shown_class = (1 if classes == 2 else index) if last and not head.regression else None
+    rows.append(_legend(picture.scales[selected], shown_class, classes, palette))
     status, style = _status(picture.health[selected], activation)
     if status:
         rows.append([Segment(status, style)])

@@ -52,6 +52,12 @@ class Palette:
     point: tuple[tuple[str, ...], ...]
     #: A misclassified point: its glyph's colour and its cell's background.
     wrong: tuple[str, str]
+    #: A regression's value map, diverging: from the most negative value
+    #: through zero to the most positive (``render.boundary.VALUE_BINS`` colours)...
+    values: tuple[str, ...]
+    #: ...and a point's glyph colour by the sign of its target (-, 0, +), then
+    #: by the region beneath it (zero or negative, positive).
+    value_points: tuple[tuple[str, str], tuple[str, str], tuple[str, str]]
     legend: str
     #: Train, dev: the curves (the compare tab's run B)...
     curves: tuple[RGB, RGB]
@@ -101,6 +107,9 @@ TRUECOLOR = Palette(
     region=_HUES,
     point=tuple(tuple(tint for _ in range(MAX_CLASSES)) for tint in _TINTS),
     wrong=("#ffffff", "#000000"),
+    values=("#1c62c2", "#1848b8", "#20409a", "#2a3d6e", "#3a3a3a", "#6e4a2a", "#9e5a1c", "#c26a12",
+            "#e07f10"),  # the classes' blue and orange, meeting in grey at zero
+    value_points=(("#9cc9ff", "#9cc9ff"), ("#ffffff", "#ffffff"), ("#ffd08a", "#ffd08a")),
     legend="#c0c0c0",
     curves=((230, 120, 40), (90, 160, 255)),
     paler=((240, 200, 150), (170, 210, 255)),
@@ -132,6 +141,10 @@ STANDARD = Palette(
     point=_every_region(tuple(_S[c] for c in ("bright_white", "black", "black", "bright_white",
                                                "black", "bright_white", "black", "black"))),
     wrong=(_S["bright_white"], _S["red"]),
+    values=(_S["bright_blue"], _S["bright_blue"], _S["blue"], _S["blue"], _S["black"],
+            _S["yellow"], _S["yellow"], _S["bright_yellow"], _S["bright_yellow"]),
+    value_points=((_S["bright_cyan"], _S["blue"]), (_S["bright_white"], _S["black"]),
+                  (_S["bright_red"], _S["red"])),
     legend=_S["white"],
     curves=(_standard(11), _standard(14)),  # bright yellow, bright cyan
     paler=(_standard(3), _standard(6)),  # yellow, cyan
@@ -157,6 +170,11 @@ MONO = Palette(
     region=(_DARK, ("#767676", "#8a8a8a", "#9e9e9e", "#b2b2b2"), *(_DARK,) * (MAX_CLASSES - 2)),
     point=_every_region(("#ffffff", "#000000", *("#ffffff",) * (MAX_CLASSES - 2))),
     wrong=("#000000", "#ffffff"),
+    # dark (negative) to light (positive): luminance is all NO_COLOR keeps; the
+    # points' glyphs (▼ ◆ ▲) tell a target's sign
+    values=("#080808", "#1c1c1c", "#303030", "#444444", "#585858", "#6c6c6c", "#808080", "#a8a8a8",
+            "#d0d0d0"),
+    value_points=(("#ffffff", "#000000"), ("#ffffff", "#000000"), ("#ffffff", "#000000")),
     legend="#c0c0c0",
     curves=((255, 255, 255), (150, 150, 150)),
     paler=((200, 200, 200), (110, 110, 110)),

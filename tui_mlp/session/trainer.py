@@ -258,7 +258,8 @@ class Trainer:
 
     def _test(self) -> None:
         result = self._tested = evaluate_best(self.experiment)
-        self.log.append(test_line(result.score, result.loss))  # the confusion matrices: lab tab
+        # the confusion matrices: lab tab
+        self.log.append(test_line(result.score, result.loss, self.experiment.runner.scoring))
         self._note = result.note()
         self._publish()
 
@@ -275,7 +276,7 @@ class Trainer:
         exp = self.experiment
         try:
             if what == "history":
-                write_history_csv(path, exp.runner.history)
+                write_history_csv(path, exp.runner.history, exp.runner.scoring)
                 text = f"history ({len(exp.runner.history)} epochs) written to {absolute(path)}"
             else:
                 write_run_json(path, run_record(exp, evaluate_best(exp)))
@@ -436,7 +437,7 @@ class Trainer:
             self._fail(outcome.error)
         elif outcome.stopped in (Stop.DONE, Stop.EARLY):
             if outcome.last is not None:  # the CLI's closing line, before the test's
-                self.log.append(final_line(outcome.last))
+                self.log.append(final_line(outcome.last, exp.runner.scoring))
             self._set_state(State.FINISHED)
             self._test()
         elif self._steps == 0 and self._state != State.RUNNING:

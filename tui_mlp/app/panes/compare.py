@@ -17,6 +17,7 @@ from tui_mlp.app.widgets.boundary import BoundaryMap
 from tui_mlp.app.widgets.compare import CompareCurves
 from tui_mlp.app.widgets.lab import TextView
 from tui_mlp.config import Config
+from tui_mlp.nn import BOOK_HEAD, head_for
 from tui_mlp.session import Comparer, CompareState, CompareView, Snapshot
 
 #: The worker group of comparisons (one at a time).
@@ -75,7 +76,9 @@ class ComparePane(Pane):
         if old is not None and view is old:
             return
         self.table.set_text(status_text(view))
-        self.curves.show_pair(view.curves)
+        head = head_for(view.config.data) if view.config is not None else BOOK_HEAD
+        self.curves.show_pair(view.curves, head.scoring)
+        self.curves.border_title = f"{self.curves.title}: A pale, B bright (c)"
         for tag, box, label in zip("AB", self.maps, view.labels):
             box.border_title = f"{tag}: {label}" if label else f"{tag}: boundary"
         if view.state == CompareState.DONE and view.params is not None and view.data is not None \
@@ -83,7 +86,7 @@ class ComparePane(Pane):
             for box, params, activation, features in zip(self.maps, view.params, view.activations,
                                                          view.features):
                 box.set_data(*view.data)
-                box.show(params, activation, features)
+                box.show(params, activation, features, head)
         elif view.state != CompareState.DONE and (old is None or old.state != view.state or old.config != view.config):
             # an earlier comparison's maps would pass for this one's
             message = {CompareState.RUNNING: "training: the boundary appears when both are done",
@@ -94,8 +97,7 @@ class ComparePane(Pane):
     # ------------------------------------------------------------ keys
     def toggle_curves(self) -> None:
         """Loss or accuracy."""
-        mode = self.curves.toggle()
-        self.curves.border_title = f"{mode}: A pale, B bright (c)"
+        self.curves.border_title = f"{self.curves.toggle()}: A pale, B bright (c)"
 
     def compare(self, config: Config | None) -> None:
         """Compare ``config`` (the form's, None if invalid) unless the last

@@ -23,6 +23,7 @@ from tui_mlp.app.panes.base import Pane
 from tui_mlp.app.widgets.network import NetworkView, UnitView
 from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.config import EDIT_STEP, MAX_EDIT_WEIGHT, ConfigError, parse_weight
+from tui_mlp.nn import head_for
 from tui_mlp.render.boundary import Points
 from tui_mlp.render.network import (
     DETAIL_H,
@@ -132,10 +133,10 @@ class NetworkPane(Pane):
         self._drawn, self._drawn_refs = key, (snap.params, snap.grads)
         detail = (min(DETAIL_W, max(self.unit.size.width, 1)),
                   max(min(DETAIL_H, unit_height - UNIT_TEXT_ROWS), 1))
-        features = snap.config.model.features
-        frame_key = (snap.data_version, detail, self.show_points, features)
+        features, head = snap.config.model.features, head_for(snap.config.data)
+        frame_key = (snap.data_version, detail, self.show_points, features, head)
         if self._frame is None or frame_key != self._frame_key:
-            self._frame = Frame.of(Points.of(*snap.data), detail, self.show_points, features)
+            self._frame = Frame.of(Points.of(*snap.data), detail, self.show_points, features, head)
             self._frame_key = frame_key
         column, index = self.selected
         self._left = follow_columns(sizes, self._left, column, width)
@@ -148,7 +149,7 @@ class NetworkPane(Pane):
                                          self._top, self._left, features))
         self.unit.show_rows(detail_rows(picture, snap.params, snap.grads, activation, self.selected,
                                         self.picked, self._refusal(), unit_height, features,
-                                        self.unit.size.width, palette))
+                                        self.unit.size.width, head, palette))
         epoch = snap.weights_epoch
         when = "initial weights" if epoch is None else \
             f"epoch {epoch}" + (", timeline" if snap.viewing is not None else "")

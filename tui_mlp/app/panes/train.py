@@ -23,6 +23,7 @@ from tui_mlp.app.widgets.settings import SettingsForm
 from tui_mlp.app.widgets.status import StatusLine
 from tui_mlp.config import FIELDS, Config, ConfigError, text_of
 from tui_mlp.files import WriteError, absolute, check_outputs
+from tui_mlp.nn import head_for
 from tui_mlp.presets import PRESETS
 from tui_mlp.session import Command, Configure, Curves, Reset, Snapshot, State, Trainer
 from tui_mlp.settings_file import SettingsFileError, load_config, save_config
@@ -95,13 +96,15 @@ class TrainPane(Pane):
                 self.boundary.set_data(*snap.data)
                 self._data_version = snap.data_version
             if snap.params is not None:
-                model = snap.config.model
-                self.boundary.show(snap.params, model.activation, model.features)
+                model, head = snap.config.model, head_for(snap.config.data)
+                self.boundary.heading = self.boundary.border_title = head.map_title
+                self.boundary.show(snap.params, model.activation, model.features, head)
             self._map_params = snap.params
         shown = self._curves_shown
         if (shown is None or snap.curves is not shown[0] or snap.viewing != shown[1]) \
                 and self._curves_pace.due(running):
-            self.curves.show(snap.curves, snap.viewing)
+            self.curves.show(snap.curves, snap.viewing, head_for(snap.config.data).scoring)
+            self.curves.border_title = f"curves: {self.curves.title} (c)"
             self._curves_shown = (snap.curves, snap.viewing)
 
     def log_notice(self, message: str, severity: str) -> None:
@@ -117,8 +120,7 @@ class TrainPane(Pane):
 
     def toggle_curves(self) -> None:
         """Loss or accuracy."""
-        mode = self.curves.toggle()
-        self.curves.border_title = f"curves: {mode} (c)"
+        self.curves.border_title = f"curves: {self.curves.toggle()} (c)"
 
     # ------------------------------------------------------------ the form and commands
     @on(SettingsForm.Applied)

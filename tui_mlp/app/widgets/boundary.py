@@ -18,12 +18,23 @@ from textual.strip import Strip
 from tui_mlp.app.widgets.lines import StripPane
 from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.config import MAP_POINTS, PLANE
-from tui_mlp.render.boundary import GLYPHS, KINDS, Bounds, Layout, Points, classes_of, counted, draw
+from tui_mlp.nn import BOOK_HEAD, Head
+from tui_mlp.render.boundary import (
+    GLYPHS,
+    KINDS,
+    Bounds,
+    Layout,
+    Points,
+    classes_of,
+    counted,
+    draw,
+    value_legend,
+)
 
 
 class BoundaryMap(StripPane):
-    """Half-block map of P(class 1) with the data on top; the last row is the
-    legend, the border's subtitle the axis ranges. ``choice`` (one of
+    """Half-block map of P(class 1) (or of a regression's predicted value)
+    with the data on top; the last row is the legend, the border's subtitle the axis ranges. ``choice`` (one of
     ``MAP_POINTS``) is which points it shows; ``title`` says it, and how many
     of them when they are thinned, and so does the border's title after
     ``heading`` if one is set."""
@@ -35,6 +46,7 @@ class BoundaryMap(StripPane):
         self._params: dict | None = None
         self._activation = "logistic"
         self._features = PLANE
+        self._head = BOOK_HEAD
         self._points: Points | None = None
         self._bounds: Bounds | None = None
         self._layout: Layout | None = None  # for the current data and size
@@ -55,11 +67,12 @@ class BoundaryMap(StripPane):
         self.point_count = int(everything.shape[0])
         self.border_subtitle = f"x1 {b.x0:.1f}..{b.x1:.1f}  x2 {b.y0:.1f}..{b.y1:.1f}"
 
-    def show(self, params: dict, activation: str, features: tuple[str, ...] = PLANE) -> None:
+    def show(self, params: dict, activation: str, features: tuple[str, ...] = PLANE,
+             head: Head = BOOK_HEAD) -> None:
         """Redraw the map for these weights (copies, never the live model) of
-        a network on these input features."""
-        if features != self._features:
-            self._features, self._layout = features, None
+        a network on these input features with this output ``head``."""
+        if (features, head) != (self._features, self._head):
+            self._features, self._head, self._layout = features, head, None
         self._params, self._activation = params, activation
         self._redraw()
 
@@ -85,7 +98,7 @@ class BoundaryMap(StripPane):
         layout = self._layout
         if layout is None or (layout.width, layout.height) != (width, height - 1):
             self._layout = layout = Layout.of(self._bounds, width, height - 1, self._points,
-                                              self._features)
+                                              self._features, self._head)
         palette = app_palette(self.app)
         rows, self.misclassified = draw(self._params, self._activation, layout, palette, self.choice)
         self.counted = int(counted(self.choice, layout.points).sum()) if layout.points is not None else 0
@@ -94,7 +107,7 @@ class BoundaryMap(StripPane):
         if self.heading:
             self.border_title = f"{self.heading}: {self.title} (d)"
         self._drawn_size = self.size
-        self.show_strips([*(Strip(row, width) for row in rows), self._legend(width)])
+        self.show_strips([*(Strip(row, width) for row in rows), self._legend(width, layout)])
 
     def wrong_text(self) -> str:
         """The legend's count of misclassified points, saying of which ("wrong
@@ -102,11 +115,14 @@ class BoundaryMap(StripPane):
         of = " test" if self.choice == "test" else ""
         return f"wrong {self.misclassified} of {self.counted}{of}"
 
-    def _legend(self, width: int) -> Strip:
+    def _legend(self, width: int, layout: Layout) -> Strip:
         """Which glyph is which: shape per class (with K classes each over its
-        region's colour, and fill, and named), fill per set, a misclassified cell."""
+        region's colour, and fill, and named), fill per set, a misclassified
+        cell; for a value map, its colours from -scale to +scale and the glyphs."""
         palette = app_palette(self.app)
         text, glyph = Style(color=palette.legend), Style(color=palette.legend, bold=True)
+        if layout.head.regression:
+            return Strip(value_legend(palette, layout.scale, width)).crop_extend(0, width, text)
         classes = classes_of(self._params) if self._params is not None else 2
         if classes == 2:
             segments = [Segment(f"{GLYPHS[0][0]}{GLYPHS[1][0]}", glyph), Segment(" class 0/1 ", text)]

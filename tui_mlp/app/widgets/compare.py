@@ -5,6 +5,7 @@ from typing import Any
 
 from tui_mlp.app.widgets.curves import FRAME, CurvesPlot, epoch_axis
 from tui_mlp.app.widgets.palette import app_palette
+from tui_mlp.nn import Scoring
 from tui_mlp.render.curves import decimate
 from tui_mlp.render.plot import MARKERS, Chart
 from tui_mlp.session import Curves
@@ -17,8 +18,9 @@ class CompareCurves(CurvesPlot):
         super().__init__(**kwargs)
         self._pair: tuple[Curves, Curves] = (Curves(), Curves())
 
-    def show_pair(self, pair: tuple[Curves, Curves]) -> None:
+    def show_pair(self, pair: tuple[Curves, Curves], scoring: Scoring | None = None) -> None:
         self._pair = pair
+        self.scoring = scoring or self.scoring
         self.replot()
 
     def draw(self, chart: Chart) -> str | None:
@@ -30,7 +32,7 @@ class CompareCurves(CurvesPlot):
         # side B (the MLP) as the train tab draws it, side A (logistic regression) paler, with markers of its own
         sides = {"A": (palette.paler, MARKERS[2:4]), "B": (palette.curves, MARKERS[:2])}
         for tag, c in zip("AB", self._pair):
-            train, dev = (c.train_loss, c.dev_loss) if self.mode == "loss" else (c.train_score, c.dev_score)
+            train, dev = self.series(c)
             colours, markers = sides[tag]
             for ys, which, colour, marker in zip((train, dev), ("train", "dev"), colours, markers):
                 if c.epochs:

@@ -1,4 +1,4 @@
-"""Loss (or accuracy) per epoch, train and dev; vertical marks at the past
+"""Loss (or accuracy) per epoch, train and dev (a regression's RMSE or R²); vertical marks at the past
 epoch the timeline's cursor shows and, on the loss plot, at the epoch of the
 lowest dev loss once the dev loss has turned up.
 
@@ -12,6 +12,7 @@ from typing import Any
 
 from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.app.widgets.plot import StripPlot
+from tui_mlp.nn import SCORINGS, Scoring
 from tui_mlp.render.curves import decimate, turned_up_at, whole_ticks
 from tui_mlp.render.plot import LOWEST_MARK, MARK, MARKERS, Chart
 from tui_mlp.session import Curves
@@ -21,31 +22,47 @@ FRAME = 10
 
 
 class CurvesPlot(StripPlot):
-    """Train and dev curves of one metric; ``mode`` is "loss" or "accuracy"."""
+    """Train and dev curves of one metric; ``mode`` is "loss" or "accuracy"
+    (the score), which ``scoring`` names (``title``) and, for a regression,
+    turns into RMSE and R²."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.mode = "loss"
+        self.scoring: Scoring = SCORINGS["classification"]
         self._curves = Curves()
         self._viewing: int | None = None
         self.points_plotted = 0
 
-    def show(self, curves: Curves, viewing: int | None = None) -> None:
-        """Draw ``curves``, marking epoch ``viewing`` (None: no marker)."""
+    def show(self, curves: Curves, viewing: int | None = None, scoring: Scoring | None = None) -> None:
+        """Draw ``curves``, marking epoch ``viewing`` (None: no marker), scored by ``scoring``."""
         self._curves, self._viewing = curves, viewing
+        self.scoring = scoring or self.scoring
         self.replot()
+
+    @property
+    def title(self) -> str:
+        """What the plot shows now: "loss" or "accuracy", a regression's "RMSE" or "R²"."""
+        return self.scoring.loss_title if self.mode == "loss" else self.scoring.title
 
     def toggle(self) -> str:
+        """Switch to the other metric; returns its ``title``."""
         self.mode = "accuracy" if self.mode == "loss" else "loss"
         self.replot()
-        return self.mode
+        return self.title
 
     def figure_key(self) -> tuple:
-        return (self.mode,)
+        return (self.mode, self.scoring)
+
+    def series(self, c: Curves) -> tuple[list[float], list[float]]:
+        """The train and dev values the plot shows of ``c`` (``title`` says what)."""
+        if self.mode == "loss":
+            return [self.scoring.shown_loss(v) for v in c.train_loss], [self.scoring.shown_loss(v) for v in c.dev_loss]
+        return list(c.train_score), list(c.dev_score)
 
     def draw(self, chart: Chart) -> str | None:
         c = self._curves
-        train, dev = (c.train_loss, c.dev_loss) if self.mode == "loss" else (c.train_score, c.dev_score)
+        train, dev = self.series(c)
         width = max(self.size.width - FRAME, 2)
         self.points_plotted = 0
         if not c.epochs:

@@ -14,6 +14,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from tui_mlp.app.widgets.lines import MUTED, PAD, StripPane
+from tui_mlp.nn import head_for
 from tui_mlp.session import Snapshot, State, pace_text
 
 _WORD = "#101010"
@@ -95,17 +96,20 @@ class StatusLine(StripPane):
     @staticmethod
     def _numbers(snap: Snapshot, width: int) -> Line:
         """The numbers, in the first of these forms that fits ``width``: fully
-        labelled, with a shorter "best", unlabelled."""
-        labelled = " train loss {tl:.4f} acc {ta:.4f}  dev loss {dl:.4f} acc {da:.4f}"
-        forms = [(labelled, "  best dev {b:.4f} @{e}"), (labelled, "  best {b:.4f} @{e}"),
-                 (" loss {tl:.3f}/{dl:.3f}  acc {ta:.3f}/{da:.3f}", "  best {b:.3f}")]
-        values: dict[str, float | int] = {"b": snap.best_score, "e": snap.best_epoch}
+        labelled, with a shorter "best", unlabelled; the score the task's
+        (accuracy, or a regression's RMSE and R²)."""
+        scoring = head_for(snap.config.data).scoring
+        labelled = short = ""
         if snap.metrics is not None:
-            values.update(zip(("tl", "ta", "dl", "da"), snap.metrics))
+            tl, ta, dl, da = snap.metrics
+            labelled = f" train {scoring.summary(tl, ta)}  dev {scoring.summary(dl, da)}"
+            short = f" loss {tl:.3f}/{dl:.3f}  {scoring.label} {ta:.3f}/{da:.3f}"
+        forms = [(labelled, "  best dev {b:.4f} @{e}"), (labelled, "  best {b:.4f} @{e}"),
+                 (short, "  best {b:.3f}")]
+        values: dict[str, float | int] = {"b": snap.best_score, "e": snap.best_epoch}
         line = ""
         for metrics, best in forms:
-            line = (metrics.format(**values) if snap.metrics is not None else "") + \
-                (best.format(**values) if snap.best_epoch >= 0 else "")
+            line = metrics + (best.format(**values) if snap.best_epoch >= 0 else "")
             if len(line) <= width:
                 break
         return [(line, PLAIN)] if line else []
