@@ -26,9 +26,11 @@ def footer_says_how_to_quit_and_get_help(app: TrainerApp) -> list[str]:
 
 
 def footer_is_current(app: TrainerApp) -> bool:
-    """The footer lists the keys the focus and the tab make active now."""
+    """The footer lists the keys the focus and the tab make active now, laid out."""
     active = {b.binding.action for b in app.screen.active_bindings.values() if b.binding.show}
-    return active == {key.action for key in app.screen.query_one("Footer").query("FooterKey")}
+    keys = list(app.screen.query_one("Footer").query("FooterKey"))
+    laid_out = bool(keys) and keys[0].region.width > 0  # the first key always fits
+    return laid_out and active == {key.action for key in keys}
 
 
 async def each_tab(pilot, where: str) -> None:
@@ -38,16 +40,18 @@ async def each_tab(pilot, where: str) -> None:
 
     async def look(name: str) -> None:
         await wait_until(lambda: footer_is_current(app))  # composed anew after a change of focus or tab
-        await pilot.pause()
-        if lost := footer_says_how_to_quit_and_get_help(app):
-            missing[name] = lost
+        try:  # and laid out, which may take a few frames more
+            await wait_until(lambda: not footer_says_how_to_quit_and_get_help(app), timeout=2)
+        except AssertionError:
+            missing[name] = footer_says_how_to_quit_and_get_help(app)
 
     await look("train")
-    app.query_one("#hidden").focus()
-    await look("train, in a field")
-    app.train_pane.train_log.focus()
-    await look("train, the log")
+    for name, widget in (("in a field", app.query_one("#hidden")), ("the log", app.train_pane.train_log)):
+        await pilot.click(widget)
+        await wait_until(lambda widget=widget: app.focused is widget)
+        await look(f"train, {name}")
     app.set_focus(None)
+    await wait_until(lambda: app.focused is None)
     for key, tab in TAB_KEYS.items():
         send_keys(app, key)
         await wait_until(lambda tab=tab: app.tabs.active == tab)
