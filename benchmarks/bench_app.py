@@ -21,8 +21,18 @@ output, types keys and watches the screen.
    taken (budget: 95th percentile at most 100 ms).
 4. Memory: 200,000 epochs in the app; resident memory after the first
    10,000 and at the end (budget: growth under 50 MB).
+5. Startup: ``tui-mlp`` launched as a person launches it, in a fresh
+   process; seconds from launch to the first full frame (the settings form,
+   the panes' frames and the footer drawn; budget 0.5 s) and until keys act
+   (``s`` pressed as soon as the form shows, until the status says running;
+   budget 1.2 s); medians over several launches.
+6. The wire: bytes per second written to the terminal while a long run
+   trains at the default pace, at 120x40 (budget 20 KB/s) and at 80x24
+   (budget 10 KB/s), the median of one-second windows after the first
+   seconds; and while idle, before and after the run (budget 0).
 
 Run: python benchmarks/bench_app.py [--rounds 15] [--frame-runs 3] [--presses 60] [--memory-epochs 200000]
+     [--launches 5] [--wire-seconds 30]
 (0 skips a part; BENCH_TAB=lab-tab measures with the Lab tab showing)
 """
 from __future__ import annotations
@@ -118,6 +128,8 @@ def child(mode: str, out: Path, epochs: int) -> None:
                 await asyncio.sleep(0.01)
 
         async def scenario(self) -> None:
+            while not self.ready:  # torch and the session
+                await asyncio.sleep(0.01)
             self._submit(SetPace(None))  # as fast as it goes: the budgets compare with headless
             await self.until_idle()
             if os.environ.get("BENCH_TAB"):  # e.g. lab-tab: the diagnostics drawn while training
@@ -206,14 +218,17 @@ def child(mode: str, out: Path, epochs: int) -> None:
 
 # ---------------------------------------------------------------- the terminal
 class Terminal:
-    """A pseudo-terminal running one child; drains its output on a thread."""
+    """A pseudo-terminal running one child (this script's ``--child mode``, or
+    ``argv``); drains its output on a thread, each chunk with its time."""
 
-    def __init__(self, mode: str, epochs: int, out: Path) -> None:
+    def __init__(self, mode: str, epochs: int, out: Path, argv: list[str] | None = None,
+                 size: tuple[int, int] = SIZE) -> None:
         self.master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
         env = {**os.environ, "TERM": "xterm-256color"}
+        self.launched = time.perf_counter()
         self.proc = subprocess.Popen(
-            [sys.executable, __file__, "--child", mode, str(out), str(epochs)],
+            argv or [sys.executable, __file__, "--child", mode, str(out), str(epochs)],
             stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True)
         os.close(slave)
         self.lock = threading.Lock()
@@ -255,6 +270,16 @@ class Terminal:
                     return stamp
             time.sleep(0.002)
         return None
+
+    def wait_all(self, needles: tuple[bytes, ...], timeout: float = 60.0) -> float | None:
+        """perf_counter() of the chunk by which every one of ``needles`` had appeared, or None."""
+        stamps = [self.wait_for(n, timeout=timeout) for n in needles]
+        return None if None in stamps else max(s for s in stamps if s is not None)
+
+    def bytes_between(self, start: float, end: float) -> int:
+        """Bytes the child wrote from ``start`` to ``end`` (perf_counter() times)."""
+        with self.lock:
+            return sum(len(c) for stamp, c in self.chunks if start <= stamp < end)
 
     def close(self, timeout: float = 600) -> None:
         try:
@@ -311,6 +336,9 @@ def main() -> None:
                         help="epochs of the run whose snapshots the frames show")
     parser.add_argument("--presses", type=int, default=60, help="key presses for the latency figure (0 skips)")
     parser.add_argument("--memory-epochs", type=int, default=200_000, help="0 skips the memory run")
+    parser.add_argument("--launches", type=int, default=5, help="launches for the startup figures (0 skips)")
+    parser.add_argument("--wire-seconds", type=int, default=30,
+                        help="seconds of training per terminal size for the bytes sent (0 skips)")
     args = parser.parse_args()
 
     import torch
@@ -326,6 +354,11 @@ def main() -> None:
         latency(args.presses)
     if args.memory_epochs:
         memory(args.memory_epochs)
+    if args.launches:
+        startup(args.launches)
+    if args.wire_seconds:
+        for size, budget in (((120, 40), 20), ((80, 24), 10)):
+            wire(size, args.wire_seconds, budget)
 
 
 def overhead(rounds: int, epochs: int) -> None:
@@ -384,6 +417,73 @@ def memory(epochs: int) -> None:
           f"RSS {base:.1f} MB after 10,000 epochs, {rss[-1][1]:.1f} MB at the end, peak {peak:.1f} MB, "
           f"growth {rss[-1][1] - base:+.1f} MB (budget: < 50 MB); history rows kept "
           f"{r['history_rows']}, log lines {r['log_lines']}")
+
+
+#: What the first frame shows: a settings label, the form's border hint and
+#: a pane's title; the full frame has the footer's keys too.
+FORM = (b"learning rate", b"tab or click: edit", b"decision boundary")
+FIRST_FRAME = (*FORM, b"quit")
+#: The status once the session has loaded, and once training runs.
+IDLE, RUNNING = b"idle", b"running"
+#: The app as ``tui-mlp`` opens it; a run that does not end within a measurement.
+LAUNCH = [sys.executable, "-m", "tui_mlp"]
+LONG_RUN = ["--epochs", "10000000", "--log-epochs", "1000"]
+
+
+def launch(argv: list[str] = LAUNCH, size: tuple[int, int] = SIZE) -> Terminal:
+    return Terminal("", 0, Path(), argv=argv, size=size)
+
+
+def startup(launches: int) -> None:
+    forms, firsts, usables = [], [], []
+    for _ in range(launches):
+        term = launch()
+        try:
+            form, first = term.wait_all(FORM), term.wait_all(FIRST_FRAME)
+            assert form is not None and first is not None, "the first frame never showed"
+            os.write(term.master, b"s")  # as soon as the form shows
+            usable = term.wait_for(RUNNING, timeout=60)
+            assert usable is not None, "s never started the run"
+            forms.append(form - term.launched)
+            firsts.append(first - term.launched)
+            usables.append(usable - term.launched)
+        finally:
+            os.write(term.master, b"q")
+            term.close(timeout=30)
+    print(f"startup ({launches} launches of tui-mlp at {SIZE[0]}x{SIZE[1]}): the form and the panes drawn, "
+          f"median {statistics.median(forms):.2f} s; first full frame (the footer too) median "
+          f"{statistics.median(firsts):.2f} s (budget 0.50 s; min {min(firsts):.2f}), keys act (s shows "
+          f"running) median {statistics.median(usables):.2f} s (budget 1.20 s; min {min(usables):.2f})")
+
+
+def wire(size: tuple[int, int], seconds: int, budget: float, idle_seconds: float = 5.0,
+         warm_up: float = 5.0) -> None:
+    """KB/s to the terminal while idle, while a long run trains, and idle again once paused."""
+    term = launch(LAUNCH + LONG_RUN, size)
+    try:
+        assert term.wait_for(IDLE, timeout=120) is not None, "the run never showed idle"
+        time.sleep(2)  # torch, the data and the first map have arrived: their frames drawn
+        start = time.perf_counter()
+        time.sleep(idle_seconds)
+        idle_before = term.bytes_between(start, time.perf_counter())
+        os.write(term.master, b"s")
+        started = term.wait_for(RUNNING, timeout=60)
+        assert started is not None, "s never started the run"
+        time.sleep(warm_up + seconds)
+        windows = [term.bytes_between(started + warm_up + i, started + warm_up + i + 1) / 1000
+                   for i in range(seconds)]
+        os.write(term.master, b"s")
+        time.sleep(2)  # the pause and its last frame
+        start = time.perf_counter()
+        time.sleep(idle_seconds)
+        idle_after = term.bytes_between(start, time.perf_counter())
+    finally:
+        os.write(term.master, b"q")
+        term.close(timeout=30)
+    print(f"wire at {size[0]}x{size[1]}: training {statistics.median(windows):.1f} KB/s median of "
+          f"{seconds} one-second windows (after {warm_up:g} s; mean {statistics.fmean(windows):.1f}, max "
+          f"{max(windows):.1f}; budget {budget:g} KB/s); idle {idle_before} bytes in {idle_seconds:g} s "
+          f"before the run, {idle_after} after pausing it (budget 0)")
 
 
 if __name__ == "__main__":

@@ -627,7 +627,8 @@ def run_app(config: Config | None = None) -> int:
     finally:
         if terminal:  # back on the terminal's own screen: take the line away again
             print("\r\033[K", end="", flush=True)
-    for what in app.trainer.unfinished_writes():  # quit came first: say so, do not wait
+    # quit came first: say so, do not wait (quit while torch loaded: nothing was asked yet)
+    for what in app.trainer.unfinished_writes() if app.ready else ():
         print(f"tui-mlp: the {what} was not done: quit came before it", file=sys.stderr)
     end_now(app.return_code or 0)
     return 0  # not reached

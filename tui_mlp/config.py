@@ -65,6 +65,8 @@ GENERATED_ONLY = ("n_samples",)
 PATH_FIELDS = ("csv",)
 #: Bytes of parameter copies a run's timeline may keep (a bigger network keeps fewer epochs).
 TIMELINE_BYTES = 32 * 2**20
+#: Log lines kept for the screen; older ones scroll away.
+LOG_LINES = 2000
 #: The network tab's edits of one weight or bias: the largest |value| accepted
 #: (typed or nudged to) and the step of one nudge.
 MAX_EDIT_WEIGHT = 100.0

@@ -31,8 +31,10 @@ SIZE = (120, 40)
 
 
 async def settle(pilot: Pilot) -> None:
-    """Wait for the worker to finish, then let the screen draw what it left."""
+    """Wait for torch and the session, then for the worker to finish; then let
+    the screen draw what it left."""
     app = pilot.app
+    await wait_until(lambda: app.ready, timeout=30)
     await wait_until(lambda: not app.trainer.busy, timeout=30)
     await app.workers.wait_for_complete()
     app.poll()

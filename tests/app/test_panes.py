@@ -13,9 +13,9 @@ from textual.strip import Strip
 
 from tui_mlp.app import TrainerApp
 from tui_mlp.app.widgets.lines import PAD, StripPane
-from tui_mlp.app.widgets.status import STATE_STYLES
 from tui_mlp.app.widgets.status import _strip as status_strip
-from tui_mlp.session import CompareState, Toggle
+from tui_mlp.app.widgets.status import state_styles
+from tui_mlp.session import CompareState, State, Toggle
 
 from .helpers import SIZE, SMALL, pane_text, settle, started, wait_until
 
@@ -82,7 +82,7 @@ async def test_a_message_is_wrapped_again_when_the_pane_is_resized() -> None:
 
 @pytest.mark.parametrize("width", [0, 1, 2, 5, 40])
 def test_a_status_line_is_cut_to_its_width_with_an_ellipsis(width):
-    line = [(" running ", STATE_STYLES["running"]), (" epoch 120/1000", PAD)]
+    line = [(" running ", state_styles()[State.RUNNING]), (" epoch 120/1000", PAD)]
     strip = status_strip(line, width)
     assert strip.cell_length == width
     assert all(segment.style is not None for segment in strip)  # NO_COLOR's filter needs one

@@ -50,8 +50,7 @@ import torch
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-import tui_mlp.app.panes.activations as activations_pane
-import tui_mlp.app.widgets.activations as activations_plot
+import tui_mlp.render.activations as render_activations
 from tui_mlp import runner  # not its names: pytest would take test_line for a test
 from tui_mlp.app import TrainerApp
 from tui_mlp.app.widgets.boundary import BoundaryMap
@@ -349,8 +348,9 @@ def curves_in_float64(name: str, samples: int) -> tuple[list[float], list[float]
 
 @pytest.fixture
 def fixed_activations(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(activations_pane, "max_differences", fixed_differences)
-    monkeypatch.setattr(activations_plot, "curves", curves_in_float64)
+    # the app reads both from the renderer when it draws (app/engine.py)
+    monkeypatch.setattr(render_activations, "max_differences", fixed_differences)
+    monkeypatch.setattr(render_activations, "curves", curves_in_float64)
 
 
 # ------------------------------------------------------------------ the tests

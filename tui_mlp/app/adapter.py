@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from typing import Any, Hashable, Iterable
 
-import plotext
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
@@ -29,14 +28,14 @@ from textual.widget import Widget
 
 from tui_mlp.render.plot import RGB, Chart, ansi_rows, cell_rows, legend_corner
 
-PLOTEXT_MAJOR = int(plotext.__version__.split(".")[0])
-
 
 class Plotter:
-    """Draws one widget's charts with whichever plotext is installed."""
+    """Draws one widget's charts with whichever plotext is installed. plotext
+    is imported for the first chart (it takes a fifth of a second, and the
+    app's first frame has no chart)."""
 
     def __init__(self) -> None:
-        self._backend: _Plotext5 | _Plotext6 = _Plotext5() if PLOTEXT_MAJOR < 6 else _Plotext6()
+        self._backend: _Plotext5 | _Plotext6 | None = None
 
     def rows(self, chart: Chart, width: int, height: int, key: Hashable, canvas: RGB, text: RGB
              ) -> list[list[Segment]]:
@@ -44,6 +43,10 @@ class Plotter:
         axes and labels in ``text``. ``key`` names the figure's settings: plotext 5
         keeps a figure between pictures of the same size and key, and only
         replaces its data."""
+        if self._backend is None:
+            import plotext
+
+            self._backend = _Plotext5() if int(plotext.__version__.split(".")[0]) < 6 else _Plotext6()
         return self._backend.rows(chart, width, height, key, canvas, text)
 
 
@@ -122,11 +125,15 @@ class _Plotext6:
     from nothing (the UI thread draws one at a time)."""
 
     def __init__(self) -> None:
+        import plotext
+
         self._themes: set[tuple[RGB, RGB]] = set()
         plotext.terminal.limit(width=False, height=False)  # a pane, not the terminal, sets the size
 
     def rows(self, chart: Chart, width: int, height: int, key: Hashable, canvas: RGB, text: RGB
              ) -> list[list[Segment]]:
+        import plotext
+
         figure = plotext.figure
         figure.clear()
         theme = f"tui-mlp {canvas} {text}"

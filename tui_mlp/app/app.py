@@ -9,23 +9,34 @@ messages.
 Every key is bound here, so the footer lists them in one order; a key that
 belongs to a tab is handed to that tab's pane, and is listed and works only
 on the tabs whose pane names it (``Pane.KEYS``).
+
+The layout and the settings form need no torch, so they are drawn first;
+torch and the session load off the UI thread after that first frame
+(``engine``), and the map, curves and status fill in when they arrive. The
+app's keys pressed meanwhile (all but quit and help) act then, in the order
+pressed, and the status says that they wait.
 """
 from __future__ import annotations
 
 import gc
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Mapping
 
-import torch
 from textual import on, work
+from textual.actions import parse
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
+from textual.dom import DOMNode
+from textual.lazy import Lazy
 from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from tui_mlp.app import engine
+from tui_mlp.app.engine import session
 from tui_mlp.app.pacing import POLL_INTERVAL, Pacer
 from tui_mlp.app.panes.activations import ActivationsPane
 from tui_mlp.app.panes.base import Notice, Pane
@@ -37,26 +48,9 @@ from tui_mlp.app.widgets.dialogs import PathDialog
 from tui_mlp.app.widgets.help import HelpScreen, key_sections
 from tui_mlp.app.widgets.status import StatusLine
 from tui_mlp.config import Config
-from tui_mlp.session import (
-    DEFAULT_PACE,
-    Command,
-    Comparer,
-    Configure,
-    Event,
-    Load,
-    Replay,
-    Reset,
-    Rewind,
-    Save,
-    Seek,
-    SetPace,
-    State,
-    Step,
-    Test,
-    Toggle,
-    Trainer,
-    next_pace,
-)
+
+if TYPE_CHECKING:
+    from tui_mlp.session import Command, Comparer, Event, Load, Save, Trainer
 
 #: Below this the panes cannot be drawn usefully; a hint shows instead.
 MIN_WIDTH, MIN_HEIGHT = 60, 16
@@ -75,6 +69,8 @@ EPOCHS = Binding.Group("epochs")
 #: The actions that move through the run's past: listed and working only when
 #: the run is paused or finished.
 TIMELINE_ACTIONS = frozenset({"seek", "replay", "rewind"})
+#: The app's actions that work while torch loads; the others wait for it.
+WHILE_LOADING = frozenset({"quit", "help"})
 
 
 class TrainerEvent(Message):
@@ -124,18 +120,22 @@ class TrainerApp(App[None]):
         Binding("v", "compare", "compare", group=TABS),
         Binding("w", "network", "network", group=TABS),
     ]
+    #: The session's training run and comparison: there once ``ready``.
+    trainer: Trainer
+    comparer: Comparer
 
     def __init__(self, config: Config | None = None) -> None:
         super().__init__()
         self.config = config or Config()
-        self._pace = DEFAULT_PACE  # the last pace asked for, ahead of the worker's snapshot
-        self.trainer = Trainer(self.config, emit=self._emit)
-        self.comparer = Comparer()
+        #: torch and the session have loaded; until then the app's keys wait (``run_action``).
+        self.ready = False
+        self._waiting: list[str] = []  # the actions of the keys pressed while loading, in order
+        self._pace: float | None = None  # the last pace asked for, ahead of the worker's snapshot
         self.model_dir = DEFAULT_MODEL_DIR
         self.pacer = Pacer()
-        self.train_pane = TrainPane(self.config, self.trainer, self._submit, id="train-body")
-        self.lab_pane = LabPane(self.trainer, self._submit, id="lab")
-        self.compare_pane = ComparePane(self.comparer, id="compare")
+        self.train_pane = TrainPane(self.config, self._submit, id="train-body")
+        self.lab_pane = LabPane(self._submit, id="lab")
+        self.compare_pane = ComparePane(id="compare")
         self.network_pane = NetworkPane(self._submit, id="network")
         self.panes: dict[str, Pane] = {pane.TAB: pane for pane in (
             self.train_pane, ActivationsPane(id="activations"), self.lab_pane, self.compare_pane,
@@ -145,7 +145,7 @@ class TrainerApp(App[None]):
         self.tabs = TabbedContent(id="tabs", initial=TrainPane.TAB)
         self._last_notice: str | None = None
         self._last_notice_time = 0.0
-        self._torch_threads = torch.get_num_threads()
+        self._torch_threads = 0  # torch's intra-op threads before the app set one
         self._past_open = False  # the timeline's keys act (and are listed) now
 
     @property
@@ -167,31 +167,75 @@ class TrainerApp(App[None]):
             with self.tabs:
                 for pane in self.panes.values():
                     with TabPane(pane.TITLE, id=pane.TAB):
-                        yield pane
+                        # the hidden tabs' panes are mounted after the first frame, so it comes sooner
+                        yield pane if pane is self.train_pane else Lazy(pane)
         yield Static(f"terminal too small: tui-mlp needs at least {MIN_WIDTH}x{MIN_HEIGHT}; q quits",
                      id="too-small")
         yield Footer(compact=True, show_command_palette=False)
 
-    def on_load(self) -> None:
-        # The UI thread and the worker share the cores; torch's own thread
-        # team per op would only oversubscribe them (the map's forward pass
-        # is 30x slower with 2 teams on 2 busy cores).
-        torch.set_num_threads(1)
-
     def on_mount(self) -> None:
         self.set_interval(POLL_INTERVAL, self.poll)
-        self._submit(Configure(self.config))
+        if engine.loaded():  # torch is here already (tests): nothing to wait for
+            self._engine_loaded(load_torch())
+        else:
+            # after two refreshes: the footer lists its keys in the second, and
+            # while torch's libraries load the UI thread barely runs
+            self.call_after_refresh(self.call_after_refresh, self._load_engine)
+
+    @work(thread=True, exit_on_error=False)
+    def _load_engine(self) -> None:
+        """Import torch and the session off the UI thread, then hand over to it."""
+        try:
+            threads = load_torch()
+        except Exception as exc:  # a broken install: say so in the status, in one line
+            if self.is_running:
+                self.call_from_thread(self.status.show_loading, 0, f"cannot load torch: {exc}")
+            return
+        if self.is_running:  # else quit came first
+            self.call_from_thread(self._engine_loaded, threads)
+
+    def _engine_loaded(self, threads: int) -> None:
+        """Torch is here: make the session, fill the panes in, and run the keys that waited."""
+        self._torch_threads = threads
+        self.trainer = session.Trainer(self.config, emit=self._emit)
+        self.comparer = session.Comparer()
+        self._pace = session.DEFAULT_PACE
+        self.ready = True
+        self._submit(session.Configure(self.config))
+        for pane in self.panes.values():
+            pane.engine_ready(self.trainer, self.comparer)
+        self._follow_tab()
         # A quarter of a million objects (torch, textual) live as long as the
         # app: keep them out of the cyclic collector, whose full passes over
         # them otherwise cost both threads tens of milliseconds at a time.
         gc.freeze()
+        waiting, self._waiting = self._waiting, []
+        for action in waiting:
+            self.call_later(self.run_action, action)
 
     def on_unmount(self) -> None:
         gc.unfreeze()
-        torch.set_num_threads(self._torch_threads)
+        if self.ready:
+            import torch
+
+            torch.set_num_threads(self._torch_threads)
+
+    async def run_action(self, action: str | tuple, default_namespace: DOMNode | None = None,
+                         namespaces: Mapping[str, DOMNode] | None = None) -> bool:
+        """While torch loads, an action of the app's own keys (but ``WHILE_LOADING``)
+        is kept to run once it has loaded, and the status says so."""
+        if not self.ready and isinstance(action, str) and default_namespace in (None, self):
+            target, name, params = parse(action)
+            if not target and name not in WHILE_LOADING and f"action_{name}" in vars(TrainerApp) \
+                    and self.check_action(name, params):
+                self._waiting.append(action)
+                self.status.show_loading(len(self._waiting))
+                return True
+        return await super().run_action(action, default_namespace, namespaces)
 
     # ------------------------------------------------------------ the worker
     def _submit(self, command: Command) -> None:
+        """Queue ``command`` for the worker (only once ``ready``), starting the worker if it waits for one."""
         if self.trainer.submit(command):
             self._train()
 
@@ -237,22 +281,26 @@ class TrainerApp(App[None]):
         """Read the latest snapshot and, if the redraw policy allows a frame
         now, hand it to the tab shown. A tick that lands while the app shuts
         down (its screens already gone, its timers not yet) does nothing."""
-        if not self.is_running:
+        if not self.is_running or not self.ready:
             return
         snap = self.trainer.snapshot
-        past_open = snap.state in (State.PAUSED, State.FINISHED) and snap.epoch > 0
+        past_open = snap.state in (session.State.PAUSED, session.State.FINISHED) and snap.epoch > 0
         if past_open != self._past_open:
             self._past_open = past_open
             self.refresh_bindings()
-        if self.pacer.frame(snap.state == State.RUNNING):
+        if self.pacer.frame(snap.state == session.State.RUNNING):
             self.active_pane.show(snap)
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self) -> None:
-        # the lab's per-epoch gradient norms cost the worker time: only while it shows
-        self.trainer.live_diagnostics = self.tabs.active == LabPane.TAB
+        self._follow_tab()
         self.refresh_bindings()  # the footer lists each tab's own keys
         self.poll()
+
+    def _follow_tab(self) -> None:
+        """The lab's per-epoch gradient norms cost the worker time: only while it shows."""
+        if self.ready:
+            self.trainer.live_diagnostics = self.tabs.active == LabPane.TAB
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in TIMELINE_ACTIONS:
@@ -267,40 +315,40 @@ class TrainerApp(App[None]):
 
         def start_or_pause() -> None:
             # pausing needs no valid form; starting and resuming do
-            train.send(Toggle(), self.trainer.snapshot.state != State.RUNNING, "start")
+            train.send(session.Toggle(), self.trainer.snapshot.state != session.State.RUNNING, "start")
         train.after_fields(start_or_pause)
 
     def action_pace(self, step: int) -> None:
         """``-``/``+``: the next slower or faster pace, at any time."""
-        self._pace = next_pace(self._pace, step)
-        self._submit(SetPace(self._pace))
+        self._pace = session.next_pace(self._pace, step)
+        self._submit(session.SetPace(self._pace))
 
     def action_seek(self, steps: int, unit: str = "kept") -> None:
         """Arrows (a kept epoch), shift+arrows (a tenth of the run), Home/End: the timeline's cursor."""
-        self.train_pane.after_fields(lambda: self._submit(Seek(steps, unit)))
+        self.train_pane.after_fields(lambda: self._submit(session.Seek(steps, unit)))
 
     def action_replay(self) -> None:
         """``y``: replay the run from the cursor at the pace (again: stop)."""
-        self.train_pane.after_fields(lambda: self._submit(Replay()))
+        self.train_pane.after_fields(lambda: self._submit(session.Replay()))
 
     def action_rewind(self) -> None:
         """``b``: the run goes back to the cursor's epoch."""
-        self.train_pane.after_fields(lambda: self._submit(Rewind()))
+        self.train_pane.after_fields(lambda: self._submit(session.Rewind()))
 
     def action_step(self) -> None:
-        self.train_pane.after_fields(lambda: self.train_pane.send(Step(), True, "step"))
+        self.train_pane.after_fields(lambda: self.train_pane.send(session.Step(), True, "step"))
 
     def action_reset(self) -> None:
-        self.train_pane.after_fields(lambda: self.train_pane.send(Reset()))
+        self.train_pane.after_fields(lambda: self.train_pane.send(session.Reset()))
 
     def action_test(self) -> None:
-        self.train_pane.after_fields(lambda: self.train_pane.send(Test()))
+        self.train_pane.after_fields(lambda: self.train_pane.send(session.Test()))
 
     def action_save(self) -> None:
-        self._ask_model_dir("save the best model to directory", Save)
+        self._ask_model_dir("save the best model to directory", session.Save)
 
     def action_load(self) -> None:
-        self._ask_model_dir("load a model from directory", Load)
+        self._ask_model_dir("load a model from directory", session.Load)
 
     def _ask_model_dir(self, title: str, command: type[Save] | type[Load]) -> None:
         """Ask for a directory (default: the last one used), then queue ``command`` with it."""
@@ -362,4 +410,17 @@ class TrainerApp(App[None]):
 
     def action_export_run(self) -> None:
         self.lab_pane.export("run")
+
+
+def load_torch() -> int:
+    """Import the torch side and give torch one intra-op thread; the number it had."""
+    engine.load()
+    import torch
+
+    # The UI thread and the worker share the cores; torch's own thread team
+    # per op would only oversubscribe them (the map's forward pass is 30x
+    # slower with 2 teams on 2 busy cores).
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    return before
 

@@ -1,13 +1,14 @@
 """What every tab's pane is to the app."""
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.containers import Container
 from textual.message import Message
 from textual.notifications import SeverityLevel
 
-from tui_mlp.session import Snapshot
+if TYPE_CHECKING:
+    from tui_mlp.session import Comparer, Snapshot, Trainer
 
 
 class Notice(Message):
@@ -34,6 +35,10 @@ class Pane(Container):
     #: that name them (the footer must fit in 80 columns); an action no tab
     #: names works everywhere.
     KEYS: ClassVar[frozenset[str]] = frozenset()
+
+    def engine_ready(self, trainer: Trainer, comparer: Comparer) -> None:
+        """Torch and the session have loaded (the app's first frame is drawn
+        without them): keep what the pane reads of them, draw what needs torch."""
 
     def show(self, snap: Snapshot) -> None:
         """Redraw what changed since the last call; a tab that shows nothing of

@@ -4,21 +4,24 @@ decision boundaries side by side (two ``BoundaryMap``s: the train tab's
 widget and drawing code), and the table of test accuracy and loss."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.worker import get_current_worker
 
+from tui_mlp.app.engine import nn, session
 from tui_mlp.app.pacing import Pace
 from tui_mlp.app.panes.base import Pane
 from tui_mlp.app.widgets.boundary import BoundaryMap
 from tui_mlp.app.widgets.compare import CompareCurves
 from tui_mlp.app.widgets.lab import TextView
+from tui_mlp.app.widgets.lines import retitle
 from tui_mlp.config import Config
-from tui_mlp.nn import BOOK_HEAD, head_for
-from tui_mlp.session import Comparer, CompareState, CompareView, Snapshot
+
+if TYPE_CHECKING:
+    from tui_mlp.session import Comparer, CompareView, Snapshot, Trainer
 
 #: The worker group of comparisons (one at a time).
 COMPARE_GROUP = "compare"
@@ -26,6 +29,7 @@ COMPARE_GROUP = "compare"
 
 def status_text(view: CompareView) -> Text:
     """The table when done; otherwise what is happening."""
+    CompareState = session.CompareState
     if view.state == CompareState.IDLE:
         return Text("v trains A and B on the same data and seeds, as the setting compare pair says: "
                     "hidden, chapter 3's logistic regression (A) and the MLP of the settings (B); "
@@ -43,9 +47,10 @@ class ComparePane(Pane):
     TAB, TITLE = "compare-tab", "Compare"
     KEYS = frozenset({"save", "load", "curves"})
 
-    def __init__(self, comparer: Comparer, **kwargs: Any) -> None:
+    _comparer: Comparer  # from ``engine_ready`` on: the app runs nothing here before
+
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._comparer = comparer
         self.maps = (BoundaryMap(id="cmp-a"), BoundaryMap(id="cmp-b"))
         self.curves = CompareCurves(id="cmp-curves")
         self.table = TextView(id="cmp-table")
@@ -63,11 +68,14 @@ class ComparePane(Pane):
         self.curves.border_title = "loss: A pale, B bright (c)"
         self.table.border_title = "test accuracy and loss (best-dev models)"
 
+    def engine_ready(self, trainer: Trainer, comparer: Comparer) -> None:
+        self._comparer = comparer
+
     # ------------------------------------------------------------ drawing
     def show(self, snap: Snapshot) -> None:
         """Redraw for the comparison's latest view (the run's snapshot is not shown here)."""
         view = self._comparer.view
-        if self._pace.due(view.state == CompareState.RUNNING):
+        if self._pace.due(view.state == session.CompareState.RUNNING):
             self._draw(view)
 
     def _draw(self, view: CompareView) -> None:
@@ -75,12 +83,13 @@ class ComparePane(Pane):
         old, self._view = self._view, view
         if old is not None and view is old:
             return
+        CompareState = session.CompareState
         self.table.set_text(status_text(view))
-        head = head_for(view.config.data) if view.config is not None else BOOK_HEAD
+        head = nn.head_for(view.config.data) if view.config is not None else nn.BOOK_HEAD
         self.curves.show_pair(view.curves, head.scoring)
-        self.curves.border_title = f"{self.curves.title}: A pale, B bright (c)"
+        retitle(self.curves, f"{self.curves.title}: A pale, B bright (c)")
         for tag, box, label in zip("AB", self.maps, view.labels):
-            box.border_title = f"{tag}: {label}" if label else f"{tag}: boundary"
+            retitle(box, f"{tag}: {label}" if label else f"{tag}: boundary")
         if view.state == CompareState.DONE and view.params is not None and view.data is not None \
                 and (old is None or old.params is not view.params):
             for box, params, activation, features in zip(self.maps, view.params, view.activations,
@@ -103,9 +112,9 @@ class ComparePane(Pane):
         """Compare ``config`` (the form's, None if invalid) unless the last
         comparison was of exactly these settings."""
         view = self._comparer.view
-        if config is not None and (view.config != config or view.state == CompareState.FAILED):
+        if config is not None and (view.config != config or view.state == session.CompareState.FAILED):
             self._run(self._comparer.begin(), config)
-        elif view.state == CompareState.DONE:
+        elif view.state == session.CompareState.DONE:
             self.notice("these settings are compared already: change one to compare anew", timeout=3)
 
     @work(thread=True, exclusive=True, group=COMPARE_GROUP, exit_on_error=False)

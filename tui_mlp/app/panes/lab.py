@@ -10,19 +10,22 @@ Work on the model goes to the training worker as commands (``CheckGradients``,
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from textual.app import ComposeResult
 
+from tui_mlp.app.engine import render_diagnostics, session
 from tui_mlp.app.pacing import Pace
 from tui_mlp.app.panes.base import Pane
 from tui_mlp.app.widgets.dialogs import PathDialog
 from tui_mlp.app.widgets.lab import NormsPlot, TextView
+from tui_mlp.app.widgets.lines import retitle
 from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.app.widgets.status import StatusLine
 from tui_mlp.files import WriteError, check_outputs
-from tui_mlp.render.diagnostics import diagnostics_text, results_text
-from tui_mlp.session import CheckGradients, Command, Export, Snapshot, State, Trainer
+
+if TYPE_CHECKING:
+    from tui_mlp.session import Command, Comparer, Snapshot, Trainer
 
 #: What ``e`` and ``j`` export: the dialog's title and the first path offered.
 EXPORTS = {
@@ -50,9 +53,10 @@ class LabPane(Pane):
     TAB, TITLE = "lab-tab", "Lab"
     KEYS = frozenset({"preset", "grad_check", "export_history", "export_run"})
 
-    def __init__(self, trainer: Trainer, submit: Callable[[Command], None], **kwargs: Any) -> None:
+    _trainer: Trainer  # from ``engine_ready`` on: the app runs nothing here before
+
+    def __init__(self, submit: Callable[[Command], None], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._trainer = trainer
         self._submit = submit
         self.status = StatusLine(id="lab-status")
         self.diagnostics = TextView(id="diagnostics")
@@ -79,33 +83,38 @@ class LabPane(Pane):
         self.results.border_title = "results"
         self.results.border_subtitle = "t: test   e: history CSV   j: run JSON"
 
+    def engine_ready(self, trainer: Trainer, comparer: Comparer) -> None:
+        self._trainer = trainer
+
     # ------------------------------------------------------------ drawing
     def show(self, snap: Snapshot) -> None:
-        if self._pace.due(snap.state == State.RUNNING):
+        if self._pace.due(snap.state == session.State.RUNNING):
             self.draw(snap)
 
     def draw(self, snap: Snapshot) -> None:
         """Redraw the parts whose data is new in ``snap``, now."""
         self._snap = snap
         self.status.show(snap)
-        self.diagnostics.border_title, self.norms.border_title = lab_titles(snap)
+        table, plot = lab_titles(snap)
+        retitle(self.diagnostics, table)
+        retitle(self.norms, plot)
         diag_key = (snap.diagnosis, snap.grad_norms[-1:], len(snap.grad_norms), self.diagnostics.size.width)
         if diag_key != self._diag_key:
             self._diag_key = diag_key
             shapes = ["x".join(map(str, layer["W"].shape)) for layer in (snap.params or {}).values()]
-            text = diagnostics_text(snap.diagnosis, snap.grad_norms, shapes, self.diagnostics.content_size.width,
-                                    app_palette(self.app))
+            text = render_diagnostics.diagnostics_text(snap.diagnosis, snap.grad_norms, shapes,
+                                                       self.diagnostics.content_size.width, app_palette(self.app))
             rows = len(text.plain.splitlines())  # no_wrap: one row per line
             self.diagnostics.set_text(text, layout=rows != len(self.diagnostics.text.plain.splitlines()))
         layers = tuple(snap.params or ())
         norms_key = (snap.grad_norms[-1:], len(snap.grad_norms), snap.norms_end, layers)
-        if norms_key != self._norms_key and self._norms_pace.due(snap.state == State.RUNNING):
+        if norms_key != self._norms_key and self._norms_pace.due(snap.state == session.State.RUNNING):
             self._norms_key = norms_key
             self.norms.show(snap.grad_norms, layers, snap.norms_end)
         results_key = (snap.tested, snap.grad_check, snap.epoch if snap.grad_check else None)
         if results_key != self._results_key:
             self._results_key = results_key
-            self.results.set_text(results_text(snap.tested, snap.grad_check, snap.epoch))
+            self.results.set_text(render_diagnostics.results_text(snap.tested, snap.grad_check, snap.epoch))
 
     def on_resize(self) -> None:
         if self._snap is not None:
@@ -113,7 +122,7 @@ class LabPane(Pane):
 
     # ------------------------------------------------------------ keys
     def check_gradients(self) -> None:
-        self._submit(CheckGradients())
+        self._submit(session.CheckGradients())
 
     def export(self, what: str) -> None:
         """Ask for a file (the last one used first), then have the worker
@@ -129,5 +138,5 @@ class LabPane(Pane):
                 except WriteError as exc:
                     self.notice(f"{what} not exported: {exc}", "error", timeout=8)
                     return
-                self._submit(Export(what, path))
+                self._submit(session.Export(what, path))
         self.app.push_screen(PathDialog(title, self._export_paths[what], "file"), chosen)

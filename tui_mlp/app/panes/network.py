@@ -9,7 +9,7 @@ network at once.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from textual import on
 from textual.app import ComposeResult
@@ -18,31 +18,17 @@ from textual.containers import Vertical
 from textual.events import Click
 from textual.widgets import Input, Label
 
+from tui_mlp.app.engine import nn, render_boundary, render_network, session
 from tui_mlp.app.pacing import Pace
 from tui_mlp.app.panes.base import Pane
+from tui_mlp.app.widgets.lines import retitle
 from tui_mlp.app.widgets.network import NetworkView, UnitView
 from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.config import EDIT_STEP, MAX_EDIT_WEIGHT, ConfigError, parse_weight
-from tui_mlp.nn import head_for
-from tui_mlp.render.boundary import Points
-from tui_mlp.render.network import (
-    DETAIL_H,
-    DETAIL_W,
-    SLOT_H,
-    Frame,
-    Unit,
-    detail_rows,
-    draw,
-    follow,
-    follow_columns,
-    network_rows,
-    sizes_of,
-    unit_at,
-    unit_name,
-    unit_params,
-    units_in_view,
-)
-from tui_mlp.session import Command, EditWeight, Snapshot, State
+
+if TYPE_CHECKING:
+    from tui_mlp.render.network import Frame, Unit
+    from tui_mlp.session import Command, EditWeight, Snapshot
 
 #: How to leave the field for a typed value.
 EDIT_HINT = "enter sets it, esc cancels"
@@ -102,7 +88,7 @@ class NetworkPane(Pane):
     # ------------------------------------------------------------ drawing
     def show(self, snap: Snapshot) -> None:
         self._snap = snap
-        if self._key() != self._drawn and self._pace.due(snap.state == State.RUNNING):
+        if self._key() != self._drawn and self._pace.due(snap.state == session.State.RUNNING):
             self.draw()
 
     def on_resize(self) -> None:
@@ -122,7 +108,7 @@ class NetworkPane(Pane):
         snap = self._snap
         if snap is None or snap.params is None or snap.data is None:
             return
-        sizes = sizes_of(snap.params)
+        sizes = render_network.sizes_of(snap.params)
         column = min(self.selected[0], len(sizes) - 1)  # the network may have changed shape
         self.selected = (column, min(self.selected[1], sizes[column] - 1))
         width, height = self.view.size
@@ -131,40 +117,43 @@ class NetworkPane(Pane):
         if key == self._drawn or width < 1 or height < 2:
             return
         self._drawn, self._drawn_refs = key, (snap.params, snap.grads)
-        detail = (min(DETAIL_W, max(self.unit.size.width, 1)),
-                  max(min(DETAIL_H, unit_height - UNIT_TEXT_ROWS), 1))
-        features, head = snap.config.model.features, head_for(snap.config.data)
+        detail = (min(render_network.DETAIL_W, max(self.unit.size.width, 1)),
+                  max(min(render_network.DETAIL_H, unit_height - UNIT_TEXT_ROWS), 1))
+        features, head = snap.config.model.features, nn.head_for(snap.config.data)
         frame_key = (snap.data_version, detail, self.show_points, features, head)
         if self._frame is None or frame_key != self._frame_key:
-            self._frame = Frame.of(Points.of(*snap.data), detail, self.show_points, features, head)
+            points = render_boundary.Points.of(*snap.data)
+            self._frame = render_network.Frame.of(points, detail, self.show_points, features, head)
             self._frame_key = frame_key
         column, index = self.selected
-        self._left = follow_columns(sizes, self._left, column, width)
-        self._top = follow(self._top, index * SLOT_H, SLOT_H, height - 1)
+        self._left = render_network.follow_columns(sizes, self._left, column, width)
+        slot = render_network.SLOT_H
+        self._top = render_network.follow(self._top, index * slot, slot, height - 1)
         activation = snap.config.model.activation
-        units = units_in_view(sizes, width, height, self._top, self._left)
+        units = render_network.units_in_view(sizes, width, height, self._top, self._left)
         palette = app_palette(self.app)
-        picture = draw(snap.params, activation, self._frame, snap.data[0][0], self.selected, units, palette)
-        self.view.show_rows(network_rows(picture, sizes, activation, self.selected, width, height,
+        picture = render_network.draw(snap.params, activation, self._frame, snap.data[0][0], self.selected,
+                                      units, palette)
+        self.view.show_rows(render_network.network_rows(picture, sizes, activation, self.selected, width, height,
                                          self._top, self._left, features))
-        self.unit.show_rows(detail_rows(picture, snap.params, snap.grads, activation, self.selected,
+        self.unit.show_rows(render_network.detail_rows(picture, snap.params, snap.grads, activation, self.selected,
                                         self.picked, self._refusal(), unit_height, features,
                                         self.unit.size.width, head, palette))
         epoch = snap.weights_epoch
         when = "initial weights" if epoch is None else \
             f"epoch {epoch}" + (", timeline" if snap.viewing is not None else "")
-        self.unit.border_title = f"{unit_name(sizes, self.selected, features)} ({when})"
+        retitle(self.unit, f"{render_network.unit_name(sizes, self.selected, features)} ({when})")
         slots = max(sizes)
-        first, last = self._top // SLOT_H + 1, min((self._top + height - 1) // SLOT_H, slots)
-        self.view.border_subtitle = (f"{activation}; units {first}-{last} of {slots}" if last < slots or first > 1
-                                     else activation)
+        first, last = self._top // slot + 1, min((self._top + height - 1) // slot, slots)
+        retitle(self.view, subtitle=f"{activation}; units {first}-{last} of {slots}"
+                if last < slots or first > 1 else activation)
 
     def on_click(self, event: Click) -> None:
         """A click on a unit's thumbnail or caption selects it."""
         if self._snap is None or self._snap.params is None or event.widget is not self.view:
             return
-        sizes = sizes_of(self._snap.params)
-        unit = unit_at(sizes, self.view.size.width, self._top, self._left, *self._view_offset(event))
+        sizes = render_network.sizes_of(self._snap.params)
+        unit = render_network.unit_at(sizes, self.view.size.width, self._top, self._left, *self._view_offset(event))
         if unit is not None and unit != self.selected:
             self.selected, self.picked = unit, 0
             self.draw()
@@ -182,10 +171,10 @@ class NetworkPane(Pane):
 
     def _refusal(self) -> str | None:
         """Why the weights cannot be edited now, or None."""
-        if self._snap is not None and self._snap.state == State.RUNNING:
-            return EditWeight.REFUSED
+        if self._snap is not None and self._snap.state == session.State.RUNNING:
+            return session.EditWeight.REFUSED
         if self._snap is not None and self._snap.viewing is not None:
-            return EditWeight.PAST
+            return session.EditWeight.PAST
         return None
 
     # ------------------------------------------------------------ keys
@@ -193,7 +182,7 @@ class NetworkPane(Pane):
         """Arrows: the next unit up or down its column, or in the next column left or right."""
         if self._snap is None or self._snap.params is None:
             return
-        sizes = sizes_of(self._snap.params)
+        sizes = render_network.sizes_of(self._snap.params)
         column = min(max(self.selected[0] + columns, 0), len(sizes) - 1)
         index = min(max(self.selected[1] + units, 0), sizes[column] - 1)
         if (column, index) != self.selected:
@@ -247,12 +236,13 @@ class NetworkPane(Pane):
         self.action_cancel_edit()
         if edit is None:
             return
-        self._submit(EditWeight(edit.layer, edit.key, edit.index, value=value))
+        self._submit(session.EditWeight(edit.layer, edit.key, edit.index, value=value))
 
     def _entries(self) -> list[tuple[str, tuple[int, int], str]]:
         if self._snap is None or self._snap.params is None:
             return []
-        return unit_params(sizes_of(self._snap.params), self.selected, self._snap.config.model.features)
+        sizes = render_network.sizes_of(self._snap.params)
+        return render_network.unit_params(sizes, self.selected, self._snap.config.model.features)
 
     def _edit(self, delta: float = 0.0) -> EditWeight | None:
         """The command for the picked entry (None, with a word why, if there is none)."""
@@ -266,4 +256,4 @@ class NetworkPane(Pane):
             return None
         key, index, _ = entries[min(self.picked, len(entries) - 1)]
         layer = list(self._snap.params)[self.selected[0] - 1]
-        return EditWeight(layer, key, index, delta=delta)
+        return session.EditWeight(layer, key, index, delta=delta)

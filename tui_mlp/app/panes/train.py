@@ -6,27 +6,30 @@ The form is the one source of the settings every command is sent with, so
 the app's command keys go through ``after_fields`` and ``send`` here."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Container
 from textual.widgets import Input
 
+from tui_mlp.app.engine import nn, session
 from tui_mlp.app.pacing import Pace
 from tui_mlp.app.panes.base import Pane
 from tui_mlp.app.widgets.boundary import BoundaryMap
 from tui_mlp.app.widgets.curves import CurvesPlot
 from tui_mlp.app.widgets.dialogs import LOAD_FILE, SAVE_FILE, ConfirmReset, PathDialog, PresetPicker
+from tui_mlp.app.widgets.lines import retitle
 from tui_mlp.app.widgets.log import TrainLog
 from tui_mlp.app.widgets.settings import SettingsForm
 from tui_mlp.app.widgets.status import StatusLine
 from tui_mlp.config import FIELDS, Config, ConfigError, text_of
 from tui_mlp.files import WriteError, absolute, check_outputs
-from tui_mlp.nn import head_for
 from tui_mlp.presets import PRESETS
-from tui_mlp.session import Command, Configure, Curves, Reset, Snapshot, State, Trainer
 from tui_mlp.settings_file import SettingsFileError, load_config, save_config
+
+if TYPE_CHECKING:
+    from tui_mlp.session import Command, Comparer, Curves, Snapshot, Trainer
 
 DEFAULT_SETTINGS = "run.toml"
 #: The log's text before the first run: what the book's settings show, and what bends the boundary.
@@ -44,9 +47,9 @@ class TrainPane(Pane):
     TAB, TITLE = "train-tab", "Train"
     KEYS = frozenset({"preset", "save", "load", "curves", "points"})
 
-    def __init__(self, config: Config, trainer: Trainer, submit: Callable[[Command], None], **kwargs: Any) -> None:
+    def __init__(self, config: Config, submit: Callable[[Command], None], **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._trainer = trainer
+        self._trainer: Trainer | None = None  # once torch has loaded
         self._submit = submit
         self.form = SettingsForm(config, id="settings")
         self.boundary = BoundaryMap(id="boundary")
@@ -82,37 +85,47 @@ class TrainPane(Pane):
         self.curves.border_title = "curves: loss (c)"
         self.train_log.border_title = "log"
 
+    def engine_ready(self, trainer: Trainer, comparer: Comparer) -> None:
+        self._trainer = trainer
+        self._settings_applied()  # a field left while torch loaded
+
     # ------------------------------------------------------------ drawing
     def show(self, snap: Snapshot) -> None:
+        if self._trainer is None:
+            return
         lines, self._log_count = self._trainer.log.since(self._log_count)
         if lines:
             self.train_log.write_lines(lines)
         self.status.show(snap)
         if snap.data is None:
             return
-        running = snap.state == State.RUNNING
+        running = snap.state == session.State.RUNNING
         if snap.params is not self._map_params and self._map_pace.due(running):
             if snap.data_version != self._data_version:
                 self.boundary.set_data(*snap.data)
                 self._data_version = snap.data_version
             if snap.params is not None:
-                model, head = snap.config.model, head_for(snap.config.data)
-                self.boundary.heading = self.boundary.border_title = head.map_title
+                model, head = snap.config.model, nn.head_for(snap.config.data)
+                self.boundary.heading = head.map_title  # the map titles itself with it
                 self.boundary.show(snap.params, model.activation, model.features, head)
             self._map_params = snap.params
         shown = self._curves_shown
         if (shown is None or snap.curves is not shown[0] or snap.viewing != shown[1]) \
                 and self._curves_pace.due(running):
-            self.curves.show(snap.curves, snap.viewing, head_for(snap.config.data).scoring)
-            self.curves.border_title = f"curves: {self.curves.title} (c)"
+            self.curves.show(snap.curves, snap.viewing, nn.head_for(snap.config.data).scoring)
+            retitle(self.curves, f"curves: {self.curves.title} (c)")
             self._curves_shown = (snap.curves, snap.viewing)
 
     def log_notice(self, message: str, severity: str) -> None:
         """Put a notice in the log whole (its toast shows one row of it),
-        unless the session logged it already."""
+        unless the session logged it already (before the session is there, straight into the log)."""
+        line = f"{NOTICE_PREFIX.get(severity, '[Note]')} {message}"
+        if self._trainer is None:
+            self.train_log.write_lines([line])
+            return
         log = self._trainer.log
-        if not any(message in line for line in log.since(0)[0][-NOTICE_LOOKBACK:]):
-            log.append(f"{NOTICE_PREFIX.get(severity, '[Note]')} {message}")
+        if not any(message in old for old in log.since(0)[0][-NOTICE_LOOKBACK:]):
+            log.append(line)
 
     def cycle_points(self) -> None:
         """The next choice of which points the map shows."""
@@ -136,19 +149,20 @@ class TrainPane(Pane):
             self._ask()
 
     def _send_pending(self) -> None:
-        pending = self.form.take_pending()
+        """The form's new settings to the worker (once there is one: until then they wait in the form)."""
+        pending = self.form.take_pending() if self._trainer is not None else None
         if pending is not None:
             self._configure(pending)
 
     def _configure(self, config: Config) -> None:
         self._applied = config
-        self._submit(Configure(config))
+        self._submit(session.Configure(config))
 
     def _discards(self, config: Config | None) -> bool:
         """Whether sending ``config`` would reset a run that has trained: a new
         data set or model (training settings are applied to the run as it is)."""
         applied = self._applied
-        return config is not None and self._trainer.snapshot.epoch > 0 and \
+        return config is not None and self._trainer is not None and self._trainer.snapshot.epoch > 0 and \
             (config.data, config.model) != (applied.data, applied.model)
 
     def _ask(self, then: Callable[[], None] | None = None) -> None:
@@ -175,8 +189,8 @@ class TrainPane(Pane):
                    for name in FIELDS if FIELDS[name].group in ("data", "model")
                    and config.get(name) != applied.get(name)]
         what = "new data" if config.data != applied.data else "a new model"
-        return (f"{'; '.join(changed)} is {what}: it resets the run and loses its "
-                f"{self._trainer.snapshot.epoch} trained epochs.")
+        epochs = self._trainer.snapshot.epoch if self._trainer is not None else 0
+        return f"{'; '.join(changed)} is {what}: it resets the run and loses its {epochs} trained epochs."
 
     def after_fields(self, then: Callable[[], None]) -> None:
         """Run ``then`` once every settings field has handled the keys already
@@ -230,7 +244,7 @@ class TrainPane(Pane):
             elif name:
                 preset = PRESETS[name]
                 self._use_settings(preset.config())
-                self._submit(Reset())
+                self._submit(session.Reset())
                 self.notice(f"preset {name}: {preset.title}", timeout=3)
         self.app.push_screen(PresetPicker(), chosen)
 
@@ -243,6 +257,7 @@ class TrainPane(Pane):
         if self.refuse_invalid("save the settings"):
             return
         config = self.form.check()
+        running = self._trainer.snapshot.config.data_file if self._trainer is not None else None
 
         def chosen(path: str | None) -> None:
             if not path or config is None:
@@ -251,7 +266,7 @@ class TrainPane(Pane):
             try:
                 check_outputs({"the settings file": path},  # the form's CSV and the running one's
                               {"the data file of the settings (csv)": config.data_file,
-                               "the data file the run reads (csv)": self._trainer.snapshot.config.data_file})
+                               "the data file the run reads (csv)": running})
                 save_config(config, path)
             except WriteError as exc:
                 self.notice(f"settings not saved: {exc}", "error", timeout=8)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from tui_mlp.app.engine import render_activations
 from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.app.widgets.plot import StripPlot
-from tui_mlp.render.activations import BY_NAME, GROUPS, curves
 from tui_mlp.render.plot import MARKERS, Chart
 
 
@@ -15,17 +15,19 @@ class FunctionPlot(StripPlot):
     def __init__(self, source: str, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.source = source  # "hand-written" or "torch"
-        self.group: tuple[str, ...] = GROUPS[0]
+        self.group: tuple[str, ...] = ()  # none until torch has loaded
 
     def show(self, group: tuple[str, ...]) -> None:
         self.group = group
         self.replot()
 
     def draw(self, chart: Chart) -> str | None:
+        if not self.group:
+            return "loading torch…"
         samples = max(self.size.width * 2, 20)
         for name, colour, marker in zip(self.group, app_palette(self.app).functions, MARKERS):
-            z, mine, theirs = curves(name, samples)
-            ref = BY_NAME[name]
+            z, mine, theirs = render_activations.curves(name, samples)
+            ref = render_activations.BY_NAME[name]
             ys, label = (mine, ref.title) if self.source == "hand-written" else (theirs, ref.torch_name)
             chart.line(z, ys, label, colour, marker)
         chart.title = self.source

@@ -7,29 +7,21 @@ panes' refreshes cost nothing here.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import torch
 from rich.segment import Segment
 from rich.style import Style
 from textual.geometry import Size
 from textual.strip import Strip
 
-from tui_mlp.app.widgets.lines import StripPane
+from tui_mlp.app.engine import nn, render_boundary
+from tui_mlp.app.widgets.lines import StripPane, retitle
 from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.config import MAP_POINTS, PLANE
-from tui_mlp.nn import BOOK_HEAD, Head
-from tui_mlp.render.boundary import (
-    GLYPHS,
-    KINDS,
-    Bounds,
-    Layout,
-    Points,
-    classes_of,
-    counted,
-    draw,
-    value_legend,
-)
+
+if TYPE_CHECKING:
+    from tui_mlp.nn import Head
+    from tui_mlp.render.boundary import Bounds, Layout, Points
 
 
 class BoundaryMap(StripPane):
@@ -46,7 +38,7 @@ class BoundaryMap(StripPane):
         self._params: dict | None = None
         self._activation = "logistic"
         self._features = PLANE
-        self._head = BOOK_HEAD
+        self._head: Head | None = None  # the book's, once torch has loaded
         self._points: Points | None = None
         self._bounds: Bounds | None = None
         self._layout: Layout | None = None  # for the current data and size
@@ -60,17 +52,20 @@ class BoundaryMap(StripPane):
 
     def set_data(self, train: tuple, dev: tuple, test: tuple) -> None:
         """New data sets: the axes follow them."""
-        self._points = Points.of(train, dev, test)  # an even sample of a big data set
+        import torch  # loaded by now: data sets come from the session
+
+        self._points = render_boundary.Points.of(train, dev, test)  # an even sample of a big data set
         everything = torch.cat([train[0], dev[0], test[0]])
-        self._bounds = b = Bounds.of(everything)  # the axes span all of the data
+        self._bounds = b = render_boundary.Bounds.of(everything)  # the axes span all of the data
         self._layout = None
         self.point_count = int(everything.shape[0])
         self.border_subtitle = f"x1 {b.x0:.1f}..{b.x1:.1f}  x2 {b.y0:.1f}..{b.y1:.1f}"
 
     def show(self, params: dict, activation: str, features: tuple[str, ...] = PLANE,
-             head: Head = BOOK_HEAD) -> None:
+             head: Head | None = None) -> None:
         """Redraw the map for these weights (copies, never the live model) of
-        a network on these input features with this output ``head``."""
+        a network on these input features with this output ``head`` (None: the book's)."""
+        head = head or nn.BOOK_HEAD
         if (features, head) != (self._features, self._head):
             self._features, self._head, self._layout = features, head, None
         self._params, self._activation = params, activation
@@ -97,15 +92,16 @@ class BoundaryMap(StripPane):
             return
         layout = self._layout
         if layout is None or (layout.width, layout.height) != (width, height - 1):
-            self._layout = layout = Layout.of(self._bounds, width, height - 1, self._points,
-                                              self._features, self._head)
+            self._layout = layout = render_boundary.Layout.of(self._bounds, width, height - 1, self._points,
+                                                              self._features, self._head or nn.BOOK_HEAD)
         palette = app_palette(self.app)
-        rows, self.misclassified = draw(self._params, self._activation, layout, palette, self.choice)
-        self.counted = int(counted(self.choice, layout.points).sum()) if layout.points is not None else 0
+        rows, self.misclassified = render_boundary.draw(self._params, self._activation, layout, palette, self.choice)
+        self.counted = int(render_boundary.counted(self.choice, layout.points).sum()) \
+            if layout.points is not None else 0
         stride = layout.stride(self.choice)
         self.title = MAP_POINTS[self.choice] + (f", 1 in {stride} shown" if stride > 1 else "")
         if self.heading:
-            self.border_title = f"{self.heading}: {self.title} (d)"
+            retitle(self, f"{self.heading}: {self.title} (d)")
         self._drawn_size = self.size
         self.show_strips([*(Strip(row, width) for row in rows), self._legend(width, layout)])
 
@@ -122,20 +118,21 @@ class BoundaryMap(StripPane):
         palette = app_palette(self.app)
         text, glyph = Style(color=palette.legend), Style(color=palette.legend, bold=True)
         if layout.head.regression:
-            return Strip(value_legend(palette, layout.scale, width)).crop_extend(0, width, text)
-        classes = classes_of(self._params) if self._params is not None else 2
+            return Strip(render_boundary.value_legend(palette, layout.scale, width)).crop_extend(0, width, text)
+        glyphs = render_boundary.GLYPHS
+        classes = render_boundary.classes_of(self._params) if self._params is not None else 2
         if classes == 2:
-            segments = [Segment(f"{GLYPHS[0][0]}{GLYPHS[1][0]}", glyph), Segment(" class 0/1 ", text)]
+            segments = [Segment(f"{glyphs[0][0]}{glyphs[1][0]}", glyph), Segment(" class 0/1 ", text)]
         else:
             segments = [Segment("class ", text)]
             for k in range(classes):
                 under = palette.region[k][-1]
-                segments += [Segment(GLYPHS[k][0], Style(color=palette.point[k][k], bgcolor=under, bold=True)),
+                segments += [Segment(glyphs[k][0], Style(color=palette.point[k][k], bgcolor=under, bold=True)),
                              Segment(palette.fills[k] or " ", Style(color=palette.legend, bgcolor=under)),
                              Segment(f"{k} ", text)]
         fg, bg = palette.wrong  # the count before the sets: what a narrow map cuts is the sets' fills
-        segments += [Segment(GLYPHS[0][0], Style(color=fg, bgcolor=bg, bold=True)),
+        segments += [Segment(glyphs[0][0], Style(color=fg, bgcolor=bg, bold=True)),
                      Segment(f"{self.wrong_text()} ", text)]
-        for k, kind in enumerate(KINDS):
-            segments += [Segment(GLYPHS[0][k], glyph), Segment(f"{kind} ", text)]
+        for k, kind in enumerate(render_boundary.KINDS):
+            segments += [Segment(glyphs[0][k], glyph), Segment(f"{kind} ", text)]
         return Strip(segments).crop_extend(0, width, text)

@@ -1,14 +1,16 @@
 """The compare tab's plot: the train and dev curves of both sides in one."""
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui_mlp.app.widgets.curves import FRAME, CurvesPlot, epoch_axis
 from tui_mlp.app.widgets.palette import app_palette
-from tui_mlp.nn import Scoring
 from tui_mlp.render.curves import decimate
 from tui_mlp.render.plot import MARKERS, Chart
-from tui_mlp.session import Curves
+
+if TYPE_CHECKING:
+    from tui_mlp.nn import Scoring
+    from tui_mlp.session import Curves
 
 
 class CompareCurves(CurvesPlot):
@@ -16,7 +18,7 @@ class CompareCurves(CurvesPlot):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._pair: tuple[Curves, Curves] = (Curves(), Curves())
+        self._pair: tuple[Curves, ...] = ()  # none yet
 
     def show_pair(self, pair: tuple[Curves, Curves], scoring: Scoring | None = None) -> None:
         self._pair = pair

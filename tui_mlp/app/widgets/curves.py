@@ -8,14 +8,17 @@ call ``show``.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from tui_mlp.app.engine import nn
 from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.app.widgets.plot import StripPlot
-from tui_mlp.nn import SCORINGS, Scoring
 from tui_mlp.render.curves import decimate, turned_up_at, whole_ticks
 from tui_mlp.render.plot import LOWEST_MARK, MARK, MARKERS, Chart
-from tui_mlp.session import Curves
+
+if TYPE_CHECKING:
+    from tui_mlp.nn import Scoring
+    from tui_mlp.session import Curves
 
 #: Columns plotext keeps for the y tick labels and the frame.
 FRAME = 10
@@ -29,8 +32,8 @@ class CurvesPlot(StripPlot):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.mode = "loss"
-        self.scoring: Scoring = SCORINGS["classification"]
-        self._curves = Curves()
+        self._scoring: Scoring | None = None
+        self._curves: Curves | None = None
         self._viewing: int | None = None
         self.points_plotted = 0
 
@@ -39,6 +42,16 @@ class CurvesPlot(StripPlot):
         self._curves, self._viewing = curves, viewing
         self.scoring = scoring or self.scoring
         self.replot()
+
+    @property
+    def scoring(self) -> Scoring:
+        """What the curves score: a classification's until ``show`` names another
+        (read once torch has loaded)."""
+        return self._scoring or nn.SCORINGS["classification"]
+
+    @scoring.setter
+    def scoring(self, scoring: Scoring) -> None:
+        self._scoring = scoring
 
     @property
     def title(self) -> str:
@@ -62,11 +75,11 @@ class CurvesPlot(StripPlot):
 
     def draw(self, chart: Chart) -> str | None:
         c = self._curves
+        self.points_plotted = 0
+        if c is None or not c.epochs:
+            return "no epochs yet\ns: start\nn: one epoch"
         train, dev = self.series(c)
         width = max(self.size.width - FRAME, 2)
-        self.points_plotted = 0
-        if not c.epochs:
-            return "no epochs yet\ns: start\nn: one epoch"
         for ys, label, colour, marker in zip((train, dev), ("train", "dev"), app_palette(self.app).curves, MARKERS):
             xs, shown = decimate(c.epochs, ys, width)
             chart.line(xs, shown, label, colour, marker)

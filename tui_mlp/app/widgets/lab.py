@@ -8,11 +8,11 @@ from typing import Any
 from rich.text import Text
 from textual.widget import Widget
 
+from tui_mlp.app.engine import render_diagnostics
 from tui_mlp.app.widgets.curves import epoch_axis
 from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.app.widgets.plot import StripPlot
 from tui_mlp.render.curves import decimate
-from tui_mlp.render.diagnostics import MAGNITUDE_FLOOR
 from tui_mlp.render.plot import MARKERS, Chart
 
 #: Points per layer in the norms plot: plotext's cost grows with them, and a
@@ -64,7 +64,7 @@ class NormsPlot(StripPlot):
             return "gradient norms per layer appear here\nwhile training with this tab open"
         if self.size.height < self.MIN_HEIGHT:
             return "a taller terminal shows each layer's norm over the last epochs here"
-        floor = math.log10(MAGNITUDE_FLOOR)
+        floor = math.log10(render_diagnostics.MAGNITUDE_FLOOR)
         xs = list(range(self._last_epoch - len(self._norms) + 1, self._last_epoch + 1))
         layers = [[(x, math.inf if v == math.inf else max(math.log10(v), floor) if v > 0 else floor)
                    for x, v in zip(xs, series) if not math.isnan(v)] for series in zip(*self._norms)]

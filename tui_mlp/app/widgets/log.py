@@ -18,8 +18,8 @@ from textual import events
 from textual.binding import Binding
 from textual.strip import Strip
 
-from tui_mlp.app.widgets.lines import StripPane
-from tui_mlp.session import LOG_LINES
+from tui_mlp.app.widgets.lines import StripPane, retitle
+from tui_mlp.config import LOG_LINES
 
 STYLES = {
     "[Train]": Style(),
@@ -81,10 +81,8 @@ class TrainLog(StripPane, can_focus=True):
         self._scroll_from_end(0)
 
     def _changed(self) -> None:
-        strips = self._visible()
-        position = self.position()
-        if position != self.border_subtitle:  # a new title repaints the whole pane
-            self.border_subtitle = position
+        strips = self._visible()  # first: it finds the top line shown, which the title names
+        retitle(self, subtitle=self.position())
         self.show_strips(strips)
 
     def position(self) -> str:

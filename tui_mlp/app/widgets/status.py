@@ -6,25 +6,23 @@ Drawn through the Line API: the two lines are built once per change, not
 re-rendered from rich Text on every repaint."""
 from __future__ import annotations
 
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from rich.segment import Segment
 from rich.style import Style
 from textual.reactive import reactive
 from textual.strip import Strip
 
+from tui_mlp.app.engine import nn, session
 from tui_mlp.app.widgets.lines import MUTED, PAD, StripPane
-from tui_mlp.nn import head_for
-from tui_mlp.session import Snapshot, State, pace_text
+
+if TYPE_CHECKING:
+    from tui_mlp.session import Snapshot, State
 
 _WORD = "#101010"
-STATE_STYLES = {
-    State.IDLE: Style(bold=True, color=_WORD, bgcolor="#c0c0c0"),
-    State.RUNNING: Style(bold=True, color=_WORD, bgcolor="#4cb860"),
-    State.PAUSED: Style(bold=True, color=_WORD, bgcolor="#e0b030"),
-    State.FINISHED: Style(bold=True, color=_WORD, bgcolor="#5b9be0"),
-    State.ERROR: Style(bold=True, color=_WORD, bgcolor="#e05050"),
-}
+#: The state word while there is no run yet (torch loading): as idle.
+WAITING = Style(bold=True, color=_WORD, bgcolor="#c0c0c0")
 BOLD, PLAIN = Style(bold=True), PAD
 NOTE = Style(italic=True)
 PAST = Style(bold=True, reverse=True)  # a past epoch shown: marked in any colour mode
@@ -32,6 +30,19 @@ FAULT = Style(bold=True, color="#ff6060")
 ELLIPSIS = "…"
 
 Line = list[tuple[str, Style]]
+
+
+@cache
+def state_styles() -> dict[State, Style]:
+    """The state word's style, by state (once the session has loaded)."""
+    state = session.State
+    return {
+        state.IDLE: WAITING,
+        state.RUNNING: Style(bold=True, color=_WORD, bgcolor="#4cb860"),
+        state.PAUSED: Style(bold=True, color=_WORD, bgcolor="#e0b030"),
+        state.FINISHED: Style(bold=True, color=_WORD, bgcolor="#5b9be0"),
+        state.ERROR: Style(bold=True, color=_WORD, bgcolor="#e05050"),
+    }
 
 
 class StatusLine(StripPane):
@@ -47,6 +58,7 @@ class StatusLine(StripPane):
         super().__init__(**kwargs)
         self._snapshot: Snapshot | None = None
         self._key: tuple | None = None
+        self._loading: Line = []  # what follows "loading torch" until the first snapshot
 
     def show(self, snap: Snapshot) -> None:
         """Redraw only when something shown has changed."""
@@ -55,6 +67,13 @@ class StatusLine(StripPane):
         if key != self._key:
             self._key, self._snapshot = key, snap
             self._redraw()
+
+    def show_loading(self, waiting: int, error: str = "") -> None:
+        """Before the first snapshot: how many keys wait for torch, or why it did not load."""
+        self._loading = [(f"  {error}", FAULT)] if error else \
+            [(f"  {waiting} key{'s' if waiting > 1 else ''} pressed: acting once it has loaded", NOTE)] \
+            if waiting else []
+        self._redraw()
 
     def watch_show_speed(self) -> None:
         self._redraw()
@@ -71,19 +90,20 @@ class StatusLine(StripPane):
         """The two lines as (text, style) pieces, labelled if ``width`` allows."""
         snap = self._snapshot
         if snap is None:
-            return [[(" starting ", STATE_STYLES[State.IDLE])], []]
-        head: Line = [(f" {snap.state} ", STATE_STYLES.get(snap.state, BOLD))]
+            return [[(" loading torch… ", WAITING), *self._loading], []]
+        head: Line = [(f" {snap.state} ", state_styles().get(snap.state, BOLD))]
         if snap.viewing is None:
             head.append((f" epoch {snap.epoch}/{snap.config.train.epochs}", BOLD))
         else:  # the metrics below are that epoch's
             verb, hint = ("replaying", "y: stop") if snap.replaying else ("viewing", "end: latest")
             head += [(" ", PLAIN), (f"{verb} epoch {snap.viewing} of {snap.epoch - 1}", PAST), (f" - {hint}", PLAIN)]
-        pace: Line = [(f"  pace {pace_text(snap.pace)}", PLAIN)]
-        if snap.speed and snap.state in (State.RUNNING, State.PAUSED, State.FINISHED):
+        pace: Line = [(f"  pace {session.pace_text(snap.pace)}", PLAIN)]
+        state = session.State
+        if snap.speed and snap.state in (state.RUNNING, state.PAUSED, state.FINISHED):
             speed = f"{snap.speed:,.0f}" if self.show_speed else "-"
-            pace.append((f"  {speed} ep/s", PLAIN if snap.state == State.RUNNING else MUTED))
+            pace.append((f"  {speed} ep/s", PLAIN if snap.state == state.RUNNING else MUTED))
         tail: Line = []
-        if snap.state == State.ERROR and snap.error:
+        if snap.state == state.ERROR and snap.error:
             tail.append((f"  {snap.error}", FAULT))
         elif snap.note:
             tail.append((f"  {snap.note}", NOTE))
@@ -98,7 +118,7 @@ class StatusLine(StripPane):
         """The numbers, in the first of these forms that fits ``width``: fully
         labelled, with a shorter "best", unlabelled; the score the task's
         (accuracy, or a regression's RMSE and R²)."""
-        scoring = head_for(snap.config.data).scoring
+        scoring = nn.head_for(snap.config.data).scoring
         labelled = short = ""
         if snap.metrics is not None:
             tl, ta, dl, da = snap.metrics

@@ -1,0 +1,134 @@
+"""The first frame before torch: the app's modules import without it, the
+form and the layout are drawn while it loads, the app's keys pressed
+meanwhile wait for it (and say so), and quit works at once."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+import tui_mlp.app.app as app_module
+from tui_mlp.app import TrainerApp, engine
+from tui_mlp.app.widgets.help import HelpScreen
+
+from .helpers import SMALL, PtyApp, app_code, send_keys, settle, type_into, wait_until
+
+#: A ``sitecustomize`` that holds ``import torch`` until the file RELEASE exists.
+HOLD_TORCH = '''
+import os, sys, time
+
+RELEASE = {release!r}
+
+
+class HoldTorch:
+    """Holds the first import of torch until the test lets it go."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name == "torch":
+            sys.meta_path.remove(self)
+            while not os.path.exists(RELEASE):
+                time.sleep(0.01)
+        return None
+
+
+sys.meta_path.insert(0, HoldTorch())
+'''
+
+
+def test_importing_the_app_loads_neither_torch_nor_plotext() -> None:
+    out = subprocess.run([sys.executable, "-c", "import sys, tui_mlp.app; print(' '.join(sys.modules))"],
+                         capture_output=True, text=True, check=True, timeout=120).stdout.split()
+    assert "tui_mlp.app.app" in out
+    assert not {m for m in out if m.split(".")[0] in ("torch", "plotext")}
+
+
+@pytest.fixture
+def held_torch(tmp_path: Path) -> tuple[dict[str, str], Path]:
+    """The environment of an app whose ``import torch`` waits, and the file that lets it go."""
+    shim, release = tmp_path / "shim", tmp_path / "release"
+    shim.mkdir()
+    (shim / "sitecustomize.py").write_text(HOLD_TORCH.format(release=str(release)))
+    return {"PYTHONPATH": os.pathsep.join(filter(None, [str(shim), os.environ.get("PYTHONPATH")]))}, release
+
+
+def test_the_form_is_drawn_before_torch_and_a_key_pressed_meanwhile_acts_once_it_loads(held_torch, tmp_path):
+    env, release = held_torch
+    app = PtyApp(app_code(n_samples=200, train=120, dev=40, epochs=30, log_epochs=10), cwd=tmp_path,
+                 size=(120, 40), env=env)
+    try:
+        assert app.read_for(60, until=b"loading torch"), bytes(app.output[-300:])
+        assert app.read_for(30, until=b"learning rate")  # the form, drawn while torch is held
+        assert b"idle" not in app.output
+        app.send(b"s")
+        assert app.read_for(30, until=b"1 key pressed: acting once it has loaded")
+        release.touch()
+        assert app.read_for(60, until=b"finished"), bytes(app.output[-300:])  # the s pressed before
+        app.send(b"q")
+        app.wait_exit(timeout=30)
+    finally:
+        release.touch()
+        app.close()
+    assert app.proc.returncode == 0 and b"Traceback" not in app.output
+
+
+def test_q_quits_while_torch_loads(held_torch, tmp_path):
+    env, release = held_torch
+    app = PtyApp(app_code(n_samples=200, train=120, dev=40), cwd=tmp_path, size=(120, 40), env=env)
+    try:
+        assert app.read_for(60, until=b"loading torch"), bytes(app.output[-300:])
+        app.send(b"q")
+        app.wait_exit(timeout=30)  # torch is still held: quit does not wait for it
+        assert app.proc.poll() == 0
+    finally:
+        release.touch()
+        app.close()
+    assert b"Traceback" not in app.output
+
+
+@pytest.fixture
+def held_engine(monkeypatch) -> threading.Event:
+    """Apps made in this test load torch (in their thread) only once the event is set."""
+    release = threading.Event()
+    real = app_module.load_torch
+
+    def held() -> int:
+        assert release.wait(timeout=60)
+        return real()
+
+    monkeypatch.setattr(engine, "loaded", lambda: False)
+    monkeypatch.setattr(app_module, "load_torch", held)
+    yield release
+    release.set()
+
+
+async def test_keys_pressed_while_loading_act_in_order_once_it_has_loaded(held_engine):
+    app = TrainerApp(SMALL.with_values(epochs=5_000_000, log_epochs=1000))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert not app.ready and "loading torch" in app.status.text
+        await type_into(pilot, "epochs", "25")  # a field left while loading: applied when it arrives
+        send_keys(app, "plus", "s")
+        await wait_until(lambda: "2 keys pressed: acting once it has loaded" in app.status.text)
+        await pilot.press("question_mark")  # help works at once...
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        held_engine.set()
+        await settle(pilot)  # ...and the pace, then the start, once torch is here
+        snap = app.trainer.snapshot
+        assert (snap.state, snap.epoch, snap.config.train.epochs, snap.pace) == ("finished", 25, 25, 300)
+
+
+async def test_a_key_of_a_disabled_action_is_not_kept_while_loading(held_engine):
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        send_keys(app, "left")  # the timeline is closed: nothing to wait for
+        await pilot.pause()
+        assert "key" not in app.status.text
+        held_engine.set()
+        await settle(pilot)
+        assert app.trainer.snapshot.viewing is None
