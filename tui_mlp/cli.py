@@ -27,7 +27,15 @@ from tui_mlp.config import (
     text_of,
 )
 from tui_mlp.presets import DEFAULT_PRESET, PRESETS, preset
-from tui_mlp.signals import Signalled, StopFlag, exit_at_once, exit_code, raise_signalled, stopped_message
+from tui_mlp.signals import (
+    Signalled,
+    StopFlag,
+    exit_at_once,
+    exit_code,
+    on_loop,
+    raise_signalled,
+    stopped_message,
+)
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1
@@ -154,8 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"data seeds to run each combination with (the init seed follows "
                             f"unless --init-seed is set), e.g. 0-4 or 1,5,9; each 0-{MAX_SEED:,}, "
                             f"at most {MAX_SWEEP_RUNS:,} runs in all; default: the seed setting")
-    sweep.add_argument("--jobs", type=bounded_int("number of jobs", 1, MAX_JOBS),
-                       default=None, metavar="N",
+    sweep.add_argument("--jobs", default=None, metavar="N",
                        help=f"worker processes, 1-{MAX_JOBS} (default: the number of cores, "
                             f"{os.cpu_count() or 1} here; 1 runs in this process)")
     sweep.add_argument("--json", action="store_true",
@@ -183,7 +190,21 @@ def config_from_args(args: argparse.Namespace) -> Config:
     """The config a preset, a settings file and the options describe, in that
     order of precedence; ConfigError (or SettingsFileError) names the option,
     or the file and key, that is refused."""
-    return build_layered(setting_sources(args))
+    return check_csv_options(args, build_layered(setting_sources(args)))
+
+
+def check_csv_options(args: argparse.Namespace, config: Config) -> Config:
+    """``config``, unless the command line's CSV options say nothing useful:
+    an empty ``--csv`` (which would train a generated set), ``--columns``
+    with no CSV to read them from (ConfigError naming both)."""
+    csv, columns = getattr(args, "csv", None), getattr(args, "columns", None)
+    if csv is not None and not csv.strip():
+        raise ConfigError("csv", csv, "expected the path of a CSV file (leave --csv out for a "
+                                      "generated data set)")
+    if columns is not None and config.data.dataset != "csv":
+        raise ConfigError("columns", columns, f"expected --csv PATH with it: --columns names columns "
+                                              f"of a CSV file, and the data set is {config.data.dataset}")
+    return config
 
 
 def setting_sources(args: argparse.Namespace) -> list[tuple[dict[str, Any], Callable[[str], str]]]:
@@ -204,6 +225,29 @@ def setting_sources(args: argparse.Namespace) -> list[tuple[dict[str, Any], Call
     values = {name: getattr(args, name) for name in FIELDS if getattr(args, name, None) is not None}
     layers.append((values, option_name))
     return layers
+
+
+def parse_jobs(text: str) -> int:
+    """``--jobs``: a number of worker processes, 1 to ``MAX_JOBS`` (ConfigError otherwise)."""
+    try:
+        jobs = int(text)
+    except ValueError:
+        jobs = 0
+    if not 1 <= jobs <= MAX_JOBS:
+        raise ConfigError("jobs", text, f"expected a number of worker processes from 1 to {MAX_JOBS}")
+    return jobs
+
+
+def data_message(exc: Exception, config: Config) -> str:
+    """Why the data cannot be had, blamed on the options that fix it: the split
+    options (with the number of rows) for a split that does not fit, else the CSV."""
+    from tui_mlp.experiment import SplitError
+
+    if isinstance(exc, SplitError):
+        where = f"the {exc.rows} rows of {config.data.csv}" if config.data.dataset == "csv" else \
+            f"the {exc.rows} samples"
+        return f"{option_name('train')}/{option_name('dev')}: the split does not fit {where}: {exc}"
+    return f"{option_name('csv')}: {exc}"
 
 
 def _fail(message: str, code: int) -> int:
@@ -340,7 +384,7 @@ def run_train(args: argparse.Namespace) -> int:
     try:
         exp = build(config, diagnostics=args.diagnostics)
     except DataError as exc:
-        return _fail(f"{option_name('csv')}: {exc}", EXIT_USAGE)
+        return _fail(data_message(exc, config), EXIT_USAGE)
     except TooBig as exc:
         return _fail(str(exc), EXIT_USAGE)
     runner = exp.runner
@@ -492,7 +536,7 @@ def run_compare(args: argparse.Namespace) -> int:
         with StopFlag() as stop, progress:
             result = compare(a, b, on_record=on_record, should_stop=lambda: stop.is_set)
     except DataError as exc:
-        return _fail(f"{option_name('csv')}: {exc}", EXIT_USAGE)
+        return _fail(data_message(exc, config), EXIT_USAGE)
     except TooBig as exc:
         return _fail(str(exc), EXIT_USAGE)
     if stop.is_set:
@@ -514,7 +558,7 @@ def run_sweep(args: argparse.Namespace) -> int:
     config: Config | None = None
     try:
         sources = setting_sources(args)
-        config = build_layered(sources)
+        config = check_csv_options(args, build_layered(sources))
     except SettingsFileError as exc:
         return _fail(str(exc), EXIT_USAGE)
     except ConfigError as exc:
@@ -528,8 +572,12 @@ def run_sweep(args: argparse.Namespace) -> int:
         from tui_mlp.experiment import TooBig
 
     try:
+        jobs = parse_jobs(args.jobs) if args.jobs is not None else os.cpu_count() or 1
+    except ConfigError as exc:
+        return _fail(str(exc), EXIT_USAGE)
+    try:
         grid = sweep.parse_grid(args.grid)
-        config = config or sweep.base_of(sources, grid)
+        config = config or check_csv_options(args, sweep.base_of(sources, grid))
         seeds = sweep.parse_seeds(args.seeds) if args.seeds is not None else [config.data.seed]
         settings = sweep.plan(config, grid, seeds, given)
     except (sweep.SweepError, ConfigError) as exc:
@@ -537,13 +585,12 @@ def run_sweep(args: argparse.Namespace) -> int:
     try:
         sweep.check_data(settings)
     except DataError as exc:
-        return _fail(f"{option_name('csv')}: {exc}", EXIT_USAGE)
+        return _fail(data_message(exc, config), EXIT_USAGE)
     except TooBig as exc:
         return _fail(str(exc), EXIT_USAGE)
     progress = _progress_bar(args.json)
     runs = sum(len(s.configs) for s in settings)
     task = progress.add_task("sweep", total=runs, loss=f"{len(settings)} settings x {len(seeds)} seeds")
-    jobs = args.jobs or os.cpu_count() or 1
     with StopFlag() as stop, progress:
         result = sweep.sweep(settings, jobs, on_done=lambda run: progress.advance(task),
                              should_stop=lambda: stop.is_set)
@@ -589,13 +636,23 @@ def run_app(config: Config | None = None) -> int:
         # a loop of our own: asyncio.run's would, on closing, wait for its
         # executor's threads, i.e. for the epoch in progress (seconds on a big
         # network); end_now ends the process instead
-        app.run(loop=asyncio.new_event_loop())
+        loop = asyncio.new_event_loop()
+        signalled: list[int] = []
+
+        def leave(signum: int) -> None:
+            signalled.append(signum)
+            app.leave(exit_code(signum))
+
+        on_loop(loop, leave)
+        app.run(loop=loop)
     finally:
         if terminal:  # back on the terminal's own screen: take the line away again
             print("\r\033[K", end="", flush=True)
     # quit came first: say so, do not wait (quit while torch loaded: nothing was asked yet)
     for what in app.trainer.unfinished_writes() if app.ready else ():
         print(f"tui-mlp: the {what} was not done: quit came before it", file=sys.stderr)
+    if signalled:
+        print(f"tui-mlp: {stopped_message(signalled[0])}", file=sys.stderr)
     end_now(app.return_code or 0)
     return 0  # not reached
 

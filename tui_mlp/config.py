@@ -59,6 +59,10 @@ MAX_JOBS = 256  # worker processes of a sweep
 #: What a CSV's points get when no source sets these fields: its points as
 #: they are, split in the book's proportions (640/160/200 of 1000) of its rows.
 CSV_DEFAULTS = {"noise": 0.0, "train": 0.64, "dev": 0.16}
+#: Settings of the generated data sets that a CSV's rows have no use for.
+GENERATED_ONLY = ("n_samples",)
+#: Settings that name a file (the app's form completes them from the disk).
+PATH_FIELDS = ("csv",)
 #: Bytes of parameter copies a run's timeline may keep (a bigger network keeps fewer epochs).
 TIMELINE_BYTES = 32 * 2**20
 #: Log lines kept for the screen; older ones scroll away.
@@ -305,6 +309,10 @@ class Field:
     @property
     def accepted(self) -> str:
         return self.parser[1]
+
+    @property
+    def is_path(self) -> bool:
+        return self.name in PATH_FIELDS
 
     @property
     def choices(self) -> tuple[str, ...] | None:

@@ -14,7 +14,7 @@ import torch
 
 from tui_mlp.checkpoint import Params
 from tui_mlp.config import Config, TrainConfig
-from tui_mlp.data import DATASETS, Dataset, infer_classes, load_csv, split_dataset
+from tui_mlp.data import DATASETS, DataError, Dataset, infer_classes, load_csv, split_dataset
 from tui_mlp.nn import MLP, OPTIMIZERS, WEIGHT_INITS, Head, Optimizer, scheduled_lr
 from tui_mlp.nn.head import head_for
 from tui_mlp.runner import Runner
@@ -30,7 +30,18 @@ def load_data(config: Config) -> tuple[Dataset, Dataset, Dataset]:
         X, y = DATASETS[d.dataset](d.n_samples, shuffle=d.shuffle, noise=d.noise or None, seed=d.seed,
                                    classes=d.classes or 2)
     n_train, n_dev = d.counts(X.shape[0])
-    return split_dataset(X, y, n_train, n_dev)
+    try:
+        return split_dataset(X, y, n_train, n_dev)
+    except DataError as exc:
+        raise SplitError(str(exc), int(X.shape[0])) from None
+
+
+class SplitError(DataError):
+    """The train/dev split asked for does not fit the data's ``rows``."""
+
+    def __init__(self, message: str, rows: int) -> None:
+        super().__init__(message)
+        self.rows = rows
 
 
 def with_classes(config: Config, sets: tuple[Dataset, Dataset, Dataset]) -> Config:

@@ -10,6 +10,7 @@ names the path and the reason.
 """
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -93,7 +94,27 @@ def _writable_target(path: PathLike) -> Path:
         raise WriteError(f"cannot write {path}: no such directory {directory}")
     if not os.access(directory, os.W_OK | os.X_OK):
         raise WriteError(f"cannot write {path}: permission denied (directory {directory})")
+    try:  # a file is written as a new file beside it, then renamed: one must be possible there
+        fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise WriteError(no_new_file(path, directory, exc)) from None
+    os.close(fd)
+    os.unlink(probe)
     return target
+
+
+#: Why a new file cannot be made in a directory, in words, by errno.
+_WHY_NOT = {errno.EROFS: "it is on a read-only file system", errno.ENOSPC: "the disk is full",
+            errno.EDQUOT: "the disk quota is used up", errno.EACCES: "permission is denied",
+            errno.EPERM: "permission is denied"}
+
+
+def no_new_file(path: PathLike, directory: Path, exc: OSError) -> str:
+    """The sentence for a file that cannot be written because no new file
+    can be made in its ``directory`` (/proc, a read-only or full disk)."""
+    why = _WHY_NOT.get(exc.errno or 0, "it takes none, as /proc and /sys do")
+    return (f"cannot write {path}: no new file can be made in {directory}: {why} (a file is "
+            f"written as a new one beside its name, then renamed); choose another directory")
 
 
 def new_file_mode() -> int:
@@ -126,7 +147,8 @@ def write_text_atomic(path: PathLike, text: str) -> Path:
         os.replace(tmp, target)
         tmp = None
     except OSError as exc:
-        raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
+        message = no_new_file(path, directory, exc) if tmp is None else f"cannot write {path}: {exc.strerror or exc}"
+        raise WriteError(message) from None
     finally:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)

@@ -9,6 +9,7 @@ turns into one line.
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -69,6 +70,15 @@ def _raise_signalled(signum: int, frame: FrameType | None) -> None:
 def raise_signalled() -> contextlib.AbstractContextManager[None]:
     """SIGTERM and SIGHUP unwind as Ctrl-C does (Python's own SIGINT handler)."""
     return _handling(_raise_signalled, (signal.SIGTERM, signal.SIGHUP))
+
+
+def on_loop(loop: asyncio.AbstractEventLoop, callback: Callable[[int], object]) -> None:
+    """SIGTERM and SIGHUP (the terminal closed) call ``callback(signum)`` on
+    ``loop``, an app's own, so it quits as ``q`` does; those ignored from the
+    start stay ignored. A raised ``Signalled`` would not reach the app's loop."""
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        if signal.getsignal(sig) is not signal.SIG_IGN:
+            loop.add_signal_handler(sig, callback, sig)
 
 
 class StopFlag:

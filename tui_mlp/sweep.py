@@ -52,10 +52,15 @@ def parse_grid(items: Iterable[str]) -> dict[str, list[Any]]:
             raise SweepError("--grid seed: the data seed is swept by --seeds (e.g. --seeds 0-4)")
         if name in grid:
             raise SweepError(f"--grid {name}: given twice; list all its values in one --grid")
+        texts = _values(text)
         try:
-            grid[name] = [parse_field(name, value) for value in _values(text)]
+            grid[name] = [parse_field(name, value) for value in texts]
         except ConfigError as exc:
             raise SweepError(str(exc.relabel(f"--grid {name}"))) from None
+        for k, value in enumerate(grid[name]):
+            if value in grid[name][:k]:  # 0.1 and 0.10 too: one setting, run twice
+                raise SweepError(f"--grid {name}: {texts[k]!r} is not accepted; it repeats "
+                                 f"{texts[grid[name].index(value)]!r}: expected each value once")
     return grid
 
 

@@ -180,25 +180,42 @@ async def test_escape_closes_the_path_dialog_and_a_select_list_changing_nothing(
 
 
 # ---------------------------------------------------------------- notifications
-@pytest.mark.parametrize("size", [(80, 24), SIZE])
-async def test_notifications_cover_neither_the_status_nor_the_log_nor_the_footer(size) -> None:
+@pytest.mark.parametrize("size", [(60, 16), (80, 24), SIZE])
+async def test_a_notice_is_one_row_over_the_tab_bar_and_whole_in_the_log(size) -> None:
     app = TrainerApp(SMALL)
     async with app.run_test(size=size, notifications=True) as pilot:
         await started(pilot)
         await pilot.press("p", "enter")  # a preset: "preset book: ..."
         await settle(pilot)
-        app.notify("settings not loaded: the settings file (toml) run.toml: no such file; "
-                   "give a path to an existing TOML file", severity="error")
-        await wait_until(lambda: len(app.screen.query("Toast")) == 2)
+        missing = "no/such/long/directory/name/for/a/model"  # in the test's own directory
+        await pilot.press("ctrl+o", "ctrl+u", *missing, "enter")
+        await settle(pilot)
+        await wait_until(lambda: any("cannot load" in str(t.render()) for t in app.screen.query("Toast")))
         await pilot.pause()
+        toasts = list(app.screen.query("Toast"))
+        assert len(toasts) == 1  # the newest only
         footer = app.screen.query_one("Footer")
-        kept = [app.status.region, app.train_pane.train_log.region, footer.region]
-        for toast in app.screen.query("Toast"):
-            assert toast.region.area > 0
-            assert not any(toast.region.overlaps(region) for region in kept), (size, toast.region, kept)
-        first = next(iter(app.screen.query("Toast")))
-        assert first.region.height == 1 and first.region.y == 0  # on the tab bar's free end
-        assert not first.region.overlaps(app.query_one("#tabs Tab.-active").region)
+        kept = [app.status.region, app.train_pane.train_log.region, footer.region,
+                app.train_pane.boundary.region, app.train_pane.curves.region]
+        toast = toasts[0].region
+        assert toast.area > 0 and toast.height == 1 and toast.y == 0  # on the tab bar's free end
+        assert not any(toast.overlaps(region) for region in kept), (size, toast, kept)
+        assert not toast.overlaps(app.query_one("#tabs Tab.-active").region)
+        lines = app.train_pane.train_log.lines
+        assert any(line.startswith("[Note] preset book: ") for line in lines)
+        error = [line for line in lines if missing in line]
+        assert len(error) == 1 and error[0].startswith("[Error] ")
+        shown = " ".join(row.strip() for row in pane_text(app.train_pane.train_log).splitlines()).strip()
+        assert "…" not in shown and shown.endswith(error[0].split()[-1])  # wrapped, not cut
+        if app.train_pane.train_log.size.height >= 4:
+            assert error[0] in shown
+        await pilot.press("ctrl+s", "ctrl+u", *"best_model", "enter")  # the session logs the save:
+        # its notice is not logged again
+        await settle(pilot)
+        await wait_until(lambda: any("saved" in str(t.render()) for t in app.screen.query("Toast")))
+        app.poll()
+        saves = [line for line in app.train_pane.train_log.lines if "best_model" in line]
+        assert len(saves) == 1 and saves[0].startswith("[Save]"), saves
 
 
 # ---------------------------------------------------------------- 80x24

@@ -4,6 +4,7 @@ tests with real key presses and small configs."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from pathlib import Path
@@ -326,7 +327,8 @@ async def test_no_export_may_overwrite_the_csv_the_run_reads() -> None:
         app.train_pane.form.set_config(SMALL)  # the form no longer names the CSV; the run still reads it
         await pick(pilot, "save-settings")
         await answer(pilot, "points.csv")
-        await wait_until(lambda: sum("settings not saved" in n for n in notes(app)) == 2)
+        # the newest notice shows, each is in the log
+        await wait_until(lambda: sum("settings not saved" in n for n in app.trainer.log.since(0)[0]) == 2)
     assert data.read_bytes() == before
 
 # ---------------------------------------------------------------- 6. keys
@@ -342,10 +344,13 @@ async def test_each_tab_lists_its_keys_in_the_footer_which_fits_in_80_columns() 
                     "lab-tab": [*common[0], "p", "g", "e", "j", *common[1]],
                     "compare-tab": [*common[0], *model, *common[1]],
                     "network-tab": [*common[0], *common[1]]}
+        shown = lambda: [child.key for child in footer.query("FooterKey")]  # noqa: E731
         for tab, keys in expected.items():
             app.tabs.active = tab
-            await pilot.pause(0.1)
-            assert [child.key for child in footer.query("FooterKey")] == keys, tab
+            with contextlib.suppress(AssertionError):  # the footer recomposes a moment later
+                await wait_until(lambda keys=keys: shown() == keys, timeout=5.0)
+            await pilot.pause()
+            assert shown() == keys, tab
             right = max(w.region.right for w in footer.query("FooterKey, FooterLabel"))
             assert right <= 80, tab
 
@@ -418,7 +423,9 @@ async def test_the_norms_plot_is_redrawn_at_most_once_a_second_while_training() 
         await pilot.press("s")
         await asyncio.sleep(2.6)
         assert state(app) == "running" and epoch(app) > 100
-        assert 1 <= len(shown) <= 4, shown
+        # a loaded machine stretches the wait, never the spacing
+        gaps = [later - earlier for earlier, later in zip(shown, shown[1:])]
+        assert shown and all(gap >= 0.9 for gap in gaps), shown
         await pilot.press("s")
 
 

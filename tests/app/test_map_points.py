@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from tui_mlp.app import TrainerApp
 from tui_mlp.config import MAP_POINTS
+from tui_mlp.nn.metric import predicted_classes
 from tui_mlp.presets import PRESETS, preset_config
-from tui_mlp.render.boundary import GLYPHS, KINDS
+from tui_mlp.render.boundary import GLYPHS, KINDS, forward
 
 from .helpers import SIZE, SMALL, map_text, settle, started, wait_until
 
@@ -28,7 +29,7 @@ async def test_d_cycles_the_points_the_map_shows_and_the_title_says_which() -> N
         assert box.choice == "all" and box.border_title == "decision boundary: all points (d)"
         assert glyphs_drawn(app) == {g for per_class in GLYPHS[:2] for g in per_class}
         legend = map_text(app).splitlines()[-1]
-        for word in ("class 0/1", *KINDS, f"wrong {box.misclassified}"):
+        for word in ("class 0/1", *KINDS, f"wrong {box.misclassified} of 200"):
             assert word in legend
         seen = {}
         for choice in (*list(MAP_POINTS)[1:], "all"):
@@ -41,6 +42,40 @@ async def test_d_cycles_the_points_the_map_shows_and_the_title_says_which() -> N
         # the untrained network misclassifies about half: those, of every set
         assert box.misclassified > 0 and seen["wrong"]
         assert seen["all"] == {g for per_class in GLYPHS[:2] for g in per_class}
+
+
+def misclassified(app: TrainerApp, sets: tuple[int, ...]) -> tuple[int, int]:
+    """How many points of the data sets ``sets`` (0 train, 1 dev, 2 test) the
+    model on the map misclassifies, and of how many."""
+    snap = app.trainer.snapshot
+    wrong = total = 0
+    for index in sets:
+        X, y = snap.data[index]
+        predicted = predicted_classes(forward(snap.params, snap.config.model.activation, X))
+        wrong += int((predicted != y.reshape(-1).long()).sum())
+        total += X.shape[0]
+    return wrong, total
+
+
+async def test_the_legend_counts_the_misclassified_points_of_the_set_shown() -> None:
+    """Each choice of points: all, test, misclassified, none."""
+    app = TrainerApp(SMALL.with_values(epochs=3))
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        box = app.train_pane.boundary
+        expected = {"all": "wrong {} of {}", "test": "wrong {} of {} test",
+                    "wrong": "wrong {} of {}", "none": "wrong {} of {}"}
+        for choice in MAP_POINTS:
+            assert box.choice == choice
+            sets = (TEST,) if choice == "test" else (0, 1, 2)
+            text = expected[choice].format(*misclassified(app, sets))
+            assert f"class 0/1 ●{text} ●train" in map_text(app).splitlines()[-1], (choice, text)
+            await pilot.press("d")
+        wrong_all, _ = misclassified(app, (0, 1, 2))
+        wrong_test, _ = misclassified(app, (TEST,))
+        assert wrong_all > wrong_test > 0  # so the two counts differ
 
 
 async def test_d_works_on_the_train_tab_only() -> None:

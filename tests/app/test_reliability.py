@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import math
 import random
+import signal
 import threading
 import time
 
@@ -291,6 +292,27 @@ def test_the_real_process_quits_within_a_second_while_training(tmp_path, values)
         app.close()
     assert app.proc.returncode == 0
     assert elapsed < 1.0
+    assert b"Traceback" not in app.output
+
+
+@pytest.mark.parametrize("signum", [signal.SIGHUP, signal.SIGTERM], ids=["SIGHUP", "SIGTERM"])
+def test_the_app_quits_on_sighup_and_sigterm_while_training(tmp_path, signum) -> None:
+    """The console script's app in a pseudo-terminal: a closed terminal (tmux
+    killed, an SSH link gone) sends SIGHUP; the app must end, not spin on."""
+    code = ("import sys\nsys.argv = ['tui-mlp', '--epochs', '5000000']\n"
+            "from tui_mlp.__main__ import run\nrun()\n")
+    app = PtyApp(code, cwd=tmp_path)
+    try:
+        assert app.read_for(90, until=b"idle"), app.output[-500:]
+        app.send(b"s")
+        assert app.read_for(60, until=b"running")
+        app.proc.send_signal(signum)
+        app.wait_exit(timeout=30)
+        app.read_for(0.2)
+    finally:
+        app.close()
+    assert app.proc.returncode == 128 + signum
+    assert f"stopped by {signal.Signals(signum).name}".encode() in app.output
     assert b"Traceback" not in app.output
 
 

@@ -438,6 +438,7 @@ async def test_a_model_setting_changed_mid_run_resets_it_and_says_so() -> None:
         await settle(pilot)
         run = app.trainer.snapshot.run
         await type_into(pilot, "hidden", "8,4")
+        await pilot.press("enter")  # apply and reset (tests/app/test_confirm_reset.py)
         await settle(pilot)
         snap = app.trainer.snapshot
         assert (snap.epoch, snap.state) == (0, State.IDLE) and snap.run > run

@@ -106,7 +106,7 @@ def test_seeds_and_grid_values():
     (["--seeds", "-1"], "--seeds: '-1' is not accepted; expected seeds from 0 to"),  # the value given, whole
     (["--seeds", "0-2-3"], "--seeds: '0-2-3' is not accepted; expected seeds from 0 to"),
     (["--grid", "n_samples=50,100"], "--grid n_samples: 50 is not accepted; train + dev must leave"),
-    (["--jobs", "0"], "argument --jobs: 0 is not a number of jobs (1-256)"),
+    (["--jobs", "0"], "tui-mlp: --jobs: '0' is not accepted; expected a number of worker processes from 1 to 256"),
 ])
 def test_refused_grids_are_one_line(cli, argv, error):
     code, out, err = cli("sweep", "--epochs", "2", *argv)

@@ -36,7 +36,7 @@ from tui_mlp.render.network import (
     unit_params,
     units_in_view,
 )
-from tui_mlp.render.palette import TRUECOLOR
+from tui_mlp.render.palette import PALETTES, STANDARD_COLOURS, TRUECOLOR
 
 #: |value - cut| (in shade units) under which float32 rounding may pick either shade.
 ROUNDING = 1e-4
@@ -330,3 +330,58 @@ def test_with_input_features_the_inputs_are_the_features_over_the_plane() -> Non
     assert "x1sq" in text and "x1x2" in text
     assert [label for _, _, label in unit_params(sizes, (1, 0), features)] == ["bias", "w x1", "w x2", "w x1sq",
                                                                                 "w x1x2"]
+
+
+# ------------------------------------------------------------------ 16 colours and NO_COLOR
+def grey(colour: str) -> int:
+    """The grey NO_COLOR shows for a colour (its luminance, as Textual's filter takes it)."""
+    r, g, b = (int(colour[k:k + 2], 16) for k in (1, 3, 5))
+    return round(0.2126 * r + 0.7152 * g + 0.0722 * b)
+
+
+def seen(cell: tuple[str, object], palette_name: str) -> tuple:
+    """What a person sees of a cell: its glyph and colours (greys under NO_COLOR)."""
+    glyph, style = cell
+    fg, bg = style.color.name, style.bgcolor.name
+    return (glyph, grey(fg), grey(bg)) if palette_name == "mono" else (glyph, fg.lower(), bg.lower())
+
+
+@pytest.mark.parametrize("name", ["standard", "mono"])
+def test_in_16_colours_and_without_colour_sign_and_magnitude_stay_apart(name: str) -> None:
+    """An activation's shade: every negative one apart from every positive one,
+    weak apart from strong of each sign, zero apart from both; the same for
+    the weights' cells. 16 colours: two hues at two intensities; NO_COLOR:
+    black and white shade glyphs over a grey."""
+    palette = PALETTES[name]
+    cells = network.network_cells(palette)
+    base, n = network._DIV_BASE, 2 * LEVELS + 1
+    shade = [seen(cells[base + k * n + k], name) for k in range(n)]  # a cell both of whose pixels are k
+    negative, zero, positive = shade[:LEVELS], shade[LEVELS], shade[LEVELS + 1:]
+    assert not set(negative) & set(positive) and zero not in negative + positive
+    weak, strong = (0, 1), (2, 3)  # of each sign, from zero outwards
+    for side in (negative[::-1], positive):
+        assert {side[k] for k in weak}.isdisjoint({side[k] for k in strong})
+    if name == "standard":  # half blocks in the 16 entries themselves
+        assert all(glyph == UPPER_HALF for glyph, _, _ in shade)
+        standard = {f"#{r:02x}{g:02x}{b:02x}" for r, g, b in STANDARD_COLOURS}
+        assert {c for _, fg, bg in shade for c in (fg, bg)} <= standard
+    else:  # magnitude by the glyph, sign by black or white
+        assert [glyph for glyph, _, _ in positive] == list("░▒▓█")
+        assert [glyph for glyph, _, _ in negative] == list("█▓▒░")
+        assert len({fg for _, fg, _ in negative}) == 1 and len({fg for _, fg, _ in positive}) == 1
+        assert abs(negative[0][1] - positive[0][1]) > 200
+    weights = [seen(cells[network._WEIGHT_BASE + k], name) for k in range(2 * len(WEIGHT_GLYPHS))]
+    assert len(set(weights[1:len(WEIGHT_GLYPHS)] + weights[len(WEIGHT_GLYPHS) + 1:])) == 2 * (len(WEIGHT_GLYPHS) - 1)
+
+
+def test_a_picture_in_each_palette_uses_its_cells() -> None:
+    """The thumbnails, weights and large map of one network are drawn with
+    the palette asked for."""
+    frame = Frame.of(POINTS, (16, 8), False)
+    for palette in PALETTES.values():
+        picture = draw(PARAMS, "tanh", frame, TRAIN_X, (1, 0), palette=palette)
+        allowed = set(map(repr, network.network_cells(palette)))
+        drawn = [cell for rows in (*picture.thumbs.values(), *picture.weights.values(), picture.detail)
+                 for cell in cells(rows)]
+        drawn = [c for row in drawn for c in row if c[0] != " " or c[1].bgcolor is not None]
+        assert drawn and all(repr(c) in allowed for c in drawn), palette.name

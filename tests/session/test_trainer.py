@@ -335,3 +335,13 @@ def test_runs_are_numbered_only_when_they_train(trainer: Trainer) -> None:
         run(trainer, Reset(), Toggle())
     assert [line.split("]")[0] for line in log_lines(trainer) if line.startswith("[Run")] == \
         ["[Run 1", "[Run 2", "[Run 3", "[Run 4"]
+
+
+def test_a_split_that_does_not_fit_a_csv_is_the_dev_fields_error_a_bad_file_the_csvs(
+        trainer: Trainer, events, tmp_path: Path) -> None:
+    data = tmp_path / "small.csv"
+    data.write_text("x1,x2,label\n" + "".join(f"{i / 10},{-i / 10},{i % 2}\n" for i in range(30)))
+    run(trainer, Configure(SMALL.with_values(dataset="csv", csv=str(data), train=25, dev=10)))
+    assert events[-1].kind == "error" and events[-1].field == "dev" and "split 25/10/-5" in events[-1].text
+    run(trainer, Configure(SMALL.with_values(dataset="csv", csv=str(tmp_path / "none.csv"))))
+    assert events[-1].kind == "error" and events[-1].field == "csv"

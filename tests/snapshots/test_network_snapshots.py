@@ -102,6 +102,32 @@ def test_network_tab_at_80x24(snap_compare) -> None:
     assert snap_compare(TrainerApp(BOOK), terminal_size=(80, 24), run_before=run_before)
 
 
+def test_network_tab_in_16_colours(snap_compare, colour_system) -> None:
+    """The trained network on a 16-colour terminal: magenta negative, green
+    positive, each dim when weak and bright when strong; the weights' sign in
+    the same two hues, their size in the glyph."""
+    colour_system("standard")
+    snap = with_grads(finished())
+
+    async def run_before(pilot: Pilot) -> None:
+        await network_tab(pilot, snap, "full_stop")
+
+    assert snap_compare(TrainerApp(BOOK), terminal_size=(120, 40), run_before=run_before)
+
+
+def test_network_tab_without_colour(snap_compare, colour_system) -> None:
+    """The trained network with NO_COLOR: each activation a shade glyph
+    (░▒▓█ by magnitude), white when positive and black when negative, over a
+    grey; the weights alike."""
+    colour_system("no_color")
+    snap = with_grads(finished())
+
+    async def run_before(pilot: Pilot) -> None:
+        await network_tab(pilot, snap, "full_stop")
+
+    assert snap_compare(TrainerApp(BOOK), terminal_size=(120, 40), run_before=run_before)
+
+
 def test_fixed_states_are_those_of_the_other_snapshots() -> None:
     """The parameters are test_snapshots' own (so both pictures show one network)."""
     assert idle().params is UNTRAINED and finished().params is TRAINED

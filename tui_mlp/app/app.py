@@ -39,7 +39,7 @@ from tui_mlp.app import engine
 from tui_mlp.app.engine import session
 from tui_mlp.app.pacing import POLL_INTERVAL, Pacer
 from tui_mlp.app.panes.activations import ActivationsPane
-from tui_mlp.app.panes.base import Pane
+from tui_mlp.app.panes.base import Notice, Pane
 from tui_mlp.app.panes.compare import COMPARE_GROUP, ComparePane
 from tui_mlp.app.panes.lab import LabPane
 from tui_mlp.app.panes.network import NetworkPane
@@ -249,7 +249,19 @@ class TrainerApp(App[None]):
         say so and let the next command start a new one."""
         if event.worker.group == TRAIN_GROUP and event.state == WorkerState.ERROR:
             self.trainer.abandon()
-            self.notify(f"training worker failed: {event.worker.error}", severity="error")
+            self.notice(f"training worker failed: {event.worker.error}", severity="error")
+
+    def notice(self, text: str, severity: SeverityLevel = "information", timeout: float | None = None) -> None:
+        """Tell the user ``text``: whole in the log, and as a toast of one row
+        (cut short by app.tcss) over the tab bar's free end; the newest
+        replaces the one shown, so toasts never reach down over the map."""
+        self.train_pane.log_notice(text, severity)
+        self.clear_notifications()
+        self.notify(text, severity=severity, timeout=timeout, markup=False)
+
+    @on(Notice)
+    def _pane_notice(self, message: Notice) -> None:
+        self.notice(message.text, message.severity, message.timeout)
 
     @on(TrainerEvent)
     def _trainer_event(self, message: TrainerEvent) -> None:
@@ -262,7 +274,7 @@ class TrainerApp(App[None]):
         self._last_notice, self._last_notice_time = event.text, now
         severity: SeverityLevel = "information" if event.kind == "info" else \
             "warning" if event.kind == "warning" else "error"
-        self.notify(event.text, severity=severity, timeout=6 if event.kind == "error" else 3)
+        self.notice(event.text, severity, 6 if event.kind == "error" else 3)
 
     # ------------------------------------------------------------ drawing
     def poll(self) -> None:
@@ -375,9 +387,14 @@ class TrainerApp(App[None]):
 
     async def action_quit(self) -> None:
         """Stop the workers (they check every epoch), then leave."""
+        self.leave()
+
+    def leave(self, return_code: int = 0) -> None:
+        """Quit: ``q``, or a signal (SIGTERM, or SIGHUP when the terminal closed)
+        with 128 + its number."""
         self.workers.cancel_group(self, TRAIN_GROUP)
         self.workers.cancel_group(self.compare_pane, COMPARE_GROUP)
-        self.exit()
+        self.exit(return_code=return_code)
 
     # ------------------------------------------------------------ keys of a tab, handed to its pane
     def action_curves(self) -> None:

@@ -191,6 +191,13 @@ class Points:
         return cls(X[::every], y[::every], kind[::every], every)
 
 
+def counted(choice: str, points: Points) -> torch.Tensor:
+    """Which points the legend's count of misclassified ones is over, for a
+    choice of ``config.MAP_POINTS``: the test set's while only test points
+    show, else every point."""
+    return points.kind == KINDS.index("test") if choice == "test" else torch.ones_like(points.kind, dtype=torch.bool)
+
+
 def pixel_grid(bounds: Bounds, width: int, height: int) -> torch.Tensor:
     """Centres of ``width`` x ``2 * height`` pixels, row by row from the top."""
     xs = torch.linspace(bounds.x0, bounds.x1, width + 1)
@@ -270,7 +277,7 @@ def cell_runs(params: Mapping[str, Params], activation: str, layout: Layout,
               choice: str = "all") -> tuple[list[list[int]], int]:
     """The map as runs of equal cells: ``[rows, codes, lengths]`` (a code is
     an index into ``cells_of``), with the points ``choice`` (one of
-    ``config.MAP_POINTS``) shows, plus the number of misclassified points (all of them)."""
+    ``config.MAP_POINTS``) shows, plus how many of the points ``counted(choice)`` are misclassified."""
     codes, n_wrong = cell_codes(forward(params, activation, layout.X, layout.head), layout, choice)
     runs = runs_of(codes, layout.width).tolist()
     return runs, int(n_wrong)
@@ -332,7 +339,7 @@ def cell_codes(prob: torch.Tensor, layout: Layout, choice: str = "all",
     """Each cell's code (an index into ``cells_of``), row by row, from P(class 1)
     [N] or K classes' probabilities [N, K] at ``layout.X`` (with ``shown``, the
     map of that class's probability: ``regions_of``), with the points ``choice``
-    shows; and the number of misclassified points (a tensor)."""
+    shows; and how many of the points ``counted(choice)`` are misclassified (a tensor)."""
     width, height, n_grid, points, cell = layout.width, layout.height, layout.n_grid, layout.points, layout.cell
     prob = torch.nan_to_num(prob, nan=0.5 if prob.dim() == 1 else 1 / prob.shape[1])
     region = regions_of(prob, n_grid, width, shown)
@@ -340,7 +347,7 @@ def cell_codes(prob: torch.Tensor, layout: Layout, choice: str = "all",
     n_wrong = torch.zeros((), dtype=torch.long)
     if points is not None and cell is not None:
         wrong = (predicted_classes(prob[n_grid:]) != points.y.long()).long()
-        n_wrong = wrong.sum()
+        n_wrong = (wrong * counted(choice, points)).sum()
         # one point per cell: misclassified first, then test, dev, train
         priority = wrong * len(KINDS) + points.kind + 1
         if choice == "wrong":
@@ -395,8 +402,9 @@ def point_choices(head: Head) -> tuple[str, ...]:
 def draw(params: Mapping[str, Params], activation: str, layout: Layout, palette: Palette = TRUECOLOR,
          choice: str = "all") -> tuple[list[list[Segment]], int]:
     """The map as ``layout.height`` rows of Segments, ``layout.width`` cells
-    each, with the points ``choice`` (one of ``config.MAP_POINTS``) shows, and the
-    number of misclassified points: the classes' map, or a regression's values."""
+    each, with the points ``choice`` (one of ``config.MAP_POINTS``) shows, and how
+    many of the points ``counted(choice)`` are misclassified: the classes' map, or
+    a regression's values."""
     if layout.width < 1 or layout.height < 1:
         return [], 0
     if layout.head.regression:

@@ -22,6 +22,7 @@ scales, a few floats for the legend, in a second).
 """
 from __future__ import annotations
 
+import functools
 import textwrap
 from dataclasses import dataclass
 from typing import Mapping, Sequence
@@ -45,7 +46,7 @@ from tui_mlp.render.boundary import (
     rows_of,
     runs_of,
 )
-from tui_mlp.render.palette import TRUECOLOR
+from tui_mlp.render.palette import TRUECOLOR, Palette
 
 #: A unit's thumbnail in cells (half blocks: twice as many rows of pixels),
 #: and the rows of a unit's slot in its column (the thumbnail, then its caption).
@@ -57,13 +58,14 @@ DETAIL_W, DETAIL_H = 24, 12
 WEIGHT_COLS = 16
 #: Shades per sign of the diverging palette.
 LEVELS = 4
-# Negative (magenta) and positive (green) activations, strongest first / last;
-# apart from the decision colours (blue, orange) so a map is never mistaken for one.
-NEGATIVE = ("#c74fc0", "#9a4596", "#723d70", "#4e334d")  # strong ... weak
-ZERO = "#303030"
-POSITIVE = ("#34503f", "#3c7551", "#43a066", "#4cc97b")  # weak ... strong
-DIVERGING = (*NEGATIVE, ZERO, *POSITIVE)
+# Negative (magenta) and positive (green) activations in truecolour, strongest
+# first / last; apart from the decision colours (blue, orange) so a map is never
+# mistaken for one. Each palette has its own (``Palette.diverging``).
+DIVERGING = TRUECOLOR.diverging
+NEGATIVE, ZERO, POSITIVE = DIVERGING[:LEVELS], DIVERGING[LEVELS], DIVERGING[LEVELS + 1:]
 WEIGHT_GLYPHS = "·░▒▓█"  # |w| = 0, then up to 1/4, 1/2, 3/4, all of the layer's largest
+#: An activation's magnitude, 0 to LEVELS, where a cell is one glyph (``Palette.shade_glyphs``).
+SHADE_GLYPHS = " ░▒▓█"
 CAPTION = Style(color="#a0a0a0")
 SELECTED = Style(color="#000000", bgcolor="#e0e0e0", bold=True)
 TITLE = Style(color="#c0c0c0", bold=True)
@@ -71,24 +73,33 @@ WARN = Style(color="#ffb454", bold=True)
 PAD = Style()
 
 _N_DIV = len(DIVERGING)
-_MAP_CELLS = cells_of(TRUECOLOR)
-_DIV_BASE = len(_MAP_CELLS)  # codes after the decision map's own
+_DIV_BASE = len(cells_of(TRUECOLOR))  # codes after the decision map's own (as many in every palette)
 _WEIGHT_BASE = _DIV_BASE + _N_DIV * _N_DIV
 
 
-def _build_cells() -> list[tuple[str, Style]]:
-    """The decision map's cells, then every pair of diverging shades, then
-    the weight cells (negative levels 0..4, positive levels 0..4)."""
-    cells = list(_MAP_CELLS)
-    for top in DIVERGING:
-        for bottom in DIVERGING:
-            cells.append((UPPER_HALF, Style(color=top, bgcolor=bottom)))
-    for colour in (NEGATIVE[0], POSITIVE[-1]):
-        cells += [(glyph, Style(color=colour, bgcolor=ZERO)) for glyph in WEIGHT_GLYPHS]
+@functools.lru_cache(maxsize=None)
+def network_cells(palette: Palette = TRUECOLOR) -> list[tuple[str, Style]]:
+    """The decision map's cells, then every pair (upper, lower pixel) of
+    diverging shades, then the weight cells (negative levels 0..4, positive
+    levels 0..4), in ``palette``'s colours. With ``shade_glyphs`` a pair is
+    one glyph: the mean of its two pixels, its magnitude a shade glyph, its
+    sign the glyph's colour."""
+    cells = list(cells_of(palette))
+    assert len(cells) == _DIV_BASE
+    shades = palette.diverging
+    negative, zero, positive = shades[0], shades[LEVELS], shades[-1]
+    for top in range(_N_DIV):
+        for bottom in range(_N_DIV):
+            if palette.shade_glyphs:
+                mean = (top + bottom) / 2 - LEVELS
+                glyph = SHADE_GLYPHS[min(int(abs(mean) + 0.5), LEVELS)]
+                cells.append((glyph, Style(color=negative if mean < 0 else positive, bgcolor=zero)))
+            else:
+                cells.append((UPPER_HALF, Style(color=shades[top], bgcolor=shades[bottom])))
+    for colour in (negative, positive):
+        cells += [(glyph, Style(color=colour, bgcolor=zero)) for glyph in WEIGHT_GLYPHS]
     return cells
 
-
-NETWORK_CELLS = _build_cells()
 
 #: A unit: (column, index); column 0 the inputs, the last the output.
 Unit = tuple[int, int]
@@ -171,11 +182,12 @@ def _half_blocks(level: torch.Tensor) -> torch.Tensor:
 
 
 def draw(params: Mapping[str, Params], activation: str, frame: Frame, train_X: torch.Tensor,
-         selected: Unit, units: Sequence[Unit] | None = None) -> Picture:
+         selected: Unit, units: Sequence[Unit] | None = None, palette: Palette = TRUECOLOR) -> Picture:
     """The network of ``params`` (copies) over ``frame``: the thumbnails,
     weights and health of ``units`` (default: all; a pane passes those in
     view, so a wide network costs what it shows) and the selected unit's
-    large map. Health is counted on ``train_X`` (points of the plane)."""
+    large map, in ``palette``'s colours. Health is counted on ``train_X``
+    (points of the plane)."""
     sizes = sizes_of(params)
     starts = [sum(sizes[:c]) for c in range(len(sizes))]
     units = list(units) if units is not None else in_view(sizes, range(len(sizes)), range(max(sizes)))
@@ -229,27 +241,29 @@ def draw(params: Mapping[str, Params], activation: str, frame: Frame, train_X: t
         parts = [thumb_runs.reshape(-1), detail_runs.reshape(-1), zero, saturated, *weight_codes]
         flat = torch.cat([p.long() for p in parts]).tolist()  # the picture's one transfer
         scales = scale.tolist()
-    return _unpack(flat, parts, sizes, units, wanted, detail.height, scales, int(train_X.shape[0]))
+    return _unpack(flat, parts, sizes, units, wanted, detail.height, scales, int(train_X.shape[0]),
+                   network_cells(palette))
 
 
 def _unpack(flat: list[int], parts: Sequence[torch.Tensor], sizes: list[int], units: list[Unit],
-            wanted: list[Unit], detail_height: int, scales: list[float], points: int) -> Picture:
-    """``draw``'s one list of ints back into a Picture."""
+            wanted: list[Unit], detail_height: int, scales: list[float], points: int,
+            cells: list[tuple[str, Style]]) -> Picture:
+    """``draw``'s one list of ints back into a Picture, drawn with ``cells``."""
     pieces, at = [], 0
     for part in parts:
         n = part.numel()
         pieces.append(flat[at:at + n])
         at += n
     thumb_flat, detail_flat, zero, saturated, *weight_codes = pieces
-    thumb_rows = rows_of(_split3(thumb_flat), len(units) * THUMB_H, cells=NETWORK_CELLS)
+    thumb_rows = rows_of(_split3(thumb_flat), len(units) * THUMB_H, cells=cells)
     thumbs = {u: thumb_rows[k * THUMB_H:(k + 1) * THUMB_H] for k, u in enumerate(units)}
     hidden = range(1, len(sizes) - 1)
     health = {u: Health(z, s, points) if u[0] in hidden else None
               for u, z, s in zip(wanted, zero, saturated)}
     receiving = [u for u in units if u[0]]
-    weights = {u: _weight_rows(codes, sizes[u[0] - 1]) for u, codes in zip(receiving, weight_codes)}
+    weights = {u: _weight_rows(codes, sizes[u[0] - 1], cells) for u, codes in zip(receiving, weight_codes)}
     return Picture(thumbs, weights, dict(zip(wanted, scales)), health,
-                   rows_of(_split3(detail_flat), detail_height, cells=NETWORK_CELLS))
+                   rows_of(_split3(detail_flat), detail_height, cells=cells))
 
 
 def _split3(flat: list[int]) -> list[list[int]]:
@@ -258,7 +272,7 @@ def _split3(flat: list[int]) -> list[list[int]]:
     return [flat[:n], flat[n:2 * n], flat[2 * n:]]
 
 
-def _weight_rows(codes: list[int], n_in: int) -> list[list[Segment]]:
+def _weight_rows(codes: list[int], n_in: int, cells: list[tuple[str, Style]]) -> list[list[Segment]]:
     """One unit's incoming weights' cells (the first of its ``n_in``),
     WEIGHT_COLS to a row and at most THUMB_H rows (a last "…" stands for
     those left out)."""
@@ -268,7 +282,7 @@ def _weight_rows(codes: list[int], n_in: int) -> list[list[Segment]]:
     for r in range(min(rows_needed, THUMB_H)):
         chunk = codes[r * cols:(r + 1) * cols]
         cut = r == THUMB_H - 1 and rows_needed > THUMB_H
-        row = [Segment(*NETWORK_CELLS[c]) for c in (chunk[:-1] if cut else chunk)]
+        row = [Segment(*cells[c]) for c in (chunk[:-1] if cut else chunk)]
         row.append(Segment("…" if cut else " " * (cols - len(chunk)), PAD))
         rows.append(row)
     return rows
@@ -421,22 +435,25 @@ def _status(health: Health | None, activation: str) -> tuple[str, Style]:
     return f"nonzero on {share:.0f}% of training points", CAPTION
 
 
-def _legend(scale: float, output: int | None, classes: int = 2) -> list[Segment]:
+def _legend(scale: float, output: int | None, classes: int = 2, palette: Palette = TRUECOLOR) -> list[Segment]:
     """The shades' scale: of an output unit (``output``, the class whose
-    probability it shows) or of any other unit's activation."""
+    probability it shows) or of any other unit's activation (each shade as
+    the thumbnails draw it)."""
     if output is not None:
-        shades = (*reversed(TRUECOLOR.region[0]), *TRUECOLOR.region[1]) if classes == 2 else \
-            TRUECOLOR.region[output]
+        shades = (*reversed(palette.region[0]), *palette.region[1]) if classes == 2 else \
+            palette.region[output]
         return [Segment(f"P(class {output}) 0 ", CAPTION),
                 *(Segment(" ", Style(bgcolor=colour)) for colour in shades), Segment(" 1", CAPTION)]
-    return [Segment(f"{-scale:+.3g} ", CAPTION), *(Segment(" ", Style(bgcolor=c)) for c in DIVERGING),
+    cells = network_cells(palette)
+    return [Segment(f"{-scale:+.3g} ", CAPTION),
+            *(Segment(*cells[_DIV_BASE + k * _N_DIV + k]) for k in range(_N_DIV)),
             Segment(f" {scale:+.3g}", CAPTION)]
 
 
 def detail_rows(picture: Picture, params: Mapping[str, Params], grads: Mapping[str, Params] | None,
                 activation: str, selected: Unit, picked: int, refusal: str | None, height: int,
                 features: Sequence[str] = PLANE, width: int = 34,
-                head: Head = BOOK_HEAD) -> list[list[Segment]]:
+                head: Head = BOOK_HEAD, palette: Palette = TRUECOLOR) -> list[list[Segment]]:
     """The selected unit: its name, its map, the shades' scale, its health,
     then its bias and incoming weights with the gradient (dL/d) of each from the last epoch
     (``picked`` marked, the list scrolled to show it), and how to edit them
@@ -450,7 +467,7 @@ def detail_rows(picture: Picture, params: Mapping[str, Params], grads: Mapping[s
     rows: list[list[Segment]] = [[Segment(f"{unit_name(sizes, selected, features)}  ", TITLE), Segment(what, CAPTION)]]
     rows += picture.detail
     shown_class = (1 if classes == 2 else index) if last and not head.regression else None
-    rows.append(_legend(picture.scales[selected], shown_class, classes))
+    rows.append(_legend(picture.scales[selected], shown_class, classes, palette))
     status, style = _status(picture.health[selected], activation)
     if status:
         rows.append([Segment(status, style)])

@@ -77,6 +77,12 @@ class Palette:
     edge: str = "#101010"
     #: Per class, a glyph that fills its regions ("": the half blocks' colours alone).
     fills: tuple[str, ...] = ("",) * MAX_CLASSES
+    #: The network tab's activations and weights: negative (strongest first),
+    #: zero, positive (strongest last), 2 * 4 + 1 shades; with ``shade_glyphs``
+    #: a cell is one glyph (░▒▓█ by magnitude) in the sign's colour over zero's.
+    diverging: tuple[str, ...] = ("#c74fc0", "#9a4596", "#723d70", "#4e334d", "#303030",
+                                  "#34503f", "#3c7551", "#43a066", "#4cc97b")
+    shade_glyphs: bool = False
 
 
 def _every_region(colour: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
@@ -149,6 +155,9 @@ STANDARD = Palette(
     bar_style=_S["bright_cyan"],
     dead_style=f"bold {_S['bright_red']}",
     edge=_S["black"],
+    # two hues at two intensities: magenta negative, green positive, bright when strong
+    diverging=(_S["bright_magenta"], _S["bright_magenta"], _S["magenta"], _S["magenta"], _S["black"],
+               _S["green"], _S["green"], _S["bright_green"], _S["bright_green"]),
 )
 
 #: NO_COLOR's dark greys: class 0's, and under the fill glyphs of classes 2 and up.
@@ -177,6 +186,9 @@ MONO = Palette(
     dead_style="bold underline #ffffff",
     edge="#ffffff",
     fills=("", "", "/", "\\", "+", "=", ":", "~"),
+    # black glyphs for negative, white for positive, over a middle grey
+    diverging=("#000000",) * 4 + ("#767676",) + ("#ffffff",) * 4,
+    shade_glyphs=True,
 )
 
 PALETTES = {p.name: p for p in (TRUECOLOR, STANDARD, MONO)}

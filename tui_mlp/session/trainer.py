@@ -26,7 +26,7 @@ import torch
 from tui_mlp.config import TIMELINE_BYTES, Config, ConfigError, parse_weight
 from tui_mlp.data import DataError, Dataset
 from tui_mlp.diagnostics import Diagnosis, GradCheck, budgeted_gradient_check, diagnose
-from tui_mlp.experiment import Experiment, TooBig, build, load_data
+from tui_mlp.experiment import Experiment, SplitError, TooBig, build, load_data
 from tui_mlp.files import WriteError, absolute
 from tui_mlp.nn import MLP
 from tui_mlp.results import TestResult, evaluate_best, run_record, write_history_csv, write_run_json
@@ -311,8 +311,9 @@ class Trainer:
             return
         self._adopt(fresh, f"loaded {directory}")
         score, loss = fresh.runner.evaluate(fresh.dev_set)
-        self.log.append(f"[Load] model loaded from {directory}; dev score/loss: {score:.4f}/{loss:.4f}")
-        self.emit(Event("info", f"loaded the model from {directory}"))
+        line = f"[Load] model loaded from {directory}; dev score/loss: {score:.4f}/{loss:.4f}"
+        self.log.append(line)
+        self.emit(Event("info", line.removeprefix("[Load] ")))
         self._publish()
 
     def _edit(self, edit: EditWeight) -> None:
@@ -370,8 +371,8 @@ class Trainer:
         note = "" if first else ("new data" if new_data else "new model") + (": run reset" if was_training else "")
         try:
             self._rebuild(config, new_data=new_data, note=note)
-        except DataError as exc:
-            self.emit(Event("error", str(exc), field="csv"))
+        except DataError as exc:  # a split that does not fit the rows: the dev field's to fix
+            self.emit(Event("error", str(exc), field="dev" if isinstance(exc, SplitError) else "csv"))
             return
         except TooBig as exc:
             self.emit(Event("error", str(exc)))

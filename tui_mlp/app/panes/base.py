@@ -4,9 +4,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.containers import Container
+from textual.message import Message
+from textual.notifications import SeverityLevel
 
 if TYPE_CHECKING:
     from tui_mlp.session import Comparer, Snapshot, Trainer
+
+
+class Notice(Message):
+    """Something to tell the user: the app shows it as a toast of one row and
+    puts it in the log whole."""
+
+    def __init__(self, text: str, severity: SeverityLevel = "information", timeout: float | None = None) -> None:
+        super().__init__()
+        self.text, self.severity, self.timeout = text, severity, timeout
 
 
 class Pane(Container):
@@ -32,3 +43,7 @@ class Pane(Container):
     def show(self, snap: Snapshot) -> None:
         """Redraw what changed since the last call; a tab that shows nothing of
         the run keeps this as is."""
+
+    def notice(self, text: str, severity: SeverityLevel = "information", timeout: float | None = None) -> None:
+        """Tell the user ``text`` (through the app, which owns the toasts and the log)."""
+        self.post_message(Notice(text, severity, timeout))

@@ -122,7 +122,7 @@ class ComparePane(Pane):
         if config is not None and (view.config != config or view.state == session.CompareState.FAILED):
             self._run(self._comparer.begin(), config)
         elif view.state == session.CompareState.DONE:
-            self.notify("these settings are compared already: change one to compare anew", timeout=3)
+            self.notice("these settings are compared already: change one to compare anew", timeout=3)
 
     @work(thread=True, exclusive=True, group=COMPARE_GROUP, exit_on_error=False)
     def _run(self, ticket: int, config: Config) -> None:

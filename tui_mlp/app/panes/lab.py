@@ -136,7 +136,7 @@ class LabPane(Pane):
                     check_outputs({f"the {what} export": path},
                                   {"the data file the run reads (csv)": self._trainer.snapshot.config.data_file})
                 except WriteError as exc:
-                    self.notify(f"{what} not exported: {exc}", severity="error", timeout=8)
+                    self.notice(f"{what} not exported: {exc}", "error", timeout=8)
                     return
                 self._submit(session.Export(what, path))
         self.app.push_screen(PathDialog(title, self._export_paths[what], "file"), chosen)

@@ -23,12 +23,15 @@ from tui_mlp.app.pacing import Pace
 from tui_mlp.app.panes.base import Pane
 from tui_mlp.app.widgets.lines import retitle
 from tui_mlp.app.widgets.network import NetworkView, UnitView
+from tui_mlp.app.widgets.palette import app_palette
 from tui_mlp.config import EDIT_STEP, MAX_EDIT_WEIGHT, ConfigError, parse_weight
 
 if TYPE_CHECKING:
     from tui_mlp.render.network import Frame, Unit
     from tui_mlp.session import Command, EditWeight, Snapshot
 
+#: How to leave the field for a typed value.
+EDIT_HINT = "enter sets it, esc cancels"
 #: Rows of the unit view besides its map (name, scale, health, table head, three entries, hint).
 UNIT_TEXT_ROWS = 8
 
@@ -128,12 +131,14 @@ class NetworkPane(Pane):
         self._top = render_network.follow(self._top, index * slot, slot, height - 1)
         activation = snap.config.model.activation
         units = render_network.units_in_view(sizes, width, height, self._top, self._left)
-        picture = render_network.draw(snap.params, activation, self._frame, snap.data[0][0], self.selected, units)
+        palette = app_palette(self.app)
+        picture = render_network.draw(snap.params, activation, self._frame, snap.data[0][0], self.selected,
+                                      units, palette)
         self.view.show_rows(render_network.network_rows(picture, sizes, activation, self.selected, width, height,
                                          self._top, self._left, features))
         self.unit.show_rows(render_network.detail_rows(picture, snap.params, snap.grads, activation, self.selected,
                                         self.picked, self._refusal(), unit_height, features,
-                                        self.unit.size.width, head))
+                                        self.unit.size.width, head, palette))
         epoch = snap.weights_epoch
         when = "initial weights" if epoch is None else \
             f"epoch {epoch}" + (", timeline" if snap.viewing is not None else "")
@@ -204,8 +209,7 @@ class NetworkPane(Pane):
             return
         value = float(self._snap.params[edit.layer][edit.key][edit.index])
         self.editor.value = f"{value:.4g}"
-        self.editor_label.update(f"{edit.name}, from -{MAX_EDIT_WEIGHT:g} to {MAX_EDIT_WEIGHT:g}:\n"
-                                 f"enter sets it, esc cancels")
+        self.editor_label.update(f"{edit.name}, from -{MAX_EDIT_WEIGHT:g} to {MAX_EDIT_WEIGHT:g}:\n{EDIT_HINT}")
         self.editing.display = True
         self.editor.focus()
 
@@ -223,13 +227,14 @@ class NetworkPane(Pane):
     def _typed(self, event: Input.Submitted) -> None:
         event.stop()
         edit = self._edit()
+        if edit is not None:
+            try:
+                value = parse_weight(edit.name, event.value)
+            except ConfigError as exc:  # said in the box, which stays open for another try
+                self.editor_label.update(f"{exc}\n{EDIT_HINT}")
+                return
         self.action_cancel_edit()
         if edit is None:
-            return
-        try:
-            value = parse_weight(edit.name, event.value)
-        except ConfigError as exc:
-            self.notify(str(exc), severity="error")
             return
         self._submit(session.EditWeight(edit.layer, edit.key, edit.index, value=value))
 
@@ -243,11 +248,11 @@ class NetworkPane(Pane):
         """The command for the picked entry (None, with a word why, if there is none)."""
         entries = self._entries()
         if not entries or self._snap is None or self._snap.params is None:
-            self.notify("an input has no weights: select a hidden or output unit (arrows)", severity="warning")
+            self.notice("an input has no weights: select a hidden or output unit (arrows)", "warning")
             return None
         refusal = self._refusal()
         if refusal is not None:
-            self.notify(refusal, severity="warning")
+            self.notice(refusal, "warning")
             return None
         key, index, _ = entries[min(self.picked, len(entries) - 1)]
         layer = list(self._snap.params)[self.selected[0] - 1]

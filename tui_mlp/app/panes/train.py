@@ -18,12 +18,12 @@ from tui_mlp.app.pacing import Pace
 from tui_mlp.app.panes.base import Pane
 from tui_mlp.app.widgets.boundary import BoundaryMap
 from tui_mlp.app.widgets.curves import CurvesPlot
-from tui_mlp.app.widgets.dialogs import LOAD_FILE, SAVE_FILE, PathDialog, PresetPicker
+from tui_mlp.app.widgets.dialogs import LOAD_FILE, SAVE_FILE, ConfirmReset, PathDialog, PresetPicker
 from tui_mlp.app.widgets.lines import retitle
 from tui_mlp.app.widgets.log import TrainLog
 from tui_mlp.app.widgets.settings import SettingsForm
 from tui_mlp.app.widgets.status import StatusLine
-from tui_mlp.config import FIELDS, Config, ConfigError
+from tui_mlp.config import FIELDS, Config, ConfigError, text_of
 from tui_mlp.files import WriteError, absolute, check_outputs
 from tui_mlp.presets import PRESETS
 from tui_mlp.settings_file import SettingsFileError, load_config, save_config
@@ -53,6 +53,11 @@ def first_run_hint(config: Config) -> str:
     return ("Press s to train. The map colours the two classes' regions, shaded by the network's "
             "confidence; the boundary is where they meet. The presets (p) show what each setting does.")
 
+#: How a notice is marked in the log.
+NOTICE_PREFIX = {"warning": "[Warning]", "error": "[Error]"}
+#: A notice the session logged is among this many of the latest lines.
+NOTICE_LOOKBACK = 8
+
 
 class TrainPane(Pane):
     TAB, TITLE = "train-tab", "Train"
@@ -76,6 +81,8 @@ class TrainPane(Pane):
         self._map_pace = Pace(0.2)  # while training, at most 5 maps a second...
         self._curves_pace = Pace(0.3)  # ...and 3 plots
         self._settings_path = DEFAULT_SETTINGS
+        self._applied = config  # the settings last handed to the worker
+        self._asking = False  # the question before a reset is open
 
     def compose(self) -> ComposeResult:
         # a grid (app.tcss): in a wide terminal the status sits under the log,
@@ -129,6 +136,17 @@ class TrainPane(Pane):
             retitle(self.curves, f"curves: {self.curves.title} (c)")
             self._curves_shown = (snap.curves, snap.viewing)
 
+    def log_notice(self, message: str, severity: str) -> None:
+        """Put a notice in the log whole (its toast shows one row of it),
+        unless the session logged it already (before the session is there, straight into the log)."""
+        line = f"{NOTICE_PREFIX.get(severity, '[Note]')} {message}"
+        if self._trainer is None:
+            self.train_log.write_lines([line])
+            return
+        log = self._trainer.log
+        if not any(message in old for old in log.since(0)[0][-NOTICE_LOOKBACK:]):
+            log.append(line)
+
     def cycle_points(self) -> None:
         """The next choice of which points the map shows."""
         self.boundary.cycle_points()
@@ -140,10 +158,59 @@ class TrainPane(Pane):
     # ------------------------------------------------------------ the form and commands
     @on(SettingsForm.Applied)
     def _settings_applied(self) -> None:
+        if self._discards(self.form.unsent()):
+            if not isinstance(self.screen.focused, Input):  # a choice or a box: the change is whole
+                self._ask()
+            return  # a value being typed: asked about once the field is left
+        self._send_pending()
+
+    def on_descendant_blur(self) -> None:
+        if self._discards(self.form.unsent()):
+            self._ask()
+
+    def _send_pending(self) -> None:
         """The form's new settings to the worker (once there is one: until then they wait in the form)."""
         pending = self.form.take_pending() if self._trainer is not None else None
         if pending is not None:
-            self._submit(session.Configure(pending))
+            self._configure(pending)
+
+    def _configure(self, config: Config) -> None:
+        self._applied = config
+        self._submit(session.Configure(config))
+
+    def _discards(self, config: Config | None) -> bool:
+        """Whether sending ``config`` would reset a run that has trained: a new
+        data set or model (training settings are applied to the run as it is)."""
+        applied = self._applied
+        return config is not None and self._trainer is not None and self._trainer.snapshot.epoch > 0 and \
+            (config.data, config.model) != (applied.data, applied.model)
+
+    def _ask(self, then: Callable[[], None] | None = None) -> None:
+        """Ask before the form's settings reset the trained run: apply them, or
+        keep the run and give the fields back their values; then run ``then``."""
+        config = self.form.unsent()
+        if self._asking or config is None:
+            return
+        self._asking = True
+
+        def answered(apply: bool | None) -> None:
+            self._asking = False
+            if apply:
+                self._send_pending()
+            else:
+                self.form.set_config(self._applied)
+            if then is not None:
+                then()
+        self.app.push_screen(ConfirmReset(self._question(config)), answered)
+
+    def _question(self, config: Config) -> str:
+        applied = self._applied
+        changed = [f"{FIELDS[name].label} {text_of(applied.get(name))} → {text_of(config.get(name))}"
+                   for name in FIELDS if FIELDS[name].group in ("data", "model")
+                   and config.get(name) != applied.get(name)]
+        what = "new data" if config.data != applied.data else "a new model"
+        epochs = self._trainer.snapshot.epoch if self._trainer is not None else 0
+        return f"{'; '.join(changed)} is {what}: it resets the run and loses its {epochs} trained epochs."
 
     def after_fields(self, then: Callable[[], None]) -> None:
         """Run ``then`` once every settings field has handled the keys already
@@ -166,9 +233,10 @@ class TrainPane(Pane):
     def send(self, command: Command, needs_valid_form: bool = False, verb: str = "") -> None:
         """Send the form's settings if they changed, then ``command``; refuse
         (naming the field) if the command needs a valid form and it is not."""
-        pending = self.form.take_pending()
-        if pending is not None:
-            self._submit(session.Configure(pending))
+        if self._discards(self.form.unsent()):  # the command waits for the answer
+            self._ask(lambda: self.send(command, needs_valid_form, verb))
+            return
+        self._send_pending()
         if needs_valid_form and self.refuse_invalid(verb):
             return
         self._submit(command)
@@ -181,7 +249,7 @@ class TrainPane(Pane):
         name, text = error
         label = FIELDS[name].label
         named = text if text.startswith(label) else f"{label}: {text}"
-        self.notify(f"cannot {action}: {named}", severity="error")
+        self.notice(f"cannot {action}: {named}", "error")
         return True
 
     # ------------------------------------------------------------ presets and the settings file
@@ -197,13 +265,13 @@ class TrainPane(Pane):
                 preset = PRESETS[name]
                 self._use_settings(preset.config())
                 self._submit(session.Reset())
-                self.notify(f"preset {name}: {preset.title}", timeout=3)
+                self.notice(f"preset {name}: {preset.title}", timeout=3)
         self.app.push_screen(PresetPicker(), chosen)
 
     def _use_settings(self, config: Config) -> None:
         """Show ``config`` in the form and hand it to the worker."""
         self.form.set_config(config)
-        self._submit(session.Configure(config))
+        self._configure(config)
 
     def _save_settings(self) -> None:
         if self.refuse_invalid("save the settings"):
@@ -221,9 +289,9 @@ class TrainPane(Pane):
                                "the data file the run reads (csv)": running})
                 save_config(config, path)
             except WriteError as exc:
-                self.notify(f"settings not saved: {exc}", severity="error", timeout=8)
+                self.notice(f"settings not saved: {exc}", "error", timeout=8)
                 return
-            self.notify(f"settings saved to {absolute(path)}", timeout=3)
+            self.notice(f"settings saved to {absolute(path)}", timeout=3)
         self.app.push_screen(PathDialog("save the settings to a TOML file", self._settings_path, "file"), chosen)
 
     def _load_settings(self) -> None:
@@ -234,8 +302,8 @@ class TrainPane(Pane):
             try:  # over the defaults, as `tui-mlp train --config` reads it
                 config = load_config(path)
             except (SettingsFileError, ConfigError) as exc:
-                self.notify(f"settings not loaded: {exc}", severity="error", timeout=10)
+                self.notice(f"settings not loaded: {exc}", "error", timeout=10)
                 return
             self._use_settings(config)
-            self.notify(f"settings loaded from {path}", timeout=3)
+            self.notice(f"settings loaded from {path}", timeout=3)
         self.app.push_screen(PathDialog("load the settings from a TOML file", self._settings_path, "file"), chosen)

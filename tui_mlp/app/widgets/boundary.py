@@ -43,7 +43,8 @@ class BoundaryMap(StripPane):
         self._bounds: Bounds | None = None
         self._layout: Layout | None = None  # for the current data and size
         self._drawn_size = Size(0, 0)
-        self.misclassified = 0
+        self.misclassified = 0  # of the ``counted`` points the legend's count is over
+        self.counted = 0
         self.point_count = 0
         self.choice = next(iter(MAP_POINTS))
         self.title = ""
@@ -97,12 +98,20 @@ class BoundaryMap(StripPane):
                                                               self._features, self._head or nn.BOOK_HEAD)
         palette = app_palette(self.app)
         rows, self.misclassified = render_boundary.draw(self._params, self._activation, layout, palette, self.choice)
+        self.counted = int(render_boundary.counted(self.choice, layout.points).sum()) \
+            if layout.points is not None else 0
         stride = layout.stride(self.choice)
         self.title = MAP_POINTS[self.choice] + (f", 1 in {stride} shown" if stride > 1 else "")
         if self.heading:
             retitle(self, f"{self.heading}: {self.title} (d)")
         self._drawn_size = self.size
         self.show_strips([*(Strip(row, width) for row in rows), self._legend(width, layout)])
+
+    def wrong_text(self) -> str:
+        """The legend's count of misclassified points, saying of which ("wrong
+        3 of 40 test"): the test set's while only test points show, else all."""
+        of = " test" if self.choice == "test" else ""
+        return f"wrong {self.misclassified} of {self.counted}{of}"
 
     def _legend(self, width: int, layout: Layout) -> Strip:
         """Which glyph is which: shape per class (with K classes each over its
@@ -115,7 +124,7 @@ class BoundaryMap(StripPane):
         glyphs = render_boundary.GLYPHS
         classes = render_boundary.classes_of(self._params) if self._params is not None else 2
         if classes == 2:
-            segments = [Segment(f"{glyphs[0][0]}{glyphs[1][0]}", glyph), Segment(" class 0/1  ", text)]
+            segments = [Segment(f"{glyphs[0][0]}{glyphs[1][0]}", glyph), Segment(" class 0/1 ", text)]
         else:
             segments = [Segment("class ", text)]
             for k in range(classes):
@@ -123,10 +132,9 @@ class BoundaryMap(StripPane):
                 segments += [Segment(glyphs[k][0], Style(color=palette.point[k][k], bgcolor=under, bold=True)),
                              Segment(palette.fills[k] or " ", Style(color=palette.legend, bgcolor=under)),
                              Segment(f"{k} ", text)]
-            segments.append(Segment(" ", text))
+        fg, bg = palette.wrong  # the count before the sets: what a narrow map cuts is the sets' fills
+        segments += [Segment(glyphs[0][0], Style(color=fg, bgcolor=bg, bold=True)),
+                     Segment(f"{self.wrong_text()} ", text)]
         for k, kind in enumerate(render_boundary.KINDS):
             segments += [Segment(glyphs[0][k], glyph), Segment(f"{kind} ", text)]
-        fg, bg = palette.wrong
-        segments += [Segment(" ", text), Segment(glyphs[0][0], Style(color=fg, bgcolor=bg, bold=True)),
-                     Segment(f"wrong {self.misclassified}", text)]
         return Strip(segments).crop_extend(0, width, text)

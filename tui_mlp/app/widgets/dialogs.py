@@ -1,5 +1,6 @@
 """The dialogs: the path prompt (a directory for ctrl+s (save) and ctrl+o
-(load), a file for the settings file and the exports) and the preset picker."""
+(load), a file for the settings file and the exports), the preset picker, and
+the question before a settings change resets a trained run."""
 from __future__ import annotations
 
 from typing import Any
@@ -84,3 +85,24 @@ class PresetPicker(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmReset(ModalScreen[bool]):
+    """Ask before a settings change discards the trained weights: Enter or
+    ``y`` applies it and resets the run (True), Escape or ``n`` keeps the run
+    (False)."""
+
+    BINDINGS = [Binding("enter,y", "answer(True)", "apply and reset", priority=True),
+                Binding("escape,n", "answer(False)", "keep the run", priority=True)]
+
+    def __init__(self, question: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-dialog"):
+            yield Label(self.question, id="confirm-question")
+            yield Label("enter/y: apply and reset   escape/n: keep the run", id="confirm-help")
+
+    def action_answer(self, apply: bool) -> None:
+        self.dismiss(apply)

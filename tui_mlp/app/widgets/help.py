@@ -56,7 +56,8 @@ def key_sections(app: App[Any], pane: Widget) -> list[Section]:
         if own:
             rows = _rows(app, own, widget)
             if rows:
-                where = widget.border_title or widget.id or type(widget).__name__
+                where = getattr(widget, "HELP_PLACE", None) or widget.border_title or widget.id \
+                    or type(widget).__name__
                 sections.append((f"in the {where} (when focused)", rows))
     sections.append(FOCUS_KEYS)
     return sections

@@ -26,8 +26,11 @@ STYLES = {
     "[Evaluate]": Style(color="#7fbf7f"),
     "[Test]": Style(bold=True, color="#ffd08a"),
     "[Error]": Style(bold=True, color="#ff6060"),
+    "[Warning]": Style(color="#ffd08a"),
 }
 PLAIN = Style(color="#b0b0b0")
+#: The notices: wrapped to the log's width rather than cut.
+WRAPPED = ("[Error]", "[Warning]", "[Note]")
 HINT = Style(color="#b0b0b0", italic=True)
 
 
@@ -59,6 +62,7 @@ class TrainLog(StripPane, can_focus=True):
         self.placeholder = placeholder  # shown, wrapped, while no line has been written
         self._lines: deque[tuple[str, Style]] = deque(maxlen=max_lines)
         self.offset_from_end = 0  # 0: following the end
+        self._first_shown = 1  # the number of the top line shown
 
     @property
     def lines(self) -> list[str]:
@@ -84,26 +88,36 @@ class TrainLog(StripPane, can_focus=True):
         self._scroll_from_end(0)
 
     def _changed(self) -> None:
+        strips = self._visible()  # first: it finds the top line shown, which the title names
         retitle(self, subtitle=self.position())
-        self.show_strips(self._visible())
+        self.show_strips(strips)
 
     def position(self) -> str:
         """Which lines show, of how many ("lines 3-9/40"), and whether the end is followed."""
         total = len(self._lines)
-        if total <= self.size.height:
-            return f"{total} lines" if total else ""
         last = total - self.offset_from_end
-        first = max(last - self.size.height, 0) + 1
-        where = f"lines {first}-{last}/{total}"
+        if self._first_shown == 1 and last == total:
+            return f"{total} lines" if total else ""
+        where = f"lines {self._first_shown}-{last}/{total}"
         return f"{where} (end: follow)" if self.offset_from_end else where
 
     def on_resize(self) -> None:
         self._changed()
 
     def _scroll_from_end(self, offset: int) -> None:
-        top = max(len(self._lines) - self.size.height, 0)
-        self.offset_from_end = max(0, min(offset, top))
+        self.offset_from_end = max(0, min(offset, self._top_offset()))
         self._changed()
+
+    def _top_offset(self) -> int:
+        """The offset from the end at which the first line shows at the top."""
+        width, height = self.size
+        rows = fit = 0
+        for text, style in self._lines:
+            rows += len(self._rows(text, style, width))
+            if rows > height:
+                break
+            fit += 1
+        return len(self._lines) - fit
 
     def action_scroll(self, lines: int) -> None:
         self._scroll_from_end(self.offset_from_end + lines)
@@ -130,11 +144,22 @@ class TrainLog(StripPane, can_focus=True):
         if not self._lines:
             return [Strip([Segment(line, HINT)]).extend_cell_length(width, HINT)
                     for line in textwrap.wrap(self.placeholder, max(width - 1, 1))[:height]]
-        start = max(len(self._lines) - height - self.offset_from_end, 0)
-        strips = []
-        for index in range(start, min(start + height, len(self._lines))):
-            text, style = self._lines[index]
-            if len(text) > width:
-                text = text[:max(width - 1, 0)] + "…"
-            strips.append(Strip([Segment(text, style)]).extend_cell_length(width, style))
-        return strips
+        index = len(self._lines) - self.offset_from_end
+        strips: list[Strip] = []
+        while index > 0 and len(strips) < height:  # from the last line shown up
+            index -= 1
+            strips[:0] = self._rows(*self._lines[index], width)
+        self._first_shown = index + 1 + (len(strips) > height)  # a line cut at the top: the next
+        return strips[-height:] if height else []
+
+    @staticmethod
+    def _rows(text: str, style: Style, width: int) -> list[Strip]:
+        """One line's rows: a notice wrapped (it is there to be read whole), any
+        other line (an epoch's figures) cut to one row."""
+        if len(text) <= width or width < 2:
+            rows = [text]
+        elif text.startswith(WRAPPED):
+            rows = textwrap.wrap(text, width, subsequent_indent="  ")
+        else:
+            rows = [text[:width - 1] + "…"]
+        return [Strip([Segment(row, style)]).extend_cell_length(width, style) for row in rows]

@@ -22,8 +22,17 @@ from textual.validation import ValidationResult, Validator
 from textual.widget import Widget
 from textual.widgets import Checkbox, Collapsible, Input, Label, Select, Static
 
-from tui_mlp.app.widgets.inputs import OrderedInput
-from tui_mlp.config import FIELDS, Config, ConfigError, build_config, parse_field, text_of
+from tui_mlp.app.widgets.inputs import OrderedInput, PathInput
+from tui_mlp.config import (
+    CSV_DEFAULTS,
+    FIELDS,
+    GENERATED_ONLY,
+    Config,
+    ConfigError,
+    build_config,
+    parse_field,
+    text_of,
+)
 
 #: The fields shown first, in this order: the data, the network, the training.
 PRIMARY = ("n_samples", "noise", "train", "dev", "seed", "shuffle",
@@ -71,12 +80,15 @@ class SettingsForm(VerticalScroll, can_focus=False):
         self._sent: Config | None = config  # the last valid config sent up
         self._errors: dict[str, str] = {}
         self._external: dict[str, tuple[Any, str]] = {}  # refusals from outside (a bad CSV)
+        self._csv_shown = False  # the fields show a CSV's settings
+        self._generated: dict[str, str] = {}  # what CSV_DEFAULTS replaced in the fields, for going back
 
     #: The border's hint: how to get out of a field, or into one.
     IN_FIELD, OUTSIDE = "esc: leave field", "tab or click: edit"
 
     def on_mount(self) -> None:
         self.border_subtitle = self.OUTSIDE
+        self._show_generated_fields(self.config.data.dataset != "csv")
 
     def on_descendant_focus(self) -> None:
         self.border_subtitle = self.IN_FIELD
@@ -118,8 +130,9 @@ class SettingsForm(VerticalScroll, can_focus=False):
             box = Checkbox(value=value, id=name, compact=True)
             box.tooltip = tip
             return box
-        editor = OrderedInput(text_of(value), id=name, validators=[FieldValidator(name)],
-                       validate_on=["changed", "submitted"], compact=True, select_on_focus=False)
+        editor = (PathInput if spec.is_path else OrderedInput)(
+            text_of(value), id=name, validators=[FieldValidator(name)],
+            validate_on=["changed", "submitted"], compact=True, select_on_focus=False)
         editor.tooltip = tip
         return editor
 
@@ -168,6 +181,8 @@ class SettingsForm(VerticalScroll, can_focus=False):
             plain = FIELDS[name].choices or isinstance(value, bool)
             self._widget_of(name).value = value if plain else text_of(value)
         self._external.clear()
+        self._generated.clear()
+        self._show_generated_fields(config.data.dataset != "csv")
         self._sent = config
         self.check()
 
@@ -204,12 +219,16 @@ class SettingsForm(VerticalScroll, can_focus=False):
                 self.set_field_error(name, field_errors.get(name))
         return config
 
+    def unsent(self) -> Config | None:
+        """The form's config if it is valid and not sent yet (it still is not)."""
+        config = self.check()
+        return None if config is None or config == self._sent else config
+
     def take_pending(self) -> Config | None:
         """The form's config if it is valid and not sent yet (it counts as sent now)."""
-        config = self.check()
-        if config is None or config == self._sent:
-            return None
-        self._sent = config
+        config = self.unsent()
+        if config is not None:
+            self._sent = config
         return config
 
     def _apply(self) -> None:
@@ -223,7 +242,31 @@ class SettingsForm(VerticalScroll, can_focus=False):
     @on(Checkbox.Changed)
     def _changed(self, event: Message) -> None:
         event.stop()
+        if isinstance(event, Select.Changed) and event.select.id == "dataset":
+            self._dataset_chosen(str(event.value))
         self._apply()
+
+    def _dataset_chosen(self, dataset: str) -> None:
+        """A CSV's rows are used as they are: the fields of generated data it
+        has no use for are disabled, and those with a CSV default show it
+        (noise 0, the book's split as fractions); a generated set gets back
+        the values they had."""
+        csv = dataset == "csv"
+        if csv == self._csv_shown:
+            return
+        for name, default in CSV_DEFAULTS.items():
+            widget = self._widget_of(name)
+            if csv:
+                self._generated[name] = str(widget.value)
+                widget.value = text_of(default)
+            else:
+                widget.value = self._generated.pop(name, text_of(Config().get(name)))
+        self._show_generated_fields(not csv)
+
+    def _show_generated_fields(self, generated: bool) -> None:
+        self._csv_shown = not generated
+        for name in GENERATED_ONLY:
+            self._widget_of(name).disabled = not generated
 
     def action_leave(self) -> None:
         """Escape leaves the field (an open Select list closes first)."""
