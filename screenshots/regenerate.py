@@ -36,10 +36,11 @@ SHOTS = [  # file name, terminal size, keys pressed, preset, colour system
 
 
 async def drawn(pilot: Pilot) -> None:
-    """Wait for the worker to finish and its last snapshot to reach the screen."""
+    """Wait for torch and the session to load, the worker to finish and its
+    last snapshot to reach the screen."""
     app = pilot.app
     deadline = time.monotonic() + 120
-    while app.trainer.busy or app.trainer.snapshot.data is None:
+    while not app.ready or app.trainer.busy or app.trainer.snapshot.data is None:
         if time.monotonic() > deadline:
             raise TimeoutError("the app did not settle")
         await asyncio.sleep(0.02)
