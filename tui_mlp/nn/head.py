@@ -17,15 +17,12 @@ import torch
 
 from tui_mlp.config import DataConfig
 from tui_mlp.nn.activation import Identity, Logistic, Softmax
-from tui_mlp.nn.loss import BinaryCrossEntropyLoss, MeanSquaredErrorLoss, MultiCrossEntropyLoss
+from tui_mlp.nn.loss import BinaryCrossEntropyLoss, Loss, MeanSquaredErrorLoss, MultiCrossEntropyLoss
 from tui_mlp.nn.metric import accuracy, predicted_classes, r2, rmse
 from tui_mlp.nn.op import Op
 
 if TYPE_CHECKING:
     from tui_mlp.nn.mlp import MLP
-
-Loss = BinaryCrossEntropyLoss | MultiCrossEntropyLoss | MeanSquaredErrorLoss
-
 
 @dataclass(frozen=True)
 class Scoring:

@@ -19,18 +19,11 @@ LOG_FLOOR = -100.0
 GRAD_EPSILON = 1e-12
 
 
-class BinaryCrossEntropyLoss:
-    """L = -1/N (y^T log p + (1 - y)^T log(1 - p)), shape [1] (the book's formula),
-    for predictions p and labels y of shape [N, 1].
-
-    Each log is clamped at -100, and the gradient is torch's BCELoss gradient
-    (p - y) / (N max(p (1 - p), 1e-12)): for labels 0 and 1 that is exactly the
-    book's -(y / p - (1 - y) / (1 - p)) / N, and it stays finite when p is 0 or 1.
-
-    The book's names (``forward``, ``backward``, ``predicts``, ``labels``, ``num``)
-    without Op's signatures: the loss takes two inputs, and its backward starts
-    the chain rule instead of continuing it.
-    """
+class Loss:
+    """What the chapter's losses share: the book's names (``forward``,
+    ``backward``, ``predicts``, ``labels``, ``num``) without Op's signatures:
+    a loss takes two inputs, and its backward starts the chain rule in
+    ``model`` instead of continuing it."""
 
     def __init__(self, model: Op | None = None) -> None:
         self.model = model
@@ -40,6 +33,22 @@ class BinaryCrossEntropyLoss:
 
     def __call__(self, predicts: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         return self.forward(predicts, labels)
+
+    def forward(self, predicts: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def backward(self) -> torch.Tensor:
+        raise NotImplementedError
+
+
+class BinaryCrossEntropyLoss(Loss):
+    """L = -1/N (y^T log p + (1 - y)^T log(1 - p)), shape [1] (the book's formula),
+    for predictions p and labels y of shape [N, 1].
+
+    Each log is clamped at -100, and the gradient is torch's BCELoss gradient
+    (p - y) / (N max(p (1 - p), 1e-12)): for labels 0 and 1 that is exactly the
+    book's -(y / p - (1 - y) / (1 - p)) / N, and it stays finite when p is 0 or 1.
+    """
 
     def forward(self, predicts: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         self.predicts, self.labels = predicts, labels
@@ -61,7 +70,7 @@ class BinaryCrossEntropyLoss:
         return loss_grad_predicts
 
 
-class MultiCrossEntropyLoss:
+class MultiCrossEntropyLoss(Loss):
     """L = -1/N sum_n log p_n[y_n] (the book's 3.3.3), shape [1], for
     predictions p of shape [N, K] from a ``Softmax`` and labels y of shape
     [N, 1] holding the class indices 0..K-1 (as floats, like the data sets).
@@ -74,14 +83,10 @@ class MultiCrossEntropyLoss:
     ``model.backward(..., from_logits=True)``, which skips the Softmax.
     """
 
-    def __init__(self, model: MLP | None = None) -> None:
-        self.model = model
-        self.predicts: torch.Tensor = NOTHING_YET
-        self.labels: torch.Tensor = NOTHING_YET
-        self.num = 0
+    model: MLP | None  # its output operator and ``from_logits`` are an MLP's
 
-    def __call__(self, predicts: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        return self.forward(predicts, labels)
+    def __init__(self, model: MLP | None = None) -> None:
+        super().__init__(model)
 
     def _log_predicts(self, predicts: torch.Tensor) -> torch.Tensor:
         output = self.model.layers[-1] if self.model is not None else None
@@ -106,19 +111,9 @@ class MultiCrossEntropyLoss:
         return loss_grad_logits
 
 
-class MeanSquaredErrorLoss:
+class MeanSquaredErrorLoss(Loss):
     """L = 1/N (p - y)^T (p - y), shape [1], for predictions p and real-valued
-    targets y of shape [N, 1]; dL/dp = 2 (p - y) / N. The interface of
-    ``BinaryCrossEntropyLoss``: ``backward`` starts the chain rule in ``model``."""
-
-    def __init__(self, model: Op | None = None) -> None:
-        self.model = model
-        self.predicts: torch.Tensor = NOTHING_YET
-        self.labels: torch.Tensor = NOTHING_YET
-        self.num = 0
-
-    def __call__(self, predicts: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        return self.forward(predicts, labels)
+    targets y of shape [N, 1]; dL/dp = 2 (p - y) / N."""
 
     def forward(self, predicts: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
         self.predicts, self.labels = predicts, labels
