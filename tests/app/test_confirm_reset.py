@@ -41,7 +41,7 @@ async def test_a_typed_model_change_asks_once_the_field_is_left_and_escape_keeps
         assert not isinstance(app.screen, ConfirmReset)  # not while typing
         assert (epoch(app), app.trainer.snapshot.run) == (6, run)
         send_keys(app, "enter")
-        await wait_until(lambda: isinstance(app.screen, ConfirmReset))
+        await wait_until(lambda: isinstance(app.screen, ConfirmReset) and bool(app.screen.query("#confirm-question")))
         question = str(app.screen.query_one("#confirm-question").render())
         assert question == "hidden 5 → 8,4 is a new model: it resets the run and loses its 6 trained epochs."
         await pilot.press("escape")
@@ -59,7 +59,7 @@ async def test_enter_applies_the_change_and_resets_the_run() -> None:
         run = await trained(pilot)
         await type_hidden(pilot, "8")
         send_keys(app, "tab")  # leaving by tab asks too
-        await wait_until(lambda: isinstance(app.screen, ConfirmReset))
+        await wait_until(lambda: isinstance(app.screen, ConfirmReset) and bool(app.screen.query("#confirm-question")))
         await pilot.press("enter")
         await settle(pilot)
         snap = app.trainer.snapshot
@@ -77,7 +77,7 @@ async def test_a_choice_asks_at_once_and_n_keeps_the_run_when_paused() -> None:
         select = app.query_one("#activation", Select)
         await pilot.click("#activation")
         await pilot.press("down", "enter")  # the click opened the list: the next activation
-        await wait_until(lambda: isinstance(app.screen, ConfirmReset))
+        await wait_until(lambda: isinstance(app.screen, ConfirmReset) and bool(app.screen.query("#confirm-question")))
         assert "activation logistic →" in str(app.screen.query_one("#confirm-question").render())
         await pilot.press("n")
         await settle(pilot)

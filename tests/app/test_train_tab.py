@@ -64,8 +64,11 @@ async def test_the_empty_log_fits_the_task_and_follows_a_preset() -> None:
         await wait_until(lambda: app.trainer.snapshot.config.data.task == "regression")
         app.poll()
         await pilot.pause()
-        hint = " ".join(pane_text(app.train_pane.train_log).split())
+        # the preset's notice is the log's first line; the hint behind it follows the task
+        log = app.train_pane.train_log
+        hint = " ".join(log.placeholder.split())
         assert "A regression" in hint and "moons" not in hint, hint
+        assert log.lines and log.lines[0].startswith("[Note] preset plane: regression")
 
 
 async def test_start_produces_log_lines_and_advances_the_epoch() -> None:
