@@ -92,7 +92,8 @@ class Comparer:
                 last = time.perf_counter()
 
         try:
-            result = compare(a, b, labels, on_record,
+            # compare names the sides from the built runs: a CSV's classes are known once it is read
+            result = compare(a, b, None, on_record,
                              should_stop=lambda: cancelled() or ticket != self._latest)
         except (ConfigError, DataError) as exc:
             self._publish(ticket, CompareView(CompareState.FAILED, config, labels, error=str(exc)))
@@ -114,7 +115,7 @@ class Comparer:
     def _final(base: CompareView, result: Comparison) -> CompareView:
         exps = result.experiments
         first = exps[0]
-        return CompareView(CompareState.DONE, base.config, base.labels,
+        return CompareView(CompareState.DONE, base.config, (result.runs[0].label, result.runs[1].label),
                            (curves_of(exps[0].runner.history), curves_of(exps[1].runner.history)),
                            (first.train_set, first.dev_set, first.test_set),
                            (exps[0].runner.parameters(), exps[1].runner.parameters()),
