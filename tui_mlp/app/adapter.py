@@ -15,6 +15,9 @@ the reason for it, and nowhere else:
   the typed characters (``widgets.inputs``).
 - ``paint_now``: composite and write the given widgets at once, as Textual's
   idle handler would, so the benchmark can time a frame.
+- ``clear_toasts``: Textual's toast rack removes a cleared toast but keeps
+  the holder it sits in, so each later toast would sit a row lower, down over
+  the map; the holders (``ToastHolder``, not public) go too.
 """
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from typing import Any, Hashable, Iterable
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
+from textual.app import App
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -179,3 +183,9 @@ def paint_now(screen: Screen, widgets: Iterable[Widget], whole_screen: bool = Fa
         screen._compositor._dirty_regions.add(screen.region)
     screen._dirty_widgets.update(widgets)
     screen._on_timer_update()
+
+
+def clear_toasts(app: App[Any]) -> None:
+    """Clear every notification and the holders of their toasts."""
+    app.clear_notifications()
+    app.screen.query("ToastHolder").remove()

@@ -36,6 +36,7 @@ from textual.widgets import Footer, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui_mlp.app import engine
+from tui_mlp.app.adapter import clear_toasts
 from tui_mlp.app.engine import session
 from tui_mlp.app.pacing import POLL_INTERVAL, Pacer
 from tui_mlp.app.panes.activations import ActivationsPane
@@ -256,7 +257,7 @@ class TrainerApp(App[None]):
         (cut short by app.tcss) over the tab bar's free end; the newest
         replaces the one shown, so toasts never reach down over the map."""
         self.train_pane.log_notice(text, severity)
-        self.clear_notifications()
+        clear_toasts(self)
         self.notify(text, severity=severity, timeout=timeout, markup=False)
 
     @on(Notice)
