@@ -15,36 +15,14 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 from pathlib import Path
 
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
+from benchmarks.bench_features import epochs_per_second, map_seconds  # noqa: E402
 from tui_mlp.config import Config  # noqa: E402
-from tui_mlp.experiment import build  # noqa: E402
-from tui_mlp.render.boundary import Bounds, Layout, Points, cell_runs  # noqa: E402
-
-
-def epochs_per_second(config: Config, epochs: int) -> float:
-    exp = build(config)
-    start = time.process_time()
-    for _ in range(epochs):
-        exp.step()
-    return epochs / (time.process_time() - start)
-
-
-def map_seconds(config: Config, repeats: int = 50) -> float:
-    """CPU seconds per map of 60 x 20 cells with every point, weights already copied."""
-    exp = build(config)
-    points = Points.of(exp.train_set, exp.dev_set, exp.test_set)
-    layout = Layout.of(Bounds.of(points.X), 60, 20, points)
-    params = exp.runner.parameters()
-    start = time.process_time()
-    for _ in range(repeats):
-        cell_runs(params, config.model.activation, layout)
-    return (time.process_time() - start) / repeats
 
 
 def main() -> None:
