@@ -2,8 +2,8 @@
 side: by default chapter 3's logistic regression (no hidden layer) against the
 chapter 4 MLP, the seed's closing question; with the ``pair`` setting ``l2``,
 the same run without an L2 penalty against with it. Engine code: the CLI prints the
-table, the app can overlay the ``history`` curves and draw both boundaries
-from the ``experiments``.
+table; the app overlays the curves of the ``experiments``' runners and draws
+both boundaries from their models.
 """
 from __future__ import annotations
 
@@ -59,7 +59,6 @@ class RunResult:
     best_epoch: int
     epochs: int
     seconds: float
-    history: dict[str, list[int] | list[float]] = field(repr=False, default_factory=dict)
     error: str | None = None
 
     @property
@@ -115,10 +114,8 @@ def train_to_end(exp: Experiment, label: str,
                            log=lambda line: None, on_epoch=on_record, should_stop=should_stop)
     runner.restore_best()
     test_score, test_loss = runner.evaluate(exp.test_set)
-    history: dict[str, list[int] | list[float]] = {"epoch": list(runner.history.epochs),
-               **{k: list(v) for k, v in runner.history.columns.items()}}
     return RunResult(label, exp.config, test_score, test_loss, runner.best_score,
-                     runner.best_epoch, runner.epoch, outcome.seconds, history, outcome.error)
+                     runner.best_epoch, runner.epoch, outcome.seconds, outcome.error)
 
 
 def compare(a: Config, b: Config, labels: tuple[str, str] | None = None,

@@ -26,13 +26,13 @@ def test_default_pair_is_logistic_regression_against_the_mlp():
 
 def test_each_side_equals_the_same_run_on_its_own():
     result = compare(*default_pair(QUICK))
-    for run, config in zip(result.runs, default_pair(QUICK)):
+    for run, trained, config in zip(result.runs, result.experiments, default_pair(QUICK)):
         exp, _ = train(config)
         exp.runner.restore_best()
         score, loss = exp.runner.evaluate(exp.test_set)
         assert (run.test_accuracy, run.test_loss, run.best_dev_accuracy, run.epochs) == \
             (score, loss, exp.runner.best_score, exp.runner.epoch)
-        assert run.history["train_loss"] == exp.runner.train_loss
+        assert trained.runner.train_loss == exp.runner.train_loss
     a, b = result.experiments
     for x, y in zip(a.train_set + a.dev_set + a.test_set, b.train_set + b.dev_set + b.test_set):
         assert x is y  # one data set, built once
