@@ -201,7 +201,7 @@ def test_a_refused_load_leaves_the_model_as_it_was(trainer: Trainer, tmp_path: P
     assert params_equal(trainer.snapshot.params, before.params)
 
 
-def test_export_writes_the_run_record_the_cli_writes(trainer: Trainer, tmp_path: Path) -> None:
+def test_export_writes_the_run_record_the_cli_writes(trainer: Trainer, tmp_path: Path, cli) -> None:
     import json
 
     run(trainer, Toggle())
@@ -210,6 +210,11 @@ def test_export_writes_the_run_record_the_cli_writes(trainer: Trainer, tmp_path:
     assert record["epochs"] == SMALL.train.epochs and record["config"] == SMALL.to_dict()
     assert set(record["confusion"]) == {"dev", "test"}
     assert (tmp_path / "h.csv").read_text().count("\n") == SMALL.train.epochs + 1
+    code, _, err = cli("train", "--n-samples", "200", "--train", "120", "--dev", "40", "--epochs", "30",
+                       "--log-epochs", "10", "--export-json", str(tmp_path / "cli.json"))
+    assert code == 0, err
+    from_cli = json.loads((tmp_path / "cli.json").read_text())
+    assert from_cli.pop("seconds") >= 0 and from_cli == record  # the same builder, the same run
 
 
 def test_gradient_check_is_published(trainer: Trainer) -> None:
