@@ -288,3 +288,38 @@ def test_float32_digits_drop_the_noise_of_a_widened_float32() -> None:
     assert repr(torch.tensor(0.98).item()) == "0.9800000190734863"  # what the log and JSON used to show
     assert float32_digits(1e39) == math.inf and float32_digits(-1e39) == -math.inf
     assert train_line(0, 10, torch.tensor(0.6931).item()) == "[Train] epoch: 0/10, loss: 0.6931"
+
+
+def test_the_cli_the_session_and_compare_train_only_through_runner_train(cli, monkeypatch):
+    """Every epoch the CLI, the session's worker and compare train is one of
+    ``Runner.train``'s: none of them runs a loop of its own over ``step``."""
+    from tui_mlp.compare import compare, default_pair
+    from tui_mlp.config import Config
+    from tui_mlp.session import Configure, Step, Toggle, Trainer
+
+    inside, outside = [0], [0]
+    step, train = Runner.step, Runner.train
+
+    def counted_step(self, *args):
+        (inside if self._in_train else outside)[0] += 1
+        return step(self, *args)
+
+    def counted_train(self, *args, **kwargs):
+        self._in_train = True
+        try:
+            return train(self, *args, **kwargs)
+        finally:
+            self._in_train = False
+
+    monkeypatch.setattr(Runner, "_in_train", False, raising=False)
+    monkeypatch.setattr(Runner, "step", counted_step)
+    monkeypatch.setattr(Runner, "train", counted_train)
+    small = Config().with_values(n_samples=100, train=60, dev=20, epochs=12, log_epochs=5)
+    assert cli("train", "--n-samples", "100", "--train", "60", "--dev", "20", "--epochs", "12")[0] == 0
+    compare(*default_pair(small))
+    trainer = Trainer(small)
+    for command in (Configure(small), Step(), Toggle()):
+        trainer.submit(command)
+    trainer.work(lambda: False)
+    assert trainer.snapshot.epoch == 12
+    assert (inside[0], outside[0]) == (12 + 2 * 12 + 12, 0)
