@@ -108,7 +108,7 @@ async def test_the_training_panes_hold_rgb_colours_only() -> None:
         seen = [non_rgb_styles(pane) for pane in panes]
         app._submit(Toggle())
         await settle(pilot)
-        assert app.trainer.snapshot.state == "error"
+        assert app.trainer.snapshot.state == State.ERROR
         seen += [non_rgb_styles(pane) for pane in panes]
         await pilot.press("c")  # accuracy curves
         seen.append(non_rgb_styles(app.train_pane.curves))
@@ -117,7 +117,7 @@ async def test_the_training_panes_hold_rgb_colours_only() -> None:
         await started(pilot)
         await pilot.press("l", "s")  # the lab's panes while training, then every tab
         await settle(pilot)
-        assert app.trainer.snapshot.state == "finished"
+        assert app.trainer.snapshot.state == State.FINISHED
         app.poll()
         await pilot.pause()
         panes = [pane for pane in app.query(StripPane) if pane.size.width]  # the lab tab
@@ -150,4 +150,4 @@ async def test_no_color_draws_every_tab_in_monochrome(monkeypatch) -> None:
         for key in ("c", "a", "l", "v", "a"):  # curves mode, then each tab in turn
             await pilot.press(key)
             await pilot.pause()
-        assert app.trainer.snapshot.state == "finished"
+        assert app.trainer.snapshot.state == State.FINISHED

@@ -285,7 +285,7 @@ def test_float32_digits_read_back_as_the_same_float32(value: float) -> None:
 
 def test_float32_digits_drop_the_noise_of_a_widened_float32() -> None:
     assert float32_digits(torch.tensor(0.98).item()) == 0.98
-    assert repr(torch.tensor(0.98).item()) == "0.9800000190734863"  # what the log and JSON used to show
+    assert repr(torch.tensor(0.98).item()) == "0.9800000190734863"  # a widened float32, as repr writes it
     assert float32_digits(1e39) == math.inf and float32_digits(-1e39) == -math.inf
     assert train_line(0, 10, torch.tensor(0.6931).item()) == "[Train] epoch: 0/10, loss: 0.6931"
 

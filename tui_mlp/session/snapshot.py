@@ -8,6 +8,7 @@ import threading
 from collections import deque
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Literal
 
 from tui_mlp.config import LOG_LINES, Config
 from tui_mlp.data import Dataset
@@ -95,7 +96,7 @@ class Snapshot:
 class Event:
     """A rare event for the screen: a notification, possibly about one field."""
 
-    kind: str  # "info" | "warning" | "error"
+    kind: Literal["info", "warning", "error"]
     text: str
     field: str | None = None
 
