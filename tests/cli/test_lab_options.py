@@ -224,3 +224,17 @@ def test_compare_shows_a_progress_bar_per_side_on_a_terminal(tmp_path):
         assert "A logistic regression" in text and term.proc.returncode == 0
     finally:
         term.close()
+
+
+def test_cli_diagnostics(cli):
+    code, out, err = cli("train", "--preset", "dead-relu", "--epochs", "3", "--diagnostics")
+    assert code == 0, err
+    assert "[Diagnostics] dead units on the training set: layer 1 3/3  layer 2 3/3" in out
+    assert "[Gradient check] worst " in out
+    code, out, err = cli("train", *SMALL, "--diagnostics", "--json")
+    assert code == 0, err
+    diag = json.loads(out)["diagnostics"]
+    assert diag["layers"] == ["fc1", "fc2"] and len(diag["last_epoch_grad_norms"]) == 2
+    assert diag["gradient_check"]["worst_relative_error"] < 1e-4
+    assert sum(diag["weight_histograms"]["fc1"]["counts"]) == 10
+

@@ -4,8 +4,6 @@ vanish and ReLU narrows the gap (4.4.2), bias -8 kills ReLUs but not LeakyReLUs
 (4.4.3). torch.autograd appears here only as the oracle."""
 from __future__ import annotations
 
-import json
-
 import pytest
 import torch
 
@@ -18,7 +16,7 @@ from tui_mlp.nn.activation import Logistic
 from tui_mlp.presets import preset_config
 from tui_mlp.render.diagnostics import histogram_bars
 
-from .helpers import SMALL, train
+from .helpers import train
 
 SEEDS = range(4)
 
@@ -216,19 +214,6 @@ def test_diagnose_snapshot():
     assert d.dead == (3, 3, 3, 3) and d.widths == (3, 3, 3, 3)
     assert d.grad_norms[:4] == (0.0, 0.0, 0.0, 0.0)
     assert len(d.histograms) == 5
-
-
-def test_cli_diagnostics(cli):
-    code, out, err = cli("train", "--preset", "dead-relu", "--epochs", "3", "--diagnostics")
-    assert code == 0, err
-    assert "[Diagnostics] dead units on the training set: layer 1 3/3  layer 2 3/3" in out
-    assert "[Gradient check] worst " in out
-    code, out, err = cli("train", *SMALL, "--diagnostics", "--json")
-    assert code == 0, err
-    diag = json.loads(out)["diagnostics"]
-    assert diag["layers"] == ["fc1", "fc2"] and len(diag["last_epoch_grad_norms"]) == 2
-    assert diag["gradient_check"]["worst_relative_error"] < 1e-4
-    assert sum(diag["weight_histograms"]["fc1"]["counts"]) == 10
 
 
 def test_histogram_bars_start_from_zero():
