@@ -16,7 +16,7 @@ written out below, metrics, curves, a ``Diagnosis``, a ``TestResult`` and a
 panes then draw them exactly as they draw the worker's.
 
 Each state is also pictured in 16 colours or with NO_COLOR where colour
-alone once told things apart (the ``colour_system`` fixture makes the app
+alone could tell things apart (the ``colour_system`` fixture makes the app
 for such a terminal; ``snap_compare`` pictures what it would show).
 
 Three things on these screens are still computed by torch when drawn:
