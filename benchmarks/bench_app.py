@@ -131,6 +131,13 @@ def child(mode: str, out: Path, epochs: int) -> None:
             # a task of its own: a timer callback that returned it would be awaited,
             # holding up the app's message loop (and every key press) until it ends
             self._scenario = asyncio.ensure_future(self.scenario())
+            self._scenario.add_done_callback(self.scenario_done)
+
+        def scenario_done(self, task: asyncio.Future) -> None:
+            """A scenario that failed ends the child, saying why (else its parent waits an hour)."""
+            if not task.cancelled() and task.exception() is not None:
+                out.write_text(json.dumps({"failed": repr(task.exception())}))
+                self.exit(return_code=1)
 
         async def until_idle(self) -> None:
             while self.trainer.busy or self.trainer.snapshot.data is None:
@@ -143,8 +150,10 @@ def child(mode: str, out: Path, epochs: int) -> None:
             await self.until_idle()
             if os.environ.get("BENCH_TAB"):  # e.g. lab-tab: the diagnostics drawn while training
                 self.tabs.active = os.environ["BENCH_TAB"]
-                if NETWORK:
-                    self.query_one("#net-view").focus()  # as its key (w) leaves it: arrows select units
+                if NETWORK:  # as its key (w) leaves it: arrows select units, once the tab is composed
+                    while not self.query("#net-view"):
+                        await asyncio.sleep(0.01)
+                    self.query_one("#net-view").focus()
                 await asyncio.sleep(0.5)  # the switch itself (layout, first paint) is not training
             if mode == "frames":
                 self._submit(Toggle())
@@ -315,7 +324,10 @@ def run_child(mode: str, epochs: int, drive: Callable[[Terminal], None] | None =
             raise
         finally:
             term.close(timeout=30 if drive is not None else 3600)
-        return json.loads(out.read_text())
+        results = json.loads(out.read_text())
+    if "failed" in results:
+        raise SystemExit(f"the {mode} child failed: {results['failed']}")
+    return results
 
 
 def latency_drive(presses: int, samples: list[float]) -> Callable[[Terminal], None]:
