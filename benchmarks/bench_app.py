@@ -33,7 +33,8 @@ output, types keys and watches the screen.
 
 Run: python benchmarks/bench_app.py [--rounds 15] [--frame-runs 3] [--presses 60] [--memory-epochs 200000]
      [--launches 5] [--wire-seconds 30]
-(0 skips a part; BENCH_TAB=lab-tab measures with the Lab tab showing)
+(0 skips a part; BENCH_TAB=lab-tab measures with the Lab tab showing; BENCH_TAB=network-tab
+with the network tab showing, on bench_network's 2-16-16-1 ReLU network)
 """
 from __future__ import annotations
 
@@ -57,12 +58,20 @@ import time
 from pathlib import Path
 from typing import Callable
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
+
+from benchmarks.bench_network import HIDDEN as NETWORK_HIDDEN  # noqa: E402
+from tui_mlp.config import TIMELINE_BYTES  # noqa: E402
+
 SIZE = (120, 40)
 #: BENCH_TAB=lab-tab: everything measured with the Lab tab showing (diagnostics on).
 LAB = os.environ.get("BENCH_TAB") == "lab-tab"
 #: With the network tab showing, the key pressed for the latency figure moves
 #: the selected unit (its box's title names it) instead of switching the curves.
 NETWORK = os.environ.get("BENCH_TAB") == "network-tab"
+#: The network tab's budgets are for bench_network's 2-16-16-1 ReLU network; the others for the book's.
+HIDDEN, ACTIVATION = (NETWORK_HIDDEN, "relu") if NETWORK else ((5,), "logistic")
+NAME = "2-{}-1 {}".format("-".join(map(str, HIDDEN)), ACTIVATION)
 
 
 # ---------------------------------------------------------------- the child
@@ -95,7 +104,7 @@ def child(mode: str, out: Path, epochs: int) -> None:
     from tui_mlp.session import SetPace, Toggle
 
     results: dict[str, object] = {}
-    config = Config().with_values(epochs=epochs)
+    config = Config().with_values(epochs=epochs, hidden=HIDDEN, activation=ACTIVATION)
 
     def headless() -> tuple[float, float]:
         """Seconds and CPU seconds of the same training without the app."""
@@ -122,6 +131,13 @@ def child(mode: str, out: Path, epochs: int) -> None:
             # a task of its own: a timer callback that returned it would be awaited,
             # holding up the app's message loop (and every key press) until it ends
             self._scenario = asyncio.ensure_future(self.scenario())
+            self._scenario.add_done_callback(self.scenario_done)
+
+        def scenario_done(self, task: asyncio.Future) -> None:
+            """A scenario that failed ends the child, saying why (else its parent waits an hour)."""
+            if not task.cancelled() and task.exception() is not None:
+                out.write_text(json.dumps({"failed": repr(task.exception())}))
+                self.exit(return_code=1)
 
         async def until_idle(self) -> None:
             while self.trainer.busy or self.trainer.snapshot.data is None:
@@ -134,8 +150,10 @@ def child(mode: str, out: Path, epochs: int) -> None:
             await self.until_idle()
             if os.environ.get("BENCH_TAB"):  # e.g. lab-tab: the diagnostics drawn while training
                 self.tabs.active = os.environ["BENCH_TAB"]
-                if NETWORK:
-                    self.query_one("#net-view").focus()  # as its key (w) leaves it: arrows select units
+                if NETWORK:  # as its key (w) leaves it: arrows select units, once the tab is composed
+                    while not self.query("#net-view"):
+                        await asyncio.sleep(0.01)
+                    self.query_one("#net-view").focus()
                 await asyncio.sleep(0.5)  # the switch itself (layout, first paint) is not training
             if mode == "frames":
                 self._submit(Toggle())
@@ -168,6 +186,9 @@ def child(mode: str, out: Path, epochs: int) -> None:
                 results["rss"] = rss
                 results["history_rows"] = len(self.trainer.snapshot.curves.epochs)
                 results["log_lines"] = len(self.train_pane.train_log.lines)
+                timeline = self.trainer._timeline  # noqa: SLF001 - what the session keeps, measured
+                assert timeline is not None
+                results["timeline"] = [len(timeline.epochs), timeline.nbytes]
             else:
                 await self.until_idle()
                 results["app_s"] = epochs / self.trainer.snapshot.speed
@@ -303,7 +324,10 @@ def run_child(mode: str, epochs: int, drive: Callable[[Terminal], None] | None =
             raise
         finally:
             term.close(timeout=30 if drive is not None else 3600)
-        return json.loads(out.read_text())
+        results = json.loads(out.read_text())
+    if "failed" in results:
+        raise SystemExit(f"the {mode} child failed: {results['failed']}")
+    return results
 
 
 def latency_drive(presses: int, samples: list[float]) -> Callable[[Terminal], None]:
@@ -344,7 +368,8 @@ def main() -> None:
     import torch
 
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}, "
-          f"python {platform.python_version()}, torch {torch.__version__}; terminal {SIZE[0]}x{SIZE[1]}")
+          f"python {platform.python_version()}, torch {torch.__version__}; terminal {SIZE[0]}x{SIZE[1]}; "
+          f"network {NAME}, tab {os.environ.get('BENCH_TAB', 'train')}")
 
     if args.rounds:
         overhead(args.rounds, args.epochs)
@@ -372,7 +397,7 @@ def overhead(rounds: int, epochs: int) -> None:
         print(f"  round {i + 1}: headless {r['headless_s']:.3f} s, app {r['app_s']:.3f} s, "
               f"ratio {ratios[-1]:.2f}; CPU {r['headless_cpu_s']:.3f} s vs {r['app_cpu_s']:.3f} s "
               f"(UI thread {r['ui_cpu_s']:.3f} s), ratio {cpu_ratios[-1]:.2f}; by thread {r['threads']}")
-    print(f"UI overhead ({epochs} epochs, book config): median ratio {statistics.median(ratios):.2f} "
+    print(f"UI overhead ({epochs} epochs, {NAME}): median ratio {statistics.median(ratios):.2f} "
           f"wall clock, {statistics.median(cpu_ratios):.2f} CPU time; fastest app run / fastest headless "
           f"run {min(apps) / min(heads):.2f} (budget 1.30; on a shared machine the last is the least noisy)")
 
@@ -417,6 +442,9 @@ def memory(epochs: int) -> None:
           f"RSS {base:.1f} MB after 10,000 epochs, {rss[-1][1]:.1f} MB at the end, peak {peak:.1f} MB, "
           f"growth {rss[-1][1] - base:+.1f} MB (budget: < 50 MB); history rows kept "
           f"{r['history_rows']}, log lines {r['log_lines']}")
+    kept, nbytes = r["timeline"]
+    print(f"timeline at the end: {kept:,} epochs kept, {nbytes / 2**20:.2f} MB "
+          f"(bound: {TIMELINE_BYTES / 2**20:.0f} MB)")
 
 
 #: What the first frame shows: a settings label, the form's border hint and

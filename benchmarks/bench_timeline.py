@@ -1,14 +1,14 @@
 """What the parameter timeline costs the training thread.
 
 Trains the book's config (and a wide one) headless, EPOCHS epochs each
-(default 3000; pass a number to change it), once with the Runner alone and
+(default 3000), once with the Runner alone and
 once also recording every epoch into a Timeline as the session does, and
 prints the ratio of the two times, the epochs kept and the bytes they hold.
-Run: python benchmarks/bench_timeline.py [EPOCHS]
+Run: python benchmarks/bench_timeline.py [--epochs 3000]
 """
 from __future__ import annotations
 
-import sys
+import argparse
 import time
 
 import torch
@@ -31,7 +31,9 @@ def seconds(config: Config, epochs: int, keep: bool) -> tuple[float, Timeline]:
 
 
 def main() -> None:
-    epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 3000
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--epochs", type=int, default=3000, help="epochs of each run")
+    epochs = parser.parse_args().epochs
     torch.set_num_threads(1)
     for name, config in (("book 2-5-1", Config()), ("wide 2-256-256-1", Config().with_values(hidden=(256, 256)))):
         alone, _ = seconds(config, epochs, keep=False)

@@ -65,6 +65,10 @@ GENERATED_ONLY = ("n_samples",)
 PATH_FIELDS = ("csv",)
 #: Bytes of parameter copies a run's timeline may keep (a bigger network keeps fewer epochs).
 TIMELINE_BYTES = 32 * 2**20
+#: The app's paces, slowest first, in epochs per second; None is as fast as
+#: the machine goes. 200/s shows the book's 1000 epochs in 5 s.
+PACES: tuple[float | None, ...] = (10, 30, 100, 200, 300, 1000, None)
+DEFAULT_PACE: float | None = 200
 #: Log lines kept for the screen; older ones scroll away.
 LOG_LINES = 2000
 #: The network tab's edits of one weight or bias: the largest |value| accepted

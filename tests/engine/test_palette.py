@@ -92,6 +92,20 @@ def test_in_256_colours_the_full_palette_keeps_points_and_classes_apart():
     assert shown(TRUECOLOR.wrong[1]) not in zero | one
 
 
+def test_in_256_colours_the_network_shades_keep_their_sign_and_order():
+    """Each diverging shade is an entry of its own: negative ones magenta
+    (red and blue over green), positive ones green, zero grey, each side
+    brighter as it grows."""
+    shown = [RichColor.parse(c).downgrade(ColorSystem.EIGHT_BIT).get_truecolor() for c in TRUECOLOR.diverging]
+    assert len(set(shown)) == len(shown), shown
+    mid = len(shown) // 2
+    assert shown[mid].red == shown[mid].green == shown[mid].blue
+    assert all(min(c.red, c.blue) > c.green for c in shown[:mid]), shown[:mid]
+    assert all(c.green > max(c.red, c.blue) for c in shown[mid + 1:]), shown[mid + 1:]
+    assert all(sum(a) > sum(b) for a, b in zip(shown[:mid], shown[1:mid]))
+    assert all(sum(a) < sum(b) for a, b in zip(shown[mid + 1:], shown[mid + 2:]))
+
+
 # ------------------------------------------------------------------ K classes
 def test_in_16_colours_every_class_has_regions_of_its_own():
     entries = [{standard(c) for c in regions(STANDARD, k)} for k in range(MAX_CLASSES)]

@@ -308,6 +308,23 @@ def test_detail_rows_list_bias_weights_and_last_gradients() -> None:
     assert "input feature" in "".join(s.text for s in detail_rows(inputs, params, None, "relu", (0, 1), 0, None, 40)[0])
 
 
+def test_in_a_short_pane_every_entry_shows_before_a_long_reason_which_is_shortened() -> None:
+    """At 80x24 the reason edits wait (the timeline shows an earlier epoch)
+    wraps to three lines: the bias and both weights still show, the reason in
+    the row left."""
+    params = make_params([2, 3, 1], 4)
+    picture = draw(params, "relu", Frame.of(POINTS, (16, 8), False), TRAIN_X, (1, 0))
+    reason = "the timeline shows an earlier epoch: go to the latest (end) or rewind (b) to edit"
+    tall = detail_rows(picture, params, None, "relu", (1, 0), 0, reason, 40, width=34)
+    height = len(tall) - 2  # room for the three entries and one line of the reason
+    rows = detail_rows(picture, params, None, "relu", (1, 0), 0, reason, height, width=34)
+    text = ["".join(s.text for s in row) for row in rows]
+    assert len(text) == height
+    assert [t[2:9].strip() for t in text[-4:-1]] == ["bias", "w x1", "w x2"]
+    assert text[-1].endswith(" …") and len(text[-1]) <= 34 and reason.startswith(text[-1][:-2])
+    assert " ".join(" ".join(t for t in ("".join(s.text for s in row) for row in tall[-3:])).split()) == reason
+
+
 def test_with_input_features_the_inputs_are_the_features_over_the_plane() -> None:
     features = ("x1", "x2", "x1sq", "x1x2")
     params = make_params([4, 3, 1], 6)

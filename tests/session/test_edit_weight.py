@@ -10,7 +10,7 @@ import torch
 from tests.session.test_trainer import SMALL, events, log_lines, run, trainer  # noqa: F401 - fixtures
 from tui_mlp.config import MAX_EDIT_WEIGHT
 from tui_mlp.experiment import build
-from tui_mlp.session import EditWeight, Event, Seek, State, Step, Toggle, Trainer
+from tui_mlp.session import Configure, EditWeight, Event, Seek, State, Step, Toggle, Trainer
 
 
 def test_a_set_value_is_in_the_model_and_in_the_snapshot_with_new_losses(
@@ -53,6 +53,19 @@ def test_training_goes_on_from_the_edited_weights(trainer: Trainer) -> None:  # 
     for name, layer in exp.runner.parameters().items():
         for key, value in layer.items():
             torch.testing.assert_close(trainer.snapshot.params[name][key], value, rtol=1e-6, atol=1e-7)
+
+
+def test_an_edit_of_a_finished_run_says_how_to_train_on_from_it(trainer: Trainer) -> None:  # noqa: F811
+    """``s`` on a finished run starts a new one: more epochs keep the edit and train on from it."""
+    run(trainer, Toggle())
+    assert trainer.snapshot.state == State.FINISHED
+    run(trainer, EditWeight("fc1", "b", (0, 0), value=3.0))
+    assert trainer.snapshot.note == "edited fc1.b[0,0] = 3; raise epochs to train on from it"
+    run(trainer, Configure(SMALL.with_values(epochs=SMALL.train.epochs + 1)))
+    assert trainer.snapshot.state == State.PAUSED
+    assert float(trainer.snapshot.params["fc1"]["b"][0, 0]) == 3.0
+    run(trainer, EditWeight("fc1", "b", (0, 0), value=2.0))
+    assert trainer.snapshot.note == "edited fc1.b[0,0] = 2"
 
 
 def test_edits_are_refused_while_running_and_outside_the_network_or_range(

@@ -245,8 +245,10 @@ def test_a_fault_in_an_epoch_is_an_error_not_a_crash(trainer: Trainer, monkeypat
 
 # ---------------------------------------------------------------- pace
 def test_paces_step_through_the_list_and_stop_at_the_ends() -> None:
+    from tui_mlp import config
     from tui_mlp.session import DEFAULT_PACE, PACES, next_pace, pace_text
 
+    assert (PACES, DEFAULT_PACE) == (config.PACES, config.DEFAULT_PACE)  # the limits' one place
     assert DEFAULT_PACE in PACES and PACES[-1] is None
     assert next_pace(PACES[0], -1) == PACES[0] and next_pace(None, +1) is None
     assert next_pace(DEFAULT_PACE, +1) == PACES[PACES.index(DEFAULT_PACE) + 1]

@@ -479,12 +479,17 @@ def detail_rows(picture: Picture, params: Mapping[str, Params], grads: Mapping[s
     grad = grads.get(layer) if grads is not None else None
     derivs = [float(grad[key][i, j]) for key, (i, j), _ in entries] if grad is not None else None
     rows.append([Segment(f"  {'':7} {'value':>9}  {'gradient':>9}", CAPTION)])
-    hint = textwrap.wrap(refusal, max(width, 10)) if refusal is not None else ["[ ] nudge  enter type  , . pick"]
-    room = max(height - len(rows) - len(hint), 1)
+    width = max(width, 10)
+    hint = textwrap.wrap(refusal, width) if refusal is not None else ["[ ] nudge  enter type  , . pick"]
+    # the numbers come first: a reason too long for the rows left is shortened
+    room = max(height - len(rows) - len(hint), min(height - len(rows) - 1, len(entries)), 1)
     first = follow(0, picked, 1, room) if picked >= room else 0
     for n in range(first, min(first + room, len(entries))):
         mark, style = ("▸ ", SELECTED) if n == picked else ("  ", PAD)
         d = f"{derivs[n]:+.2e}" if derivs is not None else "-"
         rows.append([Segment(f"{mark}{entries[n][2]:<7} {values[n]:+9.4f}  {d:>9}", style)])
+    left = max(height - len(rows), 1)
+    if len(hint) > left:
+        hint = [*hint[:left - 1], textwrap.shorten(" ".join(hint[left - 1:]), width, placeholder=" …")]
     rows += [[Segment(line, CAPTION)] for line in hint]
     return rows

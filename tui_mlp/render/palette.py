@@ -80,8 +80,9 @@ class Palette:
     #: The network tab's activations and weights: negative (strongest first),
     #: zero, positive (strongest last), 2 * 4 + 1 shades; with ``shade_glyphs``
     #: a cell is one glyph (░▒▓█ by magnitude) in the sign's colour over zero's.
-    diverging: tuple[str, ...] = ("#c74fc0", "#9a4596", "#723d70", "#4e334d", "#303030",
-                                  "#34503f", "#3c7551", "#43a066", "#4cc97b")
+    #: In 256 colours each shade is an entry of its own that keeps its hue.
+    diverging: tuple[str, ...] = ("#c74fc0", "#9a4596", "#78287a", "#4e1e4d", "#303030",
+                                  "#1e502d", "#3c7551", "#43a066", "#4cc97b")
     shade_glyphs: bool = False
 
 

@@ -10,16 +10,11 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Literal
 
-from tui_mlp.config import LOG_LINES, Config
+from tui_mlp.config import DEFAULT_PACE, LOG_LINES, PACES, Config
 from tui_mlp.data import Dataset
 from tui_mlp.diagnostics import Diagnosis, GradCheck
 from tui_mlp.history import History
 from tui_mlp.results import TestResult
-
-#: The paces a person can choose, slowest first, in epochs per second; None is
-#: as fast as the machine goes. 200/s shows the book's 1000 epochs in 5 s.
-PACES: tuple[float | None, ...] = (10, 30, 100, 200, 300, 1000, None)
-DEFAULT_PACE: float | None = 200
 
 
 def pace_text(pace: float | None) -> str:

@@ -348,6 +348,8 @@ class Trainer:
         self.log.append(f"[Edit] {edit.name} {old:.4g} -> {new:.4g}; train loss {train_loss:.4f}, "
                         f"dev loss {dev_loss:.4f}")
         self._note = f"edited {edit.name} = {new:.4g}"
+        if self._state == State.FINISHED:  # s would start afresh and drop the edit
+            self._note += "; raise epochs to train on from it"
         self._publish()
 
     def _configure(self, config: Config) -> None:
