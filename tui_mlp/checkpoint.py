@@ -54,7 +54,7 @@ from typing import Iterator
 
 import torch
 
-from tui_mlp.files import new_file_mode
+from tui_mlp.files import NoUser, expand_user, new_file_mode
 
 try:
     import fcntl
@@ -236,10 +236,18 @@ def _committed(directory: Path, entries: dict) -> bool:
     return journal is not None and journal["layers"] == entries
 
 
+def _directory(path: str | os.PathLike, doing: str) -> Path:
+    """The checkpoint directory a user named, ``~`` expanded as a shell would."""
+    try:
+        return Path(expand_user(path))
+    except NoUser as exc:
+        raise CheckpointError(f"cannot {doing} {os.fspath(path)}: {exc}") from None
+
+
 def save_params(save_dir: str | os.PathLike, layers: dict[str, Params]) -> None:
     """Write ``{layer name: params}`` into ``save_dir`` (created if missing),
     atomically as a set (see the module's docstring)."""
-    directory = Path(save_dir)
+    directory = _directory(save_dir, "save the model to")
     temps: list[Path] = []
     entries: dict[str, dict[str, str]] = {}
     try:
@@ -358,7 +366,7 @@ def _layer_bytes(directory: Path, name: str, journal: dict | None, limit: int) -
 def load_params(model_dir: str | os.PathLike, expected: dict[str, dict[str, tuple[int, ...]]]
                 ) -> dict[str, Params]:
     """Read and check every layer named in ``expected`` ({name: {key: shape}})."""
-    directory = Path(model_dir)
+    directory = _directory(model_dir, "load a model from")
     if not directory.is_dir():
         raise CheckpointError(f"cannot load a model from {directory}: no such directory")
     with _locked(directory, exclusive=False):

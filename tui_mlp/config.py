@@ -11,6 +11,8 @@ import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any, Callable, Collection
 
+from tui_mlp.files import NoUser, expand_user
+
 # The one list of names for each choice. The registries that map a name to its
 # code are built against these lists, in this order (zip(..., strict=True)):
 # data.DATASETS, nn.ACTIVATIONS, nn.WEIGHT_INITS, nn.OPTIMIZERS and the
@@ -432,6 +434,11 @@ def validate(config: Config) -> Config:
                                                 f"accepted by " + ", ".join(MULTICLASS_DATASETS))
     if d.dataset == "csv" and not d.csv:
         raise ConfigError("csv", d.csv, "expected a file path: data set csv needs one")
+    if d.csv:
+        try:
+            expand_user(d.csv)
+        except NoUser as exc:
+            raise ConfigError("csv", d.csv, f"{exc}; expected a file path") from None
     if d.dataset not in (*TASK_DATASETS[d.task], "csv"):
         other = next(task for task, names in TASK_DATASETS.items() if d.dataset in names)
         raise ConfigError("dataset", d.dataset, f"task {d.task} takes the data sets "

@@ -28,12 +28,27 @@ class ReadError(OSError):
     """A file that cannot be read as asked; ``str()`` is a one-line message for the user."""
 
 
+class NoUser(ValueError):
+    """A path starting with ``~user`` for a user this machine does not know."""
+
+
+def expand_user(path: PathLike) -> str:
+    """``path`` with a leading ``~`` or ``~user`` expanded; ``NoUser`` (its
+    message: "there is no user 'name'") when that user has no home."""
+    expanded = os.path.expanduser(os.fspath(path))
+    if expanded.startswith("~"):
+        raise NoUser(f"there is no user {expanded[1:].split(os.sep)[0]!r}")
+    return expanded
+
+
 def read_text_capped(path: PathLike, max_bytes: int) -> str:
     """The UTF-8 text of a regular file of at most ``max_bytes``. A FIFO, a
     device (``/dev/zero``) or a directory is refused before anything is read,
     so nothing blocks and nothing grows without bound."""
     try:
-        fd = os.open(os.path.expanduser(os.fspath(path)), os.O_RDONLY | os.O_NONBLOCK)
+        fd = os.open(expand_user(path), os.O_RDONLY | os.O_NONBLOCK)
+    except NoUser as exc:
+        raise ReadError(f"{path}: {exc}") from None
     except FileNotFoundError:
         raise ReadError(f"{path}: not found") from None
     except OSError as exc:
@@ -59,10 +74,10 @@ def read_text_capped(path: PathLike, max_bytes: int) -> str:
 def resolve(path: PathLike) -> Path:
     """``path`` as the file system sees it: ``~`` expanded, ``..`` and every
     symlink resolved. ``WriteError`` for a ``~user`` with no home."""
-    text = os.fspath(path)
-    expanded = os.path.expanduser(text)
-    if expanded.startswith("~"):
-        raise WriteError(f"cannot use {text}: there is no user {expanded[1:].split(os.sep)[0]!r}")
+    try:
+        expanded = expand_user(path)
+    except NoUser as exc:
+        raise WriteError(f"cannot use {os.fspath(path)}: {exc}") from None
     return Path(os.path.realpath(expanded))
 
 

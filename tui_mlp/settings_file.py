@@ -21,6 +21,7 @@ command line it is relative to the current directory.
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -39,6 +40,18 @@ MAX_SETTINGS_BYTES = 2**20
 HEADER = "# tui-mlp settings: load with `tui-mlp train --config FILE`\n"
 
 
+#: Dots in one run of key characters beyond which a file is refused unparsed:
+#: tomllib takes time quadratic in a dotted key's depth (``a.a.a...`` 100,000
+#: deep: minutes), and a settings key has two parts at most (``train.lr``).
+MAX_KEY_DOTS = 1000
+_KEY_RUN = re.compile(r"[\w.\-\"' \t]+")  # key parts, the dots between them, spaces
+_KEY_DOT = re.compile(r"\.[ \t]*[\w\-\"']")  # a dot that a key part follows
+
+
+def _dotted_too_deep(text: str) -> bool:
+    return any(len(_KEY_DOT.findall(run.group())) > MAX_KEY_DOTS for run in _KEY_RUN.finditer(text))
+
+
 class SettingsFileError(ValueError):
     """A settings file that cannot be read or holds a refused value; one line for the user."""
 
@@ -53,12 +66,15 @@ def read_settings(path: str | os.PathLike) -> tuple[dict[str, Any], Any]:
         text = read_text_capped(path, MAX_SETTINGS_BYTES)
     except ReadError as exc:
         raise SettingsFileError(f"settings file {exc}") from None
+    deep = f"{path}: not a settings file: its values are nested too deeply"
+    if _dotted_too_deep(text):
+        raise SettingsFileError(deep)
     try:
         data = tomllib.loads(text.removeprefix("\ufeff"))  # a UTF-8 BOM, as some editors write
     except tomllib.TOMLDecodeError as exc:
         raise SettingsFileError(f"{path}: not valid TOML: {exc}") from None
     except RecursionError:
-        raise SettingsFileError(f"{path}: not a settings file: its values are nested too deeply") from None
+        raise SettingsFileError(deep) from None
     values: dict[str, Any] = {}
     origin: dict[str, str] = {}
     for key, table in data.items():
@@ -81,12 +97,17 @@ def read_settings(path: str | os.PathLike) -> tuple[dict[str, Any], Any]:
             origin[name] = key
 
     csv = values.get("csv")
-    if isinstance(csv, str) and csv and not Path(csv).expanduser().is_absolute():
+    if isinstance(csv, str) and _relative(csv):
         values["csv"] = str(path.parent / csv)  # relative as written in the file: beside the file
 
     def label(name: str) -> str:
         return f"{path}: [{origin.get(name, FIELDS[name].group if name in FIELDS else '?')}] {name}"
     return values, label
+
+
+def _relative(csv: str) -> bool:
+    """Whether a CSV path is relative to a directory (not absolute, not from a ``~``)."""
+    return bool(csv) and not csv.startswith("~") and not os.path.isabs(csv)
 
 
 def load_config(path: str | os.PathLike, base: Config | None = None) -> Config:
@@ -104,7 +125,7 @@ def config_toml(config: Config, where: str | os.PathLike | None = None) -> str:
 
     values = config.to_dict()
     csv = values.get("data", {}).get("csv")
-    if where is not None and csv and not Path(csv).expanduser().is_absolute():
+    if where is not None and csv and _relative(csv):
         values["data"]["csv"] = os.path.relpath(Path(csv).resolve(), Path(where).resolve())
     return HEADER + tomli_w.dumps(values)
 

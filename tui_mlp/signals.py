@@ -9,13 +9,15 @@ turns into one line.
 """
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import signal
 import sys
 from types import FrameType
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
+
+if TYPE_CHECKING:  # imported before the handlers are set: only what loads in a few ms
+    import asyncio
 
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 Handler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None

@@ -9,6 +9,7 @@ import json
 import time
 from pathlib import Path
 
+import pytest
 import torch
 from textual.widgets import Input
 
@@ -120,6 +121,31 @@ async def test_a_bad_settings_file_is_a_notification_naming_the_file_and_key() -
         await answer(pilot, "no/such/dir/run.toml")
         await pilot.pause()
         assert "no/such/dir/run.toml" in notes(app)[-1] and "no such directory" in notes(app)[-1]
+
+
+HOSTILE_SETTINGS = {
+    "inf": ("[train]\nlr = inf\n", "inf.toml: [train] lr: inf is not accepted"),
+    "deep": ("a = " + "[" * 100_000 + "]" * 100_000 + "\n", "nested too deeply"),
+    "dotted": ("a" + ".a" * 100_000 + " = 1\n", "nested too deeply"),
+    "nouser": ('[data]\ncsv = "~nosuchuser4242/x.csv"\n', "there is no user 'nosuchuser4242'"),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE_SETTINGS))
+async def test_a_hostile_settings_file_is_a_notice_and_the_app_goes_on(name: str) -> None:
+    text, said = HOSTILE_SETTINGS[name]
+    Path(f"{name}.toml").write_text(text)
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=SIZE) as pilot:
+        await started(pilot)
+        await pick(pilot, "load-settings")
+        await answer(pilot, f"{name}.toml")
+        await wait_until(lambda: bool(notes(app)) and "settings not loaded" in notes(app)[-1], timeout=30)
+        assert said in notes(app)[-1] and "\n" not in notes(app)[-1]
+        assert app.trainer.snapshot.config == SMALL  # nothing changed
+        await pilot.press("n")  # and the app still trains
+        await settle(pilot)
+        assert epoch(app) == 1 and app.is_running
 
 
 # ---------------------------------------------------------------- 3. diagnostics

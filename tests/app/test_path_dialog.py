@@ -32,3 +32,24 @@ def test_a_path_typed_in_one_burst_then_enter_is_saved_whole(tmp_path: Path) -> 
         app.close()
     made = sorted(p.name for p in tmp_path.iterdir() if p.is_dir())
     assert made == sorted(NAMES)
+
+
+def test_a_key_typed_after_enter_in_the_same_burst_reaches_the_app(tmp_path: Path) -> None:
+    """``path⏎q`` in one write: the q was typed into the closing dialog's field
+    and lost, and the app went on running. Now it quits, and the save is done or
+    named as not done."""
+    for round_ in range(3):
+        app = PtyApp(app_code(n_samples=200, train=120, dev=40, epochs=20), cwd=tmp_path)
+        try:
+            assert app.read_for(60, until=b"idle"), app.output[-500:]
+            app.send(b"\x13")
+            assert app.read_for(10, until=b"enter: ok")
+            target = tmp_path / f"burst_{round_}"
+            app.send(b"\x7f" * 300 + str(target).encode() + b"\rq")
+            app.wait_exit(timeout=20)
+            assert app.proc.poll() is not None, "q after enter did not reach the app"
+            app.read_for(0.5)
+        finally:
+            app.close()
+        said = f"the save to {target} was not done".encode() in bytes(app.output)
+        assert (target / "fc1.pdparams").exists() or said

@@ -134,3 +134,59 @@ def test_the_estimate_grows_with_the_settings_and_the_book_fits() -> None:
     big = book.with_values(n_samples=1_000_000, train=0.64, dev=0.16, hidden=(1024,) * 8)
     assert memory_needed(big, 1_000_000) > 30 * 2**30  # the case that died in the allocator
     assert memory_needed(big.with_values(batch_size=1000), 1_000_000) < memory_needed(big, 1_000_000)
+
+
+def test_a_csv_over_the_row_cap_is_refused(tmp_path: Path, monkeypatch) -> None:
+    from tui_mlp import data
+
+    monkeypatch.setattr(data, "MAX_SAMPLES", 5)  # the cap of generated data, 1,000,000, scaled down
+    path = tmp_path / "rows.csv"
+    path.write_text("".join(f"{i},{i},{i % 2}\n" for i in range(6)))
+    with pytest.raises(DataError, match="more than 5 rows, the most a data set may have"):
+        load_csv(path)
+    path.write_text("".join(f"{i},{i},{i % 2}\n" for i in range(5)))
+    assert load_csv(path)[0].shape == (5, 2)
+
+
+def test_a_toml_float_keeps_its_point_as_the_option_does(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "run.toml"
+    path.write_text("[data]\ntrain = 1.0\n")
+    code, _, err = cli(capsys, *QUICK, "--config", str(path))
+    option_code, _, option_err = cli(capsys, "train", "--train", "1.0")
+    assert code == option_code == 2
+    assert err.strip() == f"tui-mlp: {path}: [data] train: 1.0 is not accepted; " + \
+        option_err.strip().split("is not accepted; ", 1)[1]
+
+
+def test_a_dotted_key_nested_deep_is_refused_before_it_is_parsed(tmp_path: Path) -> None:
+    """tomllib takes minutes over ``a.a.a...`` 100,000 deep (quadratic in the
+    depth): the file is refused unparsed. A subprocess, so a hang times out."""
+    path = tmp_path / "dotted.toml"
+    path.write_text("a" + ".a" * 100_000 + " = 1\n")
+    proc = subprocess.run([sys.executable, "-m", "tui_mlp", *QUICK, "--config", str(path)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr == f"tui-mlp: {path}: not a settings file: its values are nested too deeply\n"
+
+
+def test_dots_that_are_no_dotted_key_are_read(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "run.toml"
+    path.write_text("# " + "." * 5000 + "\n[train]\nepochs = 2\n")
+    code, _, err = cli(capsys, *QUICK, "--config", str(path), "--json")
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("where", ["--csv", "the settings file's csv", "--config"])
+def test_a_home_of_no_user_in_an_input_is_one_line(capsys, tmp_path: Path, where: str) -> None:
+    nobody = "~nosuchuser4242/points.csv"
+    settings = tmp_path / "run.toml"
+    settings.write_text(f'[data]\ncsv = "{nobody}"\n')
+    argv = {"--csv": ["--csv", nobody], "the settings file's csv": ["--config", str(settings)],
+            "--config": ["--config", "~nosuchuser4242/run.toml"]}[where]
+    code, out, err = cli(capsys, *QUICK, *argv)
+    assert code == 2 and out == "" and err.count("\n") == 1
+    expected = {"--csv": f"tui-mlp: --csv: '{nobody}' is not accepted; there is no user",
+                "the settings file's csv": f"tui-mlp: {settings}: [data] csv: '{nobody}' is not accepted; "
+                                           f"there is no user",
+                "--config": "tui-mlp: settings file ~nosuchuser4242/run.toml: there is no user"}[where]
+    assert err.startswith(expected) and "'nosuchuser4242'" in err

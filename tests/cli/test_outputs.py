@@ -131,3 +131,24 @@ def test_checkpoint_files_follow_the_umask(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "fc1.pdparams").stat().st_mode) == 0o644
+
+
+def test_a_checkpoint_directory_named_with_a_tilde_is_the_home_s(capsys, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.chdir(tmp_path)
+    code, out, err = cli(capsys, *QUICK, "--save-dir", "~/model")
+    assert code == 0, err
+    assert sorted(p.name for p in (tmp_path / "home" / "model").iterdir()) == ["fc1.pdparams", "fc2.pdparams"]
+    assert not (tmp_path / "~").exists()  # not a directory named "~" in the current one
+    code, _, err = cli(capsys, *QUICK, "--load-dir", "~/model")
+    assert code == 0, err
+
+
+@pytest.mark.parametrize("option", ["--save-dir", "--load-dir"])
+def test_a_checkpoint_directory_of_no_user_is_one_line(capsys, tmp_path: Path, monkeypatch, option) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = cli(capsys, *QUICK, option, "~nosuchuser4242/model")
+    doing = "save the model to" if option == "--save-dir" else "load a model from"
+    assert code == 1 and err.strip().splitlines()[-1] == (
+        f"tui-mlp: {option}: cannot {doing} ~nosuchuser4242/model: there is no user 'nosuchuser4242'")
+    assert list(tmp_path.iterdir()) == []

@@ -133,3 +133,15 @@ def test_under_nohup_a_hangup_does_not_stop_training(tmp_path: Path) -> None:
         proc.kill()
     assert proc.returncode == 0, err
     assert "[Interrupted]" not in out and "[Final] epoch 399:" in out
+
+
+def test_nothing_slow_loads_before_the_signal_handlers() -> None:
+    """The console script imports tui_mlp.__main__ before ``exit_at_once`` is in
+    force: a Ctrl-C then is Python's KeyboardInterrupt and its traceback. That
+    window holds only what loads in a few milliseconds: not asyncio (~70 ms)."""
+    code = "import sys; before = set(sys.modules); import tui_mlp.__main__; print(sorted(set(sys.modules) - before))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    loaded = set(eval(done.stdout))
+    assert "tui_mlp.signals" in loaded
+    assert not {name for name in loaded if name.split(".")[0] in ("asyncio", "ssl", "concurrent")}
+    assert "tui_mlp.cli" not in loaded

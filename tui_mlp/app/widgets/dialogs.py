@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -17,6 +18,27 @@ from tui_mlp.app.widgets.inputs import OrderedInput
 from tui_mlp.presets import PRESETS
 
 SAVE_FILE, LOAD_FILE = "save-settings", "load-settings"  # the picker's settings-file options
+
+
+class DialogInput(OrderedInput):
+    """The path dialog's field. Enter closes the dialog, but keys typed after
+    it in the same burst (``path⏎q`` from tmux or a paste) are already on their
+    way to this field: they go to the app instead, as if typed after the
+    dialog closed, rather than into a field nobody sees."""
+
+    _submitted = False
+
+    async def action_submit(self) -> None:
+        self._submitted = True
+        await super().action_submit()
+
+    async def on_key(self, event: events.Key) -> None:
+        if self._submitted:
+            event.stop()
+            event.prevent_default()
+            self.app.post_message(events.Key(event.key, event.character))
+            return
+        await super().on_key(event)
 
 
 class PathDialog(ModalScreen[str | None]):
@@ -38,7 +60,7 @@ class PathDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label(self.title_text, id="dialog-title")
-            yield OrderedInput(self.default, id="path", placeholder=self.placeholder,
+            yield DialogInput(self.default, id="path", placeholder=self.placeholder,
                                select_on_focus=False)
             yield Label("enter: ok   escape: cancel", id="dialog-help")
 
