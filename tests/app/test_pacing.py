@@ -77,6 +77,15 @@ def test_a_pause_forgives_the_debt(clock: Clock) -> None:
     assert pacer.frame(training=True)
 
 
+def test_the_first_frame_of_a_run_is_drawn_whatever_the_ui_thread_spent_before(clock: Clock) -> None:
+    pacer = Pacer()
+    assert pacer.frame(training=False)
+    clock.tick(0.01, cpu=1.0)  # the UI thread was busy just before the start (loading, a tab switch)
+    assert pacer.frame(training=True)  # the start shows at once...
+    clock.tick(0.01, cpu=1.0)
+    assert not pacer.frame(training=True)  # ...and from then on the frames are rationed
+
+
 def test_a_pace_while_streaming_allows_one_redraw_per_interval(clock: Clock) -> None:
     pace = Pace(0.25)
     assert pace.due(streaming=True)

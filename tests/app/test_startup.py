@@ -122,6 +122,22 @@ async def test_keys_pressed_while_loading_act_in_order_once_it_has_loaded(held_e
         assert (snap.state, snap.epoch, snap.config.train.epochs, snap.pace) == ("finished", 25, 25, 300)
 
 
+async def test_the_first_frame_has_the_footer_and_its_keys(held_engine):
+    """The footer's keys are there when the app is mounted, before its first
+    refresh, so the first frame shows how to quit and get help."""
+    class Watched(TrainerApp):
+        def on_mount(self) -> None:
+            self.keys_at_mount = [key.description for key in self.query("FooterKey")]
+
+    app = Watched(SMALL)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert {"quit", "help"} <= set(app.keys_at_mount)
+        assert not app.ready  # it was the screen before torch
+        held_engine.set()
+        await settle(pilot)
+
+
 async def test_a_key_of_a_disabled_action_is_not_kept_while_loading(held_engine):
     app = TrainerApp(SMALL)
     async with app.run_test(size=(120, 40)) as pilot:

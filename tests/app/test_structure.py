@@ -30,6 +30,11 @@ def app_modules() -> list[str]:
     return names
 
 
+def extends(method: object, name: str) -> bool:
+    """The method does what Textual's does and more: it calls it."""
+    return f"super().{name}(" in inspect.getsource(method)  # type: ignore[arg-type]
+
+
 def test_no_method_of_ours_shadows_one_of_textuals_but_its_hooks() -> None:
     shadowing = []
     for name in app_modules():
@@ -39,7 +44,7 @@ def test_no_method_of_ours_shadows_one_of_textuals_but_its_hooks() -> None:
                 continue
             textual = [base for base in cls.__mro__ if base.__module__.startswith("textual")]
             for attr, value in vars(cls).items():
-                if attr.startswith("__") or attr in HOOKS or not callable(value):
+                if attr.startswith("__") or attr in HOOKS or not callable(value) or extends(value, attr):
                     continue
                 shadowing += [f"{cls.__name__}.{attr} ({base.__name__})" for base in textual[:1]
                               if any(attr in vars(b) for b in textual)]

@@ -15,6 +15,9 @@ the reason for it, and nowhere else:
   the typed characters (``widgets.inputs``).
 - ``paint_now``: composite and write the given widgets at once, as Textual's
   idle handler would, so the benchmark can time a frame.
+- ``KeysFooter``: Textual's footer lists no key until the screen's first
+  bindings update (``_bindings_ready``), a frame after the first; this one
+  lists them in the first frame, which then is the whole screen.
 - ``clear_toasts``: Textual's toast rack removes a cleared toast but keeps
   the holder it sits in, so each later toast would sit a row lower, down over
   the map; the holders (``ToastHolder``, not public) go too.
@@ -29,8 +32,17 @@ from rich.style import Style
 from textual.app import App
 from textual.screen import Screen
 from textual.widget import Widget
+from textual.widgets import Footer
 
 from tui_mlp.render.plot import RGB, Chart, ansi_rows, cell_rows, legend_corner
+
+
+class KeysFooter(Footer):
+    """The footer, with its keys from the first frame on."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._bindings_ready = True
 
 
 class Plotter:

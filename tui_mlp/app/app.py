@@ -32,11 +32,11 @@ from textual.dom import DOMNode
 from textual.lazy import Lazy
 from textual.message import Message
 from textual.notifications import SeverityLevel
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui_mlp.app import engine
-from tui_mlp.app.adapter import clear_toasts
+from tui_mlp.app.adapter import KeysFooter, clear_toasts
 from tui_mlp.app.engine import session
 from tui_mlp.app.pacing import POLL_INTERVAL, Pacer
 from tui_mlp.app.panes.activations import ActivationsPane
@@ -156,7 +156,8 @@ class TrainerApp(App[None]):
 
     @property
     def active_pane(self) -> Pane:
-        return self.panes[self.tabs.active]
+        """The pane of the tab shown (the first tab's before the tabs have set up)."""
+        return self.panes[self.tabs.active or TrainPane.TAB]
 
     def _emit(self, event: Event) -> None:
         """The session's rare events, from the worker thread to the UI's queue."""
@@ -172,16 +173,15 @@ class TrainerApp(App[None]):
                         yield pane if pane is self.train_pane else Lazy(pane)
         yield Static(f"terminal too small: tui-mlp needs at least {MIN_WIDTH}x{MIN_HEIGHT}; q quits",
                      id="too-small")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeysFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.set_interval(POLL_INTERVAL, self.poll)
         if engine.loaded():  # torch is here already (tests): nothing to wait for
             self._engine_loaded(load_torch())
         else:
-            # after two refreshes: the footer lists its keys in the second, and
-            # while torch's libraries load the UI thread barely runs
-            self.call_after_refresh(self.call_after_refresh, self._load_engine)
+            # after the first frame: while torch's libraries load the UI thread barely runs
+            self.call_after_refresh(self._load_engine)
 
     @work(thread=True, exit_on_error=False)
     def _load_engine(self) -> None:

@@ -45,7 +45,12 @@ def loaded() -> bool:
     return "torch" in sys.modules
 
 
+#: Imported by ``load`` as well, though the app reaches it by no name here:
+#: the curves' first chart would import plotext on the UI thread.
+ALSO = ("plotext",)
+
+
 def load() -> None:
     """Import them all now: torch with them."""
-    for name in MODULES:
+    for name in (*MODULES, *ALSO):
         importlib.import_module(name)

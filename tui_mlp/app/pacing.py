@@ -14,7 +14,8 @@ is taken from training. The screen reads the latest snapshot every
   that data streams in, at most once per the interval the pane declared for
   it (``Pace``).
 
-When nothing streams in, every change is drawn at the next poll.
+When nothing streams in, every change is drawn at the next poll, and so is
+the first frame of a run: it is the answer to the key that started it.
 """
 from __future__ import annotations
 
@@ -37,17 +38,20 @@ class Pacer:
         self._cpu_mark, self._wall_mark = time.thread_time(), time.perf_counter()
         self._debt = 0.0
         self._frame_time = 0.0
+        self._training = False
 
     def frame(self, training: bool) -> bool:
         """True if a frame may be drawn now; a True counts as a frame drawn."""
         now, cpu = time.perf_counter(), time.thread_time()
-        if training:
+        rationed = training and self._training  # not the run's first frame
+        self._training = training
+        if rationed:
             spent, elapsed = cpu - self._cpu_mark, now - self._wall_mark
             self._debt = min(max(self._debt + spent - UI_SHARE * elapsed, 0.0), MAX_DEBT)
         else:
             self._debt = 0.0
         self._cpu_mark, self._wall_mark = cpu, now
-        if training and (self._debt > 0 or now - self._frame_time < FRAME_INTERVAL):
+        if rationed and (self._debt > 0 or now - self._frame_time < FRAME_INTERVAL):
             return False
         self._frame_time = now
         return True
