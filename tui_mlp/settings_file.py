@@ -125,7 +125,7 @@ def config_toml(config: Config, where: str | os.PathLike | None = None) -> str:
 
     values = config.to_dict()
     csv = values.get("data", {}).get("csv")
-    if where is not None and csv and _relative(csv):
+    if where is not None and isinstance(csv, str) and _relative(csv):
         values["data"]["csv"] = os.path.relpath(Path(csv).resolve(), Path(where).resolve())
     return HEADER + tomli_w.dumps(values)
 
