@@ -25,10 +25,11 @@ output, types keys and watches the screen.
    process whose Python keeps its bytecode cache (a first launch, not
    counted, writes it); seconds from launch to the first full frame (the
    settings form, the panes' frames and the footer drawn; budget 0.5 s) and
-   until keys act (``s`` pressed as soon as the frame shows, until the status
-   says running; budget 1.2 s); medians over several launches. Beside them,
-   ``import torch`` alone in a fresh process, launched in turn with the app:
-   what is left of the keys' figure without it is the app's own start.
+   until keys act (``?`` pressed as soon as the frame shows, until the help
+   shows; budget 1.2 s); medians over several launches. ``s`` pressed the
+   same way, until the status says running, waits for torch: beside it,
+   ``import torch`` alone in a fresh process, launched in turn with the app;
+   what is left of the figure without it is the app's own start.
 6. The wire: bytes per second written to the terminal while a long run
    trains at the default pace, at 120x40 (budget 20 KB/s) and at 80x24
    (budget 10 KB/s), the median of one-second windows after the first
@@ -456,8 +457,8 @@ def memory(epochs: int) -> None:
 #: a pane's title; the full frame has the footer's keys too.
 FORM = (b"learning rate", b"tab or click: edit", b"decision boundary")
 FIRST_FRAME = (*FORM, b"quit")
-#: The status once the session has loaded, and once training runs.
-IDLE, RUNNING = b"idle", b"running"
+#: The status once the session has loaded, and once training runs; the help screen's first heading.
+IDLE, RUNNING, HELP = b"idle", b"running", b"keys on this tab"
 #: The app as ``tui-mlp`` opens it; a run that does not end within a measurement.
 LAUNCH = [sys.executable, "-m", "tui_mlp"]
 LONG_RUN = ["--epochs", "10000000", "--log-epochs", "1000"]
@@ -474,30 +475,46 @@ def torch_import() -> float:
                                 capture_output=True, text=True, check=True).stdout)
 
 
-def startup(launches: int) -> None:
-    firsts, usables, torches = [], [], []
-    for launch_number in range(launches + 1):
-        term = launch()
-        try:
-            first = term.wait_all(FIRST_FRAME)
-            assert first is not None, "the first frame never showed"
-            os.write(term.master, b"s")  # as soon as the frame shows
-            usable = term.wait_for(RUNNING, timeout=60)
-            assert usable is not None, "s never started the run"
-            if launch_number:  # the first launch wrote the bytecode cache
-                firsts.append(first - term.launched)
-                usables.append(usable - term.launched)
-        finally:
+def first_frame_then(key: bytes, needle: bytes) -> tuple[float, float]:
+    """Launch tui-mlp, press ``key`` as soon as the first full frame shows:
+    seconds from launch to that frame and to ``needle`` on the screen."""
+    term = launch()
+    try:
+        first = term.wait_all(FIRST_FRAME)
+        assert first is not None, "the first frame never showed"
+        os.write(term.master, key)
+        acted = term.wait_for(needle, timeout=60)
+        assert acted is not None, f"{key!r} never showed {needle!r}"
+        return first - term.launched, acted - term.launched
+    finally:
+        for _ in range(2):  # the first q closes the help if it is open
             os.write(term.master, b"q")
-            term.close(timeout=30)
-        if launch_number:
+            try:
+                term.proc.wait(timeout=1)
+                break
+            except subprocess.TimeoutExpired:
+                pass
+        term.close(timeout=30)
+
+
+def startup(launches: int) -> None:
+    firsts, helps, runs, torches = [], [], [], []
+    for launch_number in range(launches + 1):
+        first, run = first_frame_then(b"s", RUNNING)
+        _, help_shown = first_frame_then(b"?", HELP)
+        if launch_number:  # the first launch wrote the bytecode cache
+            firsts.append(first)
+            helps.append(help_shown)
+            runs.append(run)
             torches.append(torch_import())
     torch_s = statistics.median(torches)
-    print(f"startup ({launches} launches of tui-mlp at {SIZE[0]}x{SIZE[1]}): first full frame (form, "
-          f"panes and footer) median {statistics.median(firsts):.2f} s (budget 0.50 s; min {min(firsts):.2f}), "
-          f"keys act (s shows running) median {statistics.median(usables):.2f} s (budget 1.20 s; min "
-          f"{min(usables):.2f}); import torch alone median {torch_s:.2f} s, so the app's own start "
-          f"to keys acting {statistics.median(usables) - torch_s:.2f} s")
+    print(f"startup ({launches} launches of tui-mlp at {SIZE[0]}x{SIZE[1]}, each way): first full frame "
+          f"(form, panes and footer) median {statistics.median(firsts):.2f} s (budget 0.50 s; min "
+          f"{min(firsts):.2f}); keys act (? shows the help; so do quit, tab and typing in the form, "
+          f"none needs torch) median {statistics.median(helps):.2f} s (budget 1.20 s; min {min(helps):.2f}); "
+          f"s shows running median {statistics.median(runs):.2f} s (min {min(runs):.2f}): it waits for "
+          f"torch, and import torch alone takes {torch_s:.2f} s (median), so the app's own start adds "
+          f"{statistics.median(runs) - torch_s:.2f} s")
 
 
 def wire(size: tuple[int, int], seconds: int, budget: float, idle_seconds: float = 5.0,

@@ -148,3 +148,35 @@ async def test_a_key_of_a_disabled_action_is_not_kept_while_loading(held_engine)
         held_engine.set()
         await settle(pilot)
         assert app.trainer.snapshot.viewing is None
+
+
+async def test_the_advanced_fields_hold_their_values_before_they_are_mounted(held_engine):
+    """The advanced group's fields are mounted after the first frame; until
+    then the form reads and sets them all the same, and what was set before
+    shows once they are mounted (a Select too, not its prompt)."""
+    from textual.widgets import Select, Static
+
+    from tui_mlp.config import Config
+
+    changed = SMALL.with_values(optimizer="momentum", l2=0.01, shuffle=False)
+
+    class Watched(TrainerApp):
+        def on_mount(self) -> None:
+            form = self.train_pane.form
+            self.mounted_at_mount = bool(self.query("#optimizer"))
+            self.values_at_mount = form.values()
+            form.set_config(changed)
+            self.config_at_mount = form.check()
+
+    app = Watched(SMALL)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert not app.mounted_at_mount  # a frame without them came first
+        assert app.values_at_mount["optimizer"] == SMALL.get("optimizer") == Config().get("optimizer")
+        assert app.config_at_mount == changed
+        held_engine.set()
+        await settle(pilot)
+        select = app.query_one("#optimizer", Select)
+        assert str(select.query_one("#label", Static).render()) == "momentum"
+        assert app.query_one("#l2").value == "0.01"
+        assert app.train_pane.form.values()["optimizer"] == "momentum"

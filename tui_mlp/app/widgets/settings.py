@@ -1,7 +1,10 @@
 """The settings form, built from ``config.FIELDS``: an Input per text field
 (id = the field name), a Select for fields with choices, a Checkbox for
 yes/no fields. The fields of ``PRIMARY`` come first; every other field goes
-into a collapsed "advanced" group, so new fields need no code here.
+into a collapsed "advanced" group, so new fields need no code here. The
+group's fields are mounted just after the first frame (it comes sooner by a
+third); the form reaches every field through the widget it made, mounted or
+not, so nothing waits for them.
 
 Each field is parsed as typed by ``config.parse_field`` and the whole form by
 ``config.build_config``; the message shows beside the field. When the whole
@@ -10,16 +13,16 @@ the app collects the config with ``take_pending``.
 """
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Container, Horizontal, VerticalScroll
+from textual.lazy import Lazy
 from textual.message import Message
 from textual.validation import ValidationResult, Validator
-from textual.widget import Widget
 from textual.widgets import Checkbox, Collapsible, Input, Label, Select, Static
 
 from tui_mlp.app.widgets.inputs import OrderedInput, PathInput
@@ -60,6 +63,20 @@ class FieldValidator(Validator):
         return self.success()
 
 
+class FieldSelect(Select[str]):
+    """A Select whose value holds before it is mounted as well as after (the
+    advanced group's are mounted after the first frame): a plain one reads
+    blank until mounted, and shows its prompt if its value was set before."""
+
+    def __init__(self, choices: tuple[str, ...], value: str, **kwargs: Any) -> None:
+        super().__init__([(c, c) for c in choices], value=value, allow_blank=False, **kwargs)
+        self.value = value
+
+    def on_mount(self) -> None:
+        # once Select's own handler has set it up: show the value it holds now
+        self.call_next(self.mutate_reactive, Select.value)  # type: ignore[misc]  # Select[str]
+
+
 class SettingsForm(VerticalScroll, can_focus=False):
     """Data, model and training settings. The form itself takes no focus (its
     fields do, and scroll into view), so tab goes from the tabs to the first field."""
@@ -82,6 +99,8 @@ class SettingsForm(VerticalScroll, can_focus=False):
         self._external: dict[str, tuple[Any, str]] = {}  # refusals from outside (a bad CSV)
         self._csv_shown = False  # the fields show a CSV's settings
         self._generated: dict[str, str] = {}  # what CSV_DEFAULTS replaced in the fields, for going back
+        self._editors: dict[str, Input | Select[str] | Checkbox] = {}  # field name -> its widget
+        self._error_boxes: dict[str, Static] = {}  # field name -> where its message shows
 
     #: The border's hint: how to get out of a field, or into one.
     IN_FIELD, OUTSIDE = "esc: leave field", "tab or click: edit"
@@ -105,7 +124,8 @@ class SettingsForm(VerticalScroll, can_focus=False):
                     yield from self._field(name)
         rest = [name for name in FIELDS if name not in PRIMARY]
         if rest:
-            with Collapsible(title="advanced", collapsed=True, id="advanced"):
+            with Collapsible(title="advanced", collapsed=True, id="advanced"), \
+                    Lazy(Container(id="advanced-fields")):
                 for name in rest:
                     yield from self._field(name)
 
@@ -114,16 +134,17 @@ class SettingsForm(VerticalScroll, can_focus=False):
         value = self.config.get(name)
         with Horizontal(classes="field", id=f"{name}-row"):
             yield Label(spec.label, classes="field-label")
-            yield self._editor(name, value)
-        yield Static("", id=f"{name}-error", classes="field-error")
+            self._editors[name] = self._editor(name, value)
+            yield self._editors[name]
+        self._error_boxes[name] = Static("", id=f"{name}-error", classes="field-error")
+        yield self._error_boxes[name]
 
     @staticmethod
-    def _editor(name: str, value: Any) -> Widget:
+    def _editor(name: str, value: Any) -> Input | Select[str] | Checkbox:
         spec = FIELDS[name]
         tip = f"{spec.help}; {spec.accepted}"
         if spec.choices:
-            select = Select([(c, c) for c in spec.choices], value=value, allow_blank=False,
-                            id=name, compact=True)
+            select = FieldSelect(spec.choices, value, id=name, compact=True)
             select.tooltip = tip
             return select
         if isinstance(value, bool):
@@ -138,8 +159,8 @@ class SettingsForm(VerticalScroll, can_focus=False):
 
     # ------------------------------------------------------------ values
     def _widget_of(self, name: str) -> Input | Select[str] | Checkbox:
-        """The widget of one field: its id is the field's name (see compose)."""
-        return cast("Input | Select[str] | Checkbox", self.query_one(f"#{name}"))
+        """The widget of one field (its id is the field's name), mounted or not."""
+        return self._editors[name]
 
     def values(self) -> dict[str, Any]:
         """Each field's raw value: text, a choice, or a bool."""
@@ -165,10 +186,10 @@ class SettingsForm(VerticalScroll, can_focus=False):
             self._errors[name] = message
         else:
             self._errors.pop(name, None)
-        box = self.query_one(f"#{name}-error", Static)
+        box = self._error_boxes[name]
         box.update(message or "")
         box.set_class(bool(message), "-shown")
-        self.query_one(f"#{name}").set_class(bool(message), "-invalid")
+        self._widget_of(name).set_class(bool(message), "-invalid")
         if message and name not in PRIMARY:
             self.query_one("#advanced", Collapsible).collapsed = False
 
