@@ -180,3 +180,47 @@ async def test_the_advanced_fields_hold_their_values_before_they_are_mounted(hel
         assert str(select.query_one("#label", Static).render()) == "momentum"
         assert app.query_one("#l2").value == "0.01"
         assert app.train_pane.form.values()["optimizer"] == "momentum"
+
+
+def test_tui_mlp_opens_the_app_with_the_collector_off(monkeypatch) -> None:
+    """Start-up makes objects that all live on: ``run_app`` turns the cyclic
+    collector off before the app's modules import (the app turns it on again)."""
+    import gc
+
+    import tui_mlp.app
+    from tui_mlp import cli
+
+    seen: list[bool] = []
+
+    class Opened:
+        ready, return_code = False, 0
+
+        def __init__(self, config) -> None:
+            seen.append(gc.isenabled())
+
+        def run(self, loop) -> None:
+            loop.close()
+
+    monkeypatch.setattr(tui_mlp.app, "TrainerApp", Opened)
+    monkeypatch.setattr(cli, "end_now", lambda code: None)
+    try:
+        cli.run_app(SMALL)
+    finally:
+        gc.enable()
+    assert seen == [False]
+
+
+async def test_the_collector_is_on_again_once_torch_has_loaded(held_engine) -> None:
+    import gc
+
+    gc.disable()  # as tui-mlp starts the app
+    try:
+        app = TrainerApp(SMALL)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert not app.ready and not gc.isenabled()
+            held_engine.set()
+            await settle(pilot)
+            assert app.ready and gc.isenabled()
+    finally:
+        gc.enable()
