@@ -379,6 +379,24 @@ def test_an_open_list_has_a_frame_at_80x24(snap_compare) -> None:
     assert snap_compare(TrainerApp(BOOK), terminal_size=(80, 24), run_before=run_before)
 
 
+def test_advanced_settings_open(snap_compare) -> None:
+    """The advanced group opened from the keyboard (its fields are mounted after
+    the first frame): every field with its label and value, the lists showing
+    their choices, not a prompt."""
+    snap = idle()
+    config = BOOK.with_values(optimizer="momentum", schedule="step", l2=0.001, weight_init="xavier")
+
+    async def run_before(pilot: Pilot) -> None:
+        await show(pilot, snap)
+        pilot.app.train_pane.form.set_config(config)
+        pilot.app.query_one("#advanced").query_one("CollapsibleTitle").focus()
+        await then_press(pilot, "enter")
+        assert not pilot.app.query_one("#advanced").collapsed
+        assert pilot.app.train_pane.form.check() == config
+
+    assert snap_compare(TrainerApp(BOOK), terminal_size=(120, 40), run_before=run_before)
+
+
 def finished_run(*keys: str) -> RunBefore:
     """The finished state with the run's log lines, then ``keys`` pressed."""
     snap = finished()
