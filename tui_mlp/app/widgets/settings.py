@@ -2,9 +2,9 @@
 (id = the field name), a Select for fields with choices, a Checkbox for
 yes/no fields. The fields of ``PRIMARY`` come first; every other field goes
 into a collapsed "advanced" group, so new fields need no code here. The
-group's fields are mounted just after the first frame (it comes sooner by a
-third); the form reaches every field through the widget it made, mounted or
-not, so nothing waits for them.
+group's fields are mounted just after the first frame (which so builds half
+as many widgets); the form reaches every field through the widget it made,
+mounted or not, so nothing waits for them.
 
 Each field is parsed as typed by ``config.parse_field`` and the whole form by
 ``config.build_config``; the message shows beside the field. When the whole
@@ -74,7 +74,8 @@ class FieldSelect(Select[str]):
 
     def on_mount(self) -> None:
         # once Select's own handler has set it up: show the value it holds now
-        self.call_next(self.mutate_reactive, Select.value)  # type: ignore[misc]  # Select[str]
+        # (mypy cannot type a generic class's reactive read from the class)
+        self.call_next(self.mutate_reactive, Select.value)  # type: ignore[misc]
 
 
 class SettingsForm(VerticalScroll, can_focus=False):
