@@ -54,7 +54,7 @@ from typing import Iterator
 
 import torch
 
-from tui_mlp.files import NoUser, expand_user, new_file_mode
+from tui_mlp.files import NoUser, WriteError, check_directory, expand_user, new_file_mode
 
 try:
     import fcntl
@@ -248,6 +248,10 @@ def save_params(save_dir: str | os.PathLike, layers: dict[str, Params]) -> None:
     """Write ``{layer name: params}`` into ``save_dir`` (created if missing),
     atomically as a set (see the module's docstring)."""
     directory = _directory(save_dir, "save the model to")
+    try:
+        check_directory(directory, "save the model to")
+    except WriteError as exc:
+        raise CheckpointError(str(exc)) from None
     temps: list[Path] = []
     entries: dict[str, dict[str, str]] = {}
     try:

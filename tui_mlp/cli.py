@@ -43,10 +43,39 @@ EXIT_FAILED = 1
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse that reports a usage error as one line, exit code 2."""
+    """argparse that reports a usage error as one line, exit code 2.
+
+    Given an option it does not know, the top parser takes the option's value
+    for a command ("invalid choice: 'run.csv'"): it names the option instead,
+    and says where it belongs if a command has it."""
+
+    _argv: list[str] = []
+
+    def parse_known_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                         namespace: argparse.Namespace | None = None) -> tuple[argparse.Namespace, list[str]]:
+        self._argv = list(sys.argv[1:] if args is None else args)
+        return super().parse_known_args(args, namespace)
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {self._unknown_option() or message}\n")
+
+    def _unknown_option(self) -> str | None:
+        """The message for the first option this parser does not know, if any."""
+        commands = next((a.choices for a in self._actions if isinstance(a, argparse._SubParsersAction)), None)
+        if not commands:
+            return None
+        for token in self._argv:
+            name = token.split("=", 1)[0]
+            if token in commands:  # options after a command are the command's
+                return None
+            if name.startswith("--") and name not in self._option_string_actions:
+                owners = [command for command, sub in commands.items() if name in sub._option_string_actions]
+                if owners:
+                    keys = " (in the app, ? lists the keys that save, load and export)" if "train" in owners else ""
+                    return f"{name} is an option of {' and '.join(f'{self.prog} {c}' for c in owners)}, " \
+                           f"not of the app{keys}"
+                return f"unrecognized option {name} (see {self.prog} --help)"
+        return None
 
 
 def _add_setting_options(parser: argparse.ArgumentParser) -> None:
@@ -342,7 +371,7 @@ def run_train(args: argparse.Namespace) -> int:
     if isinstance(config, int):
         return config
 
-    from tui_mlp.files import WriteError, check_outputs
+    from tui_mlp.files import WriteError, check_directory, check_outputs
 
     outputs = {"--save-config": args.save_config, "--history-csv": args.history_csv,
                "--export-json": args.export_json, "--export-data": args.export_data,
@@ -355,6 +384,11 @@ def run_train(args: argparse.Namespace) -> int:
         check_outputs(outputs,
                       {"the data file the run reads (csv)": config.data_file,
                        "the settings file the run reads (--config)": args.config_file})
+        if args.save_dir is not None:
+            try:
+                check_directory(args.save_dir, "save the model to")
+            except WriteError as exc:
+                raise WriteError(f"--save-dir: {exc}") from None
     except WriteError as exc:
         return _fail(str(exc), EXIT_FAILED)
     if args.save_config is not None:

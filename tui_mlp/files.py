@@ -118,6 +118,36 @@ def _writable_target(path: PathLike) -> Path:
     return target
 
 
+def check_directory(path: PathLike, doing: str) -> Path:
+    """The resolved directory ``path`` names, after checking that it is one,
+    or can be made as one, where files can be written (``doing`` it, as
+    "save the model to", heads the ``WriteError``)."""
+    try:
+        target = Path(os.path.realpath(expand_user(path)))
+    except NoUser as exc:
+        raise WriteError(f"cannot {doing} {os.fspath(path)}: {exc}") from None
+    existing = target
+    while not existing.exists():  # the deepest part of it there already
+        existing = existing.parent
+    if not existing.is_dir():
+        where = "it is" if existing == target else f"{existing} is"
+        raise WriteError(f"cannot {doing} {path}: {where} a file, not a directory; choose a directory")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise WriteError(f"cannot {doing} {path}: permission denied (directory {existing})")
+    try:  # what the save will do first there: make a file, or the missing directory
+        if existing == target:
+            fd, probe = tempfile.mkstemp(prefix=".probe.", dir=existing)
+            os.close(fd)
+            os.unlink(probe)
+        else:
+            os.rmdir(tempfile.mkdtemp(prefix=".probe.", dir=existing))
+    except OSError as exc:
+        why = _WHY_NOT.get(exc.errno or 0, "it takes none, as /proc and /sys do")
+        raise WriteError(f"cannot {doing} {path}: nothing new can be made in {existing}: {why}; "
+                         f"choose another directory") from None
+    return target
+
+
 #: Why a new file cannot be made in a directory, in words, by errno.
 _WHY_NOT = {errno.EROFS: "it is on a read-only file system", errno.ENOSPC: "the disk is full",
             errno.EDQUOT: "the disk quota is used up", errno.EACCES: "permission is denied",

@@ -94,3 +94,23 @@ def test_export_json_into_proc_names_the_path_and_why(cli) -> None:
     line = one_line(err)
     assert code == 1 and "cannot write /proc/version: no new file can be made in /proc" in line
     assert "No such file" not in line
+
+
+@pytest.mark.parametrize(("argv", "expected"), [
+    (["--save-dir", "models"], "tui-mlp: error: --save-dir is an option of tui-mlp train, not of the app "
+                               "(in the app, ? lists the keys that save, load and export)"),
+    (["--lr", "0.5", "--history-csv=h.csv"], "tui-mlp: error: --history-csv is an option of tui-mlp train, "
+                                             "not of the app (in the app, ? lists the keys that save, load and export)"),
+    (["--port", "8000"], "tui-mlp: error: --port is an option of tui-mlp serve, not of the app"),
+    (["--bogus", "1"], "tui-mlp: error: unrecognized option --bogus (see tui-mlp --help)"),
+])
+def test_an_option_the_app_does_not_take_is_named_not_its_value(cli, argv, expected) -> None:
+    """argparse alone takes the option's value for a command ("invalid choice: 'models'")."""
+    code, out, err = cli(*argv)
+    assert code == 2 and out == ""
+    assert err.strip() == expected
+
+
+def test_a_command_word_still_gets_argparse_s_own_message(cli) -> None:
+    code, _, err = cli("frob")
+    assert code == 2 and "invalid choice: 'frob'" in err

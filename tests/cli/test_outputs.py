@@ -152,3 +152,42 @@ def test_a_checkpoint_directory_of_no_user_is_one_line(capsys, tmp_path: Path, m
     assert code == 1 and err.strip().splitlines()[-1] == (
         f"tui-mlp: {option}: cannot {doing} ~nosuchuser4242/model: there is no user 'nosuchuser4242'")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("below", ["", "/model"])
+def test_a_save_dir_that_is_or_lies_in_a_file_is_refused_before_training(capsys, tmp_path: Path, below) -> None:
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("mine")
+    code, out, err = cli(capsys, *QUICK, "--save-dir", f"{blocker}{below}")
+    where = "it is" if not below else f"{blocker} is"
+    assert code == 1 and out == ""  # nothing trained
+    assert err.strip() == (f"tui-mlp: --save-dir: cannot save the model to {blocker}{below}: {where} a file, "
+                           f"not a directory; choose a directory")
+    assert blocker.read_text() == "mine" and sorted(tmp_path.iterdir()) == [blocker]
+
+
+@pytest.mark.skipif(not Path("/proc/version").is_file(), reason="no /proc")
+def test_a_save_dir_where_nothing_can_be_made_is_refused_before_training(capsys) -> None:
+    code, out, err = cli(capsys, *QUICK, "--save-dir", "/proc/model")
+    assert code == 1 and out == ""
+    assert err.strip().startswith("tui-mlp: --save-dir: cannot save the model to /proc/model: "
+                                  "nothing new can be made in /proc")
+
+
+def test_saving_a_model_over_a_file_says_so_and_leaves_the_file(tmp_path: Path) -> None:
+    """The app's ctrl+s reaches save_params itself: the same check, the same words."""
+    import torch
+
+    from tui_mlp.checkpoint import CheckpointError, save_params
+
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("mine")
+    with pytest.raises(CheckpointError, match="it is a file, not a directory"):
+        save_params(blocker, {"fc1": {"W": torch.zeros(2, 3), "b": torch.zeros(3)}})
+    assert blocker.read_text() == "mine"
+
+
+def test_a_new_save_dir_is_made_and_the_check_leaves_nothing_behind(capsys, tmp_path: Path) -> None:
+    code, _, err = cli(capsys, *QUICK, "--save-dir", str(tmp_path / "runs" / "best"))
+    assert code == 0, err
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["best", "fc1.pdparams", "fc2.pdparams", "runs"]
