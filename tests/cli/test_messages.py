@@ -96,11 +96,14 @@ def test_export_json_into_proc_names_the_path_and_why(cli) -> None:
     assert "No such file" not in line
 
 
+#: What the app's message adds for an option of tui-mlp train.
+KEYS_HINT = "(in the app, ? lists the keys that save, load and export)"
+
+
 @pytest.mark.parametrize(("argv", "expected"), [
-    (["--save-dir", "models"], "tui-mlp: error: --save-dir is an option of tui-mlp train, not of the app "
-                               "(in the app, ? lists the keys that save, load and export)"),
-    (["--lr", "0.5", "--history-csv=h.csv"], "tui-mlp: error: --history-csv is an option of tui-mlp train, "
-                                             "not of the app (in the app, ? lists the keys that save, load and export)"),
+    (["--save-dir", "models"], f"tui-mlp: error: --save-dir is an option of tui-mlp train, not of the app {KEYS_HINT}"),
+    (["--lr", "0.5", "--history-csv=h.csv"],
+     f"tui-mlp: error: --history-csv is an option of tui-mlp train, not of the app {KEYS_HINT}"),
     (["--port", "8000"], "tui-mlp: error: --port is an option of tui-mlp serve, not of the app"),
     (["--bogus", "1"], "tui-mlp: error: unrecognized option --bogus (see tui-mlp --help)"),
 ])
