@@ -248,10 +248,6 @@ def save_params(save_dir: str | os.PathLike, layers: dict[str, Params]) -> None:
     """Write ``{layer name: params}`` into ``save_dir`` (created if missing),
     atomically as a set (see the module's docstring)."""
     directory = _directory(save_dir, "save the model to")
-    try:
-        check_directory(directory, "save the model to")
-    except WriteError as exc:
-        raise CheckpointError(str(exc)) from None
     temps: list[Path] = []
     entries: dict[str, dict[str, str]] = {}
     try:
@@ -286,6 +282,10 @@ def save_params(save_dir: str | os.PathLike, layers: dict[str, Params]) -> None:
         if committed:
             raise CheckpointError(f"cannot finish saving the model to {directory}: {reason} "
                                   f"(the new model is saved; the next save tidies up)") from None
+        try:  # in words, where the words are known: a file in the way, /proc, a full disk
+            check_directory(directory, "save the model to")
+        except WriteError as why:
+            raise CheckpointError(str(why)) from None
         raise CheckpointError(f"cannot save the model to {directory}: {reason}") from None
 
 

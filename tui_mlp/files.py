@@ -71,13 +71,14 @@ def read_text_capped(path: PathLike, max_bytes: int) -> str:
         raise ReadError(f"{path}: not UTF-8 text") from None
 
 
-def resolve(path: PathLike) -> Path:
+def resolve(path: PathLike, doing: str = "use") -> Path:
     """``path`` as the file system sees it: ``~`` expanded, ``..`` and every
-    symlink resolved. ``WriteError`` for a ``~user`` with no home."""
+    symlink resolved. ``WriteError`` ("cannot ``doing`` …") for a ``~user``
+    with no home."""
     try:
         expanded = expand_user(path)
     except NoUser as exc:
-        raise WriteError(f"cannot use {os.fspath(path)}: {exc}") from None
+        raise WriteError(f"cannot {doing} {os.fspath(path)}: {exc}") from None
     return Path(os.path.realpath(expanded))
 
 
@@ -110,22 +111,28 @@ def _writable_target(path: PathLike) -> Path:
     if not os.access(directory, os.W_OK | os.X_OK):
         raise WriteError(f"cannot write {path}: permission denied (directory {directory})")
     try:  # a file is written as a new file beside it, then renamed: one must be possible there
-        fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+        _probe(directory, make_directory=False)
     except OSError as exc:
         raise WriteError(no_new_file(path, directory, exc)) from None
-    os.close(fd)
-    os.unlink(probe)
     return target
+
+
+def _probe(directory: Path, make_directory: bool) -> None:
+    """Make a new file (or directory) in ``directory`` and take it away again:
+    ``OSError`` if none can be made there."""
+    if make_directory:
+        os.rmdir(tempfile.mkdtemp(prefix=".probe.", dir=directory))
+    else:
+        fd, probe = tempfile.mkstemp(prefix=".probe.", suffix=".tmp", dir=directory)
+        os.close(fd)
+        os.unlink(probe)
 
 
 def check_directory(path: PathLike, doing: str) -> Path:
     """The resolved directory ``path`` names, after checking that it is one,
     or can be made as one, where files can be written (``doing`` it, as
     "save the model to", heads the ``WriteError``)."""
-    try:
-        target = Path(os.path.realpath(expand_user(path)))
-    except NoUser as exc:
-        raise WriteError(f"cannot {doing} {os.fspath(path)}: {exc}") from None
+    target = resolve(path, doing)
     existing = target
     while not existing.exists():  # the deepest part of it there already
         existing = existing.parent
@@ -134,16 +141,10 @@ def check_directory(path: PathLike, doing: str) -> Path:
         raise WriteError(f"cannot {doing} {path}: {where} a file, not a directory; choose a directory")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise WriteError(f"cannot {doing} {path}: permission denied (directory {existing})")
-    try:  # what the save will do first there: make a file, or the missing directory
-        if existing == target:
-            fd, probe = tempfile.mkstemp(prefix=".probe.", dir=existing)
-            os.close(fd)
-            os.unlink(probe)
-        else:
-            os.rmdir(tempfile.mkdtemp(prefix=".probe.", dir=existing))
+    try:  # what a save does first there: make a file, or the missing directory
+        _probe(existing, make_directory=existing != target)
     except OSError as exc:
-        why = _WHY_NOT.get(exc.errno or 0, "it takes none, as /proc and /sys do")
-        raise WriteError(f"cannot {doing} {path}: nothing new can be made in {existing}: {why}; "
+        raise WriteError(f"cannot {doing} {path}: nothing new can be made in {existing}: {_why_not(exc)}; "
                          f"choose another directory") from None
     return target
 
@@ -154,11 +155,15 @@ _WHY_NOT = {errno.EROFS: "it is on a read-only file system", errno.ENOSPC: "the 
             errno.EPERM: "permission is denied"}
 
 
+def _why_not(exc: OSError) -> str:
+    """Why nothing new can be made in a directory, in words."""
+    return _WHY_NOT.get(exc.errno or 0, "it takes none, as /proc and /sys do")
+
+
 def no_new_file(path: PathLike, directory: Path, exc: OSError) -> str:
     """The sentence for a file that cannot be written because no new file
     can be made in its ``directory`` (/proc, a read-only or full disk)."""
-    why = _WHY_NOT.get(exc.errno or 0, "it takes none, as /proc and /sys do")
-    return (f"cannot write {path}: no new file can be made in {directory}: {why} (a file is "
+    return (f"cannot write {path}: no new file can be made in {directory}: {_why_not(exc)} (a file is "
             f"written as a new one beside its name, then renamed); choose another directory")
 
 
