@@ -134,9 +134,13 @@ def check_directory(path: PathLike, doing: str) -> Path:
     "save the model to", heads the ``WriteError``)."""
     target = resolve(path, doing)
     existing = target
-    while not existing.exists():  # the deepest part of it there already
-        existing = existing.parent
-    if not existing.is_dir():
+    try:
+        while not existing.exists():  # the deepest part of it there already
+            existing = existing.parent
+        is_directory = existing.is_dir()
+    except OSError as exc:  # a name too long, a directory it may not look into
+        raise WriteError(f"cannot {doing} {path}: {exc.strerror or exc}") from None
+    if not is_directory:
         where = "it is" if existing == target else f"{existing} is"
         raise WriteError(f"cannot {doing} {path}: {where} a file, not a directory; choose a directory")
     if not os.access(existing, os.W_OK | os.X_OK):

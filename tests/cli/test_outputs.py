@@ -191,3 +191,10 @@ def test_a_new_save_dir_is_made_and_the_check_leaves_nothing_behind(capsys, tmp_
     code, _, err = cli(capsys, *QUICK, "--save-dir", str(tmp_path / "runs" / "best"))
     assert code == 0, err
     assert sorted(p.name for p in tmp_path.rglob("*")) == ["best", "fc1.pdparams", "fc2.pdparams", "runs"]
+
+
+def test_a_save_dir_the_file_system_refuses_to_look_up_is_named(capsys, tmp_path: Path) -> None:
+    long = tmp_path / ("a" * 300) / "model"
+    code, out, err = cli(capsys, *QUICK, "--save-dir", str(long))
+    assert code == 1 and out == ""
+    assert err.strip() == f"tui-mlp: --save-dir: cannot save the model to {long}: File name too long"
