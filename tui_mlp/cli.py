@@ -384,13 +384,13 @@ def run_train(args: argparse.Namespace) -> int:
         check_outputs(outputs,
                       {"the data file the run reads (csv)": config.data_file,
                        "the settings file the run reads (--config)": args.config_file})
-        if args.save_dir is not None:
-            try:
-                check_directory(args.save_dir, "save the model to")
-            except WriteError as exc:
-                raise WriteError(f"--save-dir: {exc}") from None
     except WriteError as exc:
         return _fail(str(exc), EXIT_FAILED)
+    try:
+        if args.save_dir is not None:
+            check_directory(args.save_dir, "save the model to")
+    except WriteError as exc:
+        return _fail(f"--save-dir: {exc}", EXIT_FAILED)
     if args.save_config is not None:
         from tui_mlp.settings_file import save_config
 
