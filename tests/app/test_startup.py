@@ -7,9 +7,15 @@ import os
 import subprocess
 import sys
 import threading
+from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.css.stylesheet import Stylesheet
+from textual.dom import DOMNode
+from textual.screen import Screen
+from textual.widgets import Input
 
 import tui_mlp.app.app as app_module
 from tui_mlp.app import TrainerApp, engine
@@ -224,3 +230,54 @@ async def test_the_collector_is_on_again_once_torch_has_loaded(held_engine) -> N
             assert app.ready and gc.isenabled()
     finally:
         gc.enable()
+
+
+@pytest.mark.parametrize("size", [(60, 16), (80, 24), (120, 40)])
+async def test_the_screen_is_born_with_the_size_classes_of_its_terminal(held_engine, size) -> None:
+    """So its first resize changes no class, which would restyle every widget."""
+    class Watched(TrainerApp):
+        def get_default_screen(self) -> Screen:
+            screen = super().get_default_screen()
+            self.born = set(screen.classes)
+            return screen
+
+    app = Watched(SMALL)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert app.born and app.born == set(app.screen.classes)
+        held_engine.set()
+        await settle(pilot)
+
+
+async def test_each_widget_of_the_first_frame_is_styled_at_most_twice(held_engine, monkeypatch) -> None:
+    """Not again when the screen first resumes or resizes, nor for each class
+    a widget's constructor sets before it is mounted."""
+    styled: Counter[DOMNode] = Counter()
+    apply = Stylesheet.apply
+
+    def counted(self: Stylesheet, node: DOMNode, *args: Any, **kwargs: Any) -> None:
+        styled[node] += 1
+        apply(self, node, *args, **kwargs)
+
+    monkeypatch.setattr(Stylesheet, "apply", counted)
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        nodes = list(app.screen.walk_children(with_self=True))
+        assert len(nodes) > 100 and max(styled[node] for node in nodes) <= 2
+        held_engine.set()
+        await settle(pilot)
+
+
+async def test_a_widget_is_styled_as_it_mounts_and_again_when_its_classes_change(held_engine) -> None:
+    app = TrainerApp(SMALL)
+    async with app.run_test(size=(80, 24)) as pilot:
+        probe = Input("1", compact=True)  # its constructor sets the class that makes it one row
+        await app.screen.mount(probe)
+        await pilot.pause()
+        assert probe.region.height == 1
+        probe.compact = False  # a framed field: three rows
+        await pilot.pause()
+        assert probe.region.height == 3
+        held_engine.set()
+        await settle(pilot)

@@ -19,7 +19,8 @@ from tui_mlp.app.widgets.log import TrainLog
 
 ROOT = Path(tui_mlp.__file__).parent
 #: Textual's methods that a subclass is meant to override.
-HOOKS = {"compose", "render", "render_line", "get_line_filters", "check_action", "run_action", "action_quit", "run"}
+HOOKS = {"compose", "get_default_screen", "render", "render_line", "get_line_filters", "check_action", "run_action",
+         "action_quit", "run"}
 
 
 def app_modules() -> list[str]:

@@ -23,15 +23,17 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
-from textual import on, work
+from textual import events, on, work
 from textual.actions import parse
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.dom import DOMNode
+from textual.geometry import Size
 from textual.lazy import Lazy
 from textual.message import Message
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.widgets import Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -80,6 +82,26 @@ class TrainerEvent(Message):
     def __init__(self, event: Event) -> None:
         super().__init__()
         self.event = event
+
+
+class MainScreen(Screen[None]):
+    """The app's screen, styled once before its first frame. Textual's screen
+    takes its size classes at its first resize and restyles every widget
+    when it first resumes, though each was styled as it mounted: this one is
+    born with the size classes of the terminal it opens in, and its first
+    resume restyles nothing (later ones, after a dialog, do)."""
+
+    def __init__(self, size: Size, horizontal: list[tuple[int, str]], vertical: list[tuple[int, str]]) -> None:
+        super().__init__(id="_default")
+        for extent, breakpoints in ((size.width, horizontal), (size.height, vertical)):
+            self.add_class(max(b for b in breakpoints if b[0] <= extent)[1], update=False)
+        self._resumed = False
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Runs before Screen's own handler, which restyles when asked to."""
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
 
 class TrainerApp(App[None]):
@@ -164,6 +186,16 @@ class TrainerApp(App[None]):
         self.post_message(TrainerEvent(event))
 
     # ------------------------------------------------------------ layout
+    def get_default_screen(self) -> Screen:
+        return MainScreen(self.size, self.HORIZONTAL_BREAKPOINTS, self.VERTICAL_BREAKPOINTS)
+
+    def update_styles(self, node: DOMNode, animate: bool = True) -> None:
+        """Restyle a node whose classes changed, if it is in the DOM: one not
+        mounted yet is styled when it mounts (else each class its constructor
+        sets, such as compact, would style it there and then)."""
+        if node is self or node.is_attached:
+            super().update_styles(node, animate)
+
     def compose(self) -> ComposeResult:
         with Container(id="main"):
             with self.tabs:
