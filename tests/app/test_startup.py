@@ -232,6 +232,25 @@ async def test_the_collector_is_on_again_once_torch_has_loaded(held_engine) -> N
         gc.enable()
 
 
+async def test_the_collector_is_on_again_when_torch_cannot_load(monkeypatch) -> None:
+    import gc
+
+    def broken() -> int:
+        raise ImportError("libtorch_cpu.so: cannot open shared object file")
+
+    monkeypatch.setattr(engine, "loaded", lambda: False)
+    monkeypatch.setattr(app_module, "load_torch", broken)
+    gc.disable()  # as tui-mlp starts the app
+    try:
+        app = TrainerApp(SMALL)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_until(lambda: "cannot load torch" in app.status.text)
+            await pilot.pause()
+            assert not app.ready and gc.isenabled()
+    finally:
+        gc.enable()
+
+
 @pytest.mark.parametrize("size", [(60, 16), (80, 24), (120, 40)])
 async def test_the_screen_is_born_with_the_size_classes_of_its_terminal(held_engine, size) -> None:
     """So its first resize changes no class, which would restyle every widget."""

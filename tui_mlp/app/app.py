@@ -221,6 +221,7 @@ class TrainerApp(App[None]):
         try:
             threads = load_torch()
         except Exception as exc:  # a broken install: say so in the status, in one line
+            gc.enable()  # no session to come: collect as usual
             if self.is_running:
                 self.call_from_thread(self.status.show_loading, 0, f"cannot load torch: {exc}")
             return
